@@ -1,0 +1,250 @@
+package io.drainhost;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.drainhost.config.ConfigLoader;
+import io.drainhost.config.HostConfig;
+import io.drainhost.http.HostStatus;
+import io.drainhost.http.HttpServer;
+import io.drainhost.lifecycle.DrainSequence;
+import io.drainhost.lifecycle.HostState;
+import io.drainhost.lifecycle.Lifecycle;
+import io.drainhost.metrics.MeterNames;
+import io.drainhost.metrics.Metrics;
+import io.drainhost.temporal.ActivityHandoff;
+import io.drainhost.temporal.ConnectionMonitor;
+import io.drainhost.temporal.TemporalConnection;
+import io.drainhost.temporal.WorkerHost;
+import io.drainhost.temporal.WorkflowTypes;
+import io.drainhost.tracking.ActivityAttempts;
+import io.drainhost.tracking.InflightRegistry;
+import io.drainhost.tracking.WorkKind;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A drainhost: Javalin and the user's Temporal workers in one JVM, drained gracefully on SIGTERM.
+ *
+ * <pre>{@code
+ * DrainHost.builder()
+ *     .registerWorkflowImplementationTypes(OrderWorkflowImpl.class)
+ *     .registerActivitiesImplementations(new OrderActivitiesImpl())
+ *     .build()
+ *     .run(); // serves until SIGTERM, drains, returns the exit code
+ * }</pre>
+ */
+public final class DrainHost implements HostStatus {
+  private static final Logger log = LoggerFactory.getLogger(DrainHost.class);
+
+  private final HostConfig config;
+  private final List<Class<?>> workflowTypes;
+  private final List<Object> activities;
+  private final Lifecycle lifecycle = new Lifecycle();
+  private final InflightRegistry registry = new InflightRegistry();
+  private final ActivityAttempts attempts = new ActivityAttempts();
+  private final PrometheusMeterRegistry metrics = Metrics.newRegistry();
+  private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
+  private TemporalConnection connection;
+  private ConnectionMonitor monitor;
+  private WorkerHost workers;
+  private HttpServer http;
+  private DrainSequence drain;
+
+  private DrainHost(Builder b) {
+    this.config = b.config != null ? b.config : ConfigLoader.fromEnvironment();
+    this.workflowTypes = List.copyOf(b.workflowTypes);
+    this.activities = List.copyOf(b.activities);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Registers workflows and activities, then builds a host; nothing starts until {@link #start()}. */
+  public static final class Builder {
+    private HostConfig config;
+    private String taskQueue;
+    private final List<Class<?>> workflowTypes = new ArrayList<>();
+    private final List<Object> activities = new ArrayList<>();
+
+    /** Uses this configuration instead of the environment's. */
+    public Builder config(HostConfig config) {
+      this.config = config;
+      return this;
+    }
+
+    /** Overrides {@code DRAINHOST_TASK_QUEUE}. */
+    public Builder taskQueue(String taskQueue) {
+      this.taskQueue = taskQueue;
+      return this;
+    }
+
+    public Builder registerWorkflowImplementationTypes(Class<?>... types) {
+      workflowTypes.addAll(Arrays.asList(types));
+      return this;
+    }
+
+    public Builder registerActivitiesImplementations(Object... implementations) {
+      activities.addAll(Arrays.asList(implementations));
+      return this;
+    }
+
+    public DrainHost build() {
+      if (workflowTypes.isEmpty()) {
+        throw new IllegalStateException("register at least one workflow implementation type");
+      }
+      if (taskQueue != null) {
+        config = (config != null ? config : ConfigLoader.fromEnvironment()).withTaskQueue(taskQueue);
+      }
+      return new DrainHost(this);
+    }
+  }
+
+  /**
+   * Starts HTTP first (liveness answers during startup), then Temporal and the workers, then moves
+   * to SERVING. Returns without waiting for Temporal: workers start when it is reachable.
+   */
+  public synchronized DrainHost start() {
+    if (http != null) {
+      throw new IllegalStateException("a DrainHost starts once");
+    }
+    String identity = identity();
+    log.info("drainhost starting: identity={} taskQueue={} temporal={}", identity, config.taskQueue(), config.temporal());
+    connection = TemporalConnection.open(config.temporal(), metrics, identity, config.requestTimeout());
+    monitor =
+        new ConnectionMonitor(connection, config.temporalCheckInterval(), config.temporalBackoffMax(), metrics);
+    workers = new WorkerHost(config, connection, workflowTypes, activities, registry, attempts);
+    WorkflowTypes types = new WorkflowTypes(workflowTypes);
+    http =
+        new HttpServer(
+            config, this, registry, identity, connection.client(), types, monitor, metrics, jsonMapper());
+    drain =
+        new DrainSequence(
+            config, lifecycle, workers, registry, new ActivityHandoff(connection, attempts), http,
+            () -> {
+              monitor.close();
+              connection.close();
+            },
+            metrics);
+    bindMeters();
+    http.start();
+    log.info("http listening: bind={} port={}", config.bind(), http.port());
+    monitor.onConnected(this::startWorkersIfServing);
+    monitor.start();
+    lifecycle.transition(HostState.STARTING, HostState.SERVING);
+    if (!workers.started()) {
+      log.warn("serving without workers: Temporal is not reachable yet; workers start when it is");
+    }
+    return this;
+  }
+
+  private void startWorkersIfServing() {
+    HostState s = lifecycle.state();
+    if ((s == HostState.STARTING || s == HostState.SERVING) && !workers.started()) {
+      workers.start();
+    }
+  }
+
+  private void bindMeters() {
+    for (WorkKind kind : WorkKind.values()) {
+      Gauge.builder(MeterNames.INFLIGHT, registry, r -> r.count(kind))
+          .tag("kind", kind.wireName())
+          .description("work executing in this process")
+          .register(metrics);
+    }
+    Gauge.builder(MeterNames.DRAINING, lifecycle, l -> l.state() == HostState.DRAINING ? 1 : 0)
+        .description("1 while draining, else 0")
+        .register(metrics);
+  }
+
+  /**
+   * Begins a drain on its own thread; the same path serves signals, ECS task metadata and code.
+   * Returns false when a drain already began (a second SIGTERM changes nothing).
+   */
+  public boolean drain(String trigger) {
+    if (!lifecycle.beginDrain()) {
+      log.info("drain already in progress or done; ignoring trigger={}", trigger);
+      return false;
+    }
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                exitCode.complete(drain.run(trigger));
+              } catch (Throwable e) {
+                log.error("drain failed", e);
+                exitCode.complete(1);
+              }
+            },
+            "drainhost-drain");
+    t.start();
+    return true;
+  }
+
+  /** Blocks until a drain has finished; returns the process exit code it decided. */
+  public int awaitExit() {
+    return exitCode.join();
+  }
+
+  /** Starts, drains on SIGTERM or SIGINT, and returns the exit code once drained. */
+  public int run() {
+    start();
+    Signals.onTermination(this::drain);
+    return awaitExit();
+  }
+
+  public int port() {
+    return http.port();
+  }
+
+  public PrometheusMeterRegistry meterRegistry() {
+    return metrics;
+  }
+
+  @Override
+  public HostState state() {
+    return lifecycle.state();
+  }
+
+  @Override
+  public int inflight() {
+    return registry.total();
+  }
+
+  @Override
+  public boolean temporalConnected() {
+    return monitor != null && monitor.connected();
+  }
+
+  @Override
+  public Instant temporalSince() {
+    return monitor != null ? monitor.since() : Instant.now();
+  }
+
+  @Override
+  public boolean pollingSuspended() {
+    HostState s = lifecycle.state();
+    return s == HostState.DRAINING || s == HostState.STOPPED || !workers.started();
+  }
+
+  @Override
+  public boolean readinessRequiresTemporal() {
+    return config.readinessRequiresTemporal();
+  }
+
+  private static String identity() {
+    return ManagementFactory.getRuntimeMXBean().getName();
+  }
+
+  private static ObjectMapper jsonMapper() {
+    return new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+  }
+}

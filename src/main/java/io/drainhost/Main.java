@@ -1,0 +1,92 @@
+package io.drainhost;
+
+import io.drainhost.config.ConfigException;
+import io.drainhost.config.ConfigLoader;
+import io.drainhost.config.HostConfig;
+import io.drainhost.config.LogFormat;
+import io.drainhost.samples.GreetingActivitiesImpl;
+import io.drainhost.samples.GreetingWorkflowImpl;
+import io.drainhost.samples.SleepActivitiesImpl;
+import io.drainhost.samples.SleepWorkflowImpl;
+import io.drainhost.temporal.DevServer;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar drainhost.jar [serve | dev-server [--port N]]}. */
+@Command(
+    name = "drainhost",
+    mixinStandardHelpOptions = true,
+    subcommands = {Main.Serve.class, Main.DevServerCommand.class},
+    description = "Graceful-drain host for Temporal Java workers on AWS ECS.")
+public final class Main implements Callable<Integer> {
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Main()).execute(args));
+  }
+
+  /** No subcommand: serve. */
+  @Override
+  public Integer call() {
+    return new Serve().call();
+  }
+
+  @Command(name = "serve", description = "Run the host with the sample workflows (the default).")
+  static final class Serve implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      HostConfig config;
+      try {
+        config = ConfigLoader.fromEnvironment();
+      } catch (ConfigException e) {
+        for (String problem : e.problems()) {
+          System.err.println("drainhost: invalid configuration: " + problem);
+        }
+        return 2;
+      }
+      // Before the first logger exists: logback.xml picks its appender from this property.
+      System.setProperty("drainhost.logFormat", config.logFormat() == LogFormat.JSON ? "json" : "text");
+      try {
+        return DrainHost.builder()
+            .config(config)
+            .registerWorkflowImplementationTypes(GreetingWorkflowImpl.class, SleepWorkflowImpl.class)
+            .registerActivitiesImplementations(new GreetingActivitiesImpl(), new SleepActivitiesImpl())
+            .build()
+            .run();
+      } catch (RuntimeException e) {
+        LoggerFactory.getLogger(Main.class).error("drainhost failed to start: {}", e.getMessage(), e);
+        return 1;
+      }
+    }
+  }
+
+  @Command(name = "dev-server", description = "Run only the embedded Temporal dev server on 127.0.0.1.")
+  static final class DevServerCommand implements Callable<Integer> {
+    @Option(names = "--port", defaultValue = "7233", description = "gRPC port (default ${DEFAULT-VALUE})")
+    int port;
+
+    @Override
+    public Integer call() throws Exception {
+      if (port < 0 || port > 65535) {
+        System.err.println("drainhost: --port=" + port + ": must be from 0 to 65535");
+        return 2;
+      }
+      DevServer server;
+      try {
+        server = DevServer.start(port);
+      } catch (java.io.IOException e) {
+        LoggerFactory.getLogger(Main.class).error("{}", e.getMessage());
+        return 1;
+      }
+      CountDownLatch stop = new CountDownLatch(1);
+      for (String name : new String[] {"TERM", "INT"}) {
+        sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> stop.countDown());
+      }
+      stop.await();
+      server.close();
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,226 @@
+package io.drainhost.http;
+
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
+import io.drainhost.ValidatedInput;
+import io.drainhost.metrics.MeterNames;
+import io.drainhost.temporal.WorkflowTypes;
+import io.drainhost.temporal.WorkflowTypes.WorkflowType;
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionDescription;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TemporalFailure;
+import java.lang.reflect.Type;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** {@code POST /executions} and {@code GET /executions/{workflowId}}. */
+final class ExecutionRoutes {
+  static final int MAX_WORKFLOW_ID_LENGTH = 1000;
+
+  private final WorkflowClient client;
+  private final WorkflowTypes types;
+  private final String taskQueue;
+  private final ObjectMapper mapper;
+  private final RequestBodies bodies;
+  private final TemporalCalls calls;
+  private final MeterRegistry registry;
+
+  ExecutionRoutes(
+      WorkflowClient client, WorkflowTypes types, String taskQueue, ObjectMapper mapper,
+      RequestBodies bodies, TemporalCalls calls, MeterRegistry registry) {
+    this.client = client;
+    this.types = types;
+    this.taskQueue = taskQueue;
+    this.mapper = mapper;
+    this.bodies = bodies;
+    this.calls = calls;
+    this.registry = registry;
+  }
+
+  void start(Context ctx) {
+    try {
+      StartRequest request = parse(bodies.readJson(ctx));
+      WorkflowExecution execution =
+          calls.call(
+              () -> {
+                WorkflowStub stub =
+                    client.newUntypedWorkflowStub(
+                        request.type.name(),
+                        WorkflowOptions.newBuilder()
+                            .setTaskQueue(taskQueue)
+                            .setWorkflowId(request.workflowId)
+                            .build());
+                return stub.start(request.args);
+              });
+      Counter.builder(MeterNames.EXECUTIONS_STARTED)
+          .tag("workflow_type", request.type.name())
+          .register(registry)
+          .increment();
+      ctx.status(201)
+          .header("Location", "/executions/" + URLEncoder.encode(execution.getWorkflowId(), StandardCharsets.UTF_8))
+          .json(Map.of("workflowId", execution.getWorkflowId(), "runId", execution.getRunId()));
+    } catch (ApiError e) {
+      rejected(e.code());
+      throw e;
+    }
+  }
+
+  void rejected(String reason) {
+    Counter.builder(MeterNames.EXECUTIONS_REJECTED).tag("reason", reason).register(registry).increment();
+  }
+
+  private record StartRequest(WorkflowType type, String workflowId, Object[] args) {}
+
+  private StartRequest parse(JsonNode body) {
+    if (!body.isObject()) {
+      throw ApiError.badRequest("invalid_request", "the request body must be a JSON object");
+    }
+    JsonNode typeNode = body.get("workflowType");
+    if (typeNode == null || typeNode.isNull()) {
+      throw ApiError.badRequest("invalid_request", "workflowType is required");
+    }
+    if (!typeNode.isTextual() || typeNode.asText().isBlank()) {
+      throw ApiError.badRequest("invalid_request", "workflowType must be a non-empty string");
+    }
+    String typeName = typeNode.asText();
+    WorkflowType type =
+        types.find(typeName)
+            .orElseThrow(
+                () ->
+                    ApiError.badRequest(
+                        "unknown_workflow_type",
+                        "workflowType '" + truncate(typeName) + "' is not registered on this host;"
+                            + " registered: " + String.join(", ", types.names())));
+    String workflowId = workflowId(body.get("workflowId"));
+    Object[] args = arguments(type, body.get("input"));
+    return new StartRequest(type, workflowId, args);
+  }
+
+  private static String workflowId(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return UUID.randomUUID().toString();
+    }
+    if (!node.isTextual() || node.asText().isBlank()) {
+      throw ApiError.badRequest("invalid_request", "workflowId must be a non-empty string when given");
+    }
+    if (node.asText().length() > MAX_WORKFLOW_ID_LENGTH) {
+      throw ApiError.badRequest(
+          "invalid_request", "workflowId must be at most " + MAX_WORKFLOW_ID_LENGTH + " characters");
+    }
+    return node.asText();
+  }
+
+  /** Converts {@code input} to the workflow method's parameters: one value, or an array for several. */
+  private Object[] arguments(WorkflowType type, JsonNode input) {
+    Type[] params = type.parameterTypes();
+    boolean absent = input == null || input.isNull();
+    if (params.length == 0) {
+      return new Object[0];
+    }
+    if (absent) {
+      throw ApiError.badRequest(
+          "invalid_request", "input is required for workflowType '" + type.name() + "'");
+    }
+    List<JsonNode> values;
+    if (params.length == 1) {
+      values = List.of(input);
+    } else if (input.getNodeType() == JsonNodeType.ARRAY && input.size() == params.length) {
+      values = new java.util.ArrayList<>();
+      input.forEach(values::add);
+    } else {
+      throw ApiError.badRequest(
+          "invalid_request",
+          "input must be an array of " + params.length + " values for workflowType '" + type.name() + "'");
+    }
+    Object[] args = new Object[params.length];
+    for (int i = 0; i < params.length; i++) {
+      JavaType javaType = mapper.getTypeFactory().constructType(params[i]);
+      try {
+        args[i] = mapper.convertValue(values.get(i), javaType);
+      } catch (IllegalArgumentException e) {
+        throw ApiError.badRequest(
+            "invalid_request",
+            "input does not match the parameter of workflowType '" + type.name() + "' ("
+                + javaType.getRawClass().getSimpleName() + ")");
+      }
+      if (args[i] instanceof ValidatedInput) {
+        List<String> problems = ((ValidatedInput) args[i]).problems();
+        if (!problems.isEmpty()) {
+          throw ApiError.badRequest("invalid_request", String.join("; ", problems));
+        }
+      }
+    }
+    return args;
+  }
+
+  void get(Context ctx) {
+    String workflowId = ctx.pathParam("workflowId");
+    if (workflowId.isBlank() || workflowId.length() > MAX_WORKFLOW_ID_LENGTH) {
+      throw new ApiError(404, "not_found", "no workflow execution with this workflowId");
+    }
+    Map<String, Object> body =
+        calls.call(
+            () -> {
+              WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
+              WorkflowExecutionDescription d = stub.describe();
+              Map<String, Object> out = new LinkedHashMap<>();
+              out.put("workflowId", d.getExecution().getWorkflowId());
+              out.put("runId", d.getExecution().getRunId());
+              out.put("workflowType", d.getWorkflowType());
+              out.put("status", status(d.getStatus()));
+              outcome(d, out);
+              return out;
+            });
+    ctx.json(body);
+  }
+
+  private void outcome(WorkflowExecutionDescription d, Map<String, Object> out) {
+    WorkflowExecutionStatus status = d.getStatus();
+    if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
+        || status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW) {
+      return;
+    }
+    WorkflowStub run = client.newUntypedWorkflowStub(d.getExecution(), Optional.of(d.getWorkflowType()));
+    try {
+      out.put("result", run.getResult(JsonNode.class));
+    } catch (WorkflowFailedException e) {
+      out.put("failure", failure(e));
+    }
+  }
+
+  private static Map<String, String> failure(WorkflowFailedException e) {
+    Throwable cause = e.getCause() != null ? e.getCause() : e;
+    Map<String, String> f = new LinkedHashMap<>();
+    f.put("type", cause instanceof ApplicationFailure
+        ? ((ApplicationFailure) cause).getType()
+        : cause.getClass().getSimpleName());
+    f.put("message", cause instanceof TemporalFailure
+        ? ((TemporalFailure) cause).getOriginalMessage()
+        : String.valueOf(cause.getMessage()));
+    return f;
+  }
+
+  private static String status(WorkflowExecutionStatus status) {
+    return status.name().replace("WORKFLOW_EXECUTION_STATUS_", "");
+  }
+
+  private static String truncate(String s) {
+    return s.length() > 100 ? s.substring(0, 100) + "…" : s;
+  }
+}

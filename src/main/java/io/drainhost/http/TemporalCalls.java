@@ -1,0 +1,107 @@
+package io.drainhost.http;
+
+import io.drainhost.temporal.ConnectionMonitor;
+import io.drainhost.temporal.FailureKind;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowNotFoundException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * Runs one Temporal call for an HTTP request: refuses at once while the connection monitor says
+ * Temporal is down, never waits longer than the request timeout (the SDK retries UNAVAILABLE for
+ * seconds on its own), and turns Temporal's failures into {@link ApiError}s.
+ */
+final class TemporalCalls implements AutoCloseable {
+  private final ConnectionMonitor monitor;
+  private final Duration timeout;
+  private final ExecutorService executor =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "drainhost-temporal-call");
+            t.setDaemon(true);
+            return t;
+          });
+
+  TemporalCalls(ConnectionMonitor monitor, Duration timeout) {
+    this.monitor = monitor;
+    this.timeout = timeout;
+  }
+
+  <T> T call(Supplier<T> call) {
+    if (!monitor.connected()) {
+      throw unavailable("Temporal is unreachable; retry shortly");
+    }
+    CompletableFuture<T> future = CompletableFuture.supplyAsync(call, executor);
+    try {
+      return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      monitor.reportFailure(new StatusRuntimeException(Status.DEADLINE_EXCEEDED));
+      throw unavailable("Temporal did not answer within " + timeout.toMillis() + " ms; retry shortly");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw unavailable("interrupted while waiting for Temporal");
+    } catch (ExecutionException e) {
+      throw translate(e.getCause());
+    }
+  }
+
+  private RuntimeException translate(Throwable error) {
+    if (error instanceof ApiError) {
+      return (ApiError) error;
+    }
+    if (error instanceof WorkflowExecutionAlreadyStarted) {
+      return new ApiError(409, "already_started", "a workflow with this workflowId is already running");
+    }
+    if (error instanceof WorkflowNotFoundException) {
+      return new ApiError(404, "not_found", "no workflow execution with this workflowId");
+    }
+    FailureKind kind = FailureKind.of(error);
+    if (kind != FailureKind.NONE) {
+      monitor.reportFailure(error);
+      return unavailable("Temporal is unavailable (" + kind.wireName() + " failure); retry shortly");
+    }
+    StatusRuntimeException status = findStatus(error);
+    if (status != null) {
+      switch (status.getStatus().getCode()) {
+        case NOT_FOUND:
+          return new ApiError(404, "not_found", "no workflow execution with this workflowId");
+        case ALREADY_EXISTS:
+          return new ApiError(409, "already_started", "a workflow with this workflowId is already running");
+        case INVALID_ARGUMENT:
+          return ApiError.badRequest(
+              "invalid_request", "Temporal rejected the request: " + status.getStatus().getDescription());
+        default:
+          break;
+      }
+    }
+    return error instanceof RuntimeException ? (RuntimeException) error : new RuntimeException(error);
+  }
+
+  private static StatusRuntimeException findStatus(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof StatusRuntimeException) {
+        return (StatusRuntimeException) t;
+      }
+    }
+    return null;
+  }
+
+  private static ApiError unavailable(String message) {
+    return ApiError.unavailable("temporal_unavailable", message);
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+}

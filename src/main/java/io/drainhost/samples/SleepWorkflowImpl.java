@@ -1,0 +1,31 @@
+package io.drainhost.samples;
+
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+
+public class SleepWorkflowImpl implements SleepWorkflow {
+  /** First retry interval: how soon a handed-off attempt starts again elsewhere. */
+  static final Duration RETRY_INTERVAL = Duration.ofSeconds(1);
+
+  @Override
+  public SleepResult sleep(SleepInput input) {
+    int seconds = input.seconds();
+    // Built per run because the start-to-close timeout depends on the input.
+    SleepActivities activities =
+        Workflow.newActivityStub(
+            SleepActivities.class,
+            ActivityOptions.newBuilder()
+                .setStartToCloseTimeout(Duration.ofSeconds(seconds + 60L))
+                .setHeartbeatTimeout(Duration.ofSeconds(10))
+                .setRetryOptions(
+                    RetryOptions.newBuilder()
+                        .setInitialInterval(RETRY_INTERVAL)
+                        .setBackoffCoefficient(2.0)
+                        .setMaximumInterval(Duration.ofSeconds(10))
+                        .build())
+                .build());
+    return activities.sleep(seconds);
+  }
+}

@@ -1,0 +1,121 @@
+package io.drainhost.temporal;
+
+import com.uber.m3.tally.RootScopeBuilder;
+import com.uber.m3.tally.Scope;
+import io.drainhost.config.TemporalTarget;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.common.reporter.MicrometerClientStatsReporter;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The host's one connection to Temporal: service stubs and a client, to the configured cluster or
+ * to the embedded server. Opening never blocks on the network (stubs connect lazily), so the host
+ * starts whether or not Temporal is reachable.
+ */
+public final class TemporalConnection implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TemporalConnection.class);
+
+  private final WorkflowServiceStubs stubs;
+  private final WorkflowClient client;
+  private final EmbeddedTemporal embedded;
+  private final Scope metricsScope;
+
+  private TemporalConnection(
+      WorkflowServiceStubs stubs, WorkflowClient client, EmbeddedTemporal embedded, Scope scope) {
+    this.stubs = stubs;
+    this.client = client;
+    this.embedded = embedded;
+    this.metricsScope = scope;
+  }
+
+  public static TemporalConnection open(
+      TemporalTarget target, MeterRegistry registry, String identity, Duration rpcTimeout) {
+    Scope scope =
+        new RootScopeBuilder()
+            .reporter(new MicrometerClientStatsReporter(registry))
+            .reportEvery(com.uber.m3.util.Duration.ofSeconds(5));
+    EmbeddedTemporal embedded = null;
+    WorkflowServiceStubsOptions.Builder options;
+    if (target.embedded()) {
+      embedded = EmbeddedTemporal.start();
+      options = WorkflowServiceStubsOptions.newBuilder().setChannel(embedded.channel());
+    } else {
+      log.info("connecting to Temporal: {}", target);
+      options = WorkflowServiceStubsOptions.newBuilder(target.profile().toWorkflowServiceStubsOptions());
+    }
+    options
+        .setMetricsScope(scope)
+        .setRpcTimeout(rpcTimeout)
+        .setHealthCheckAttemptTimeout(Duration.ofSeconds(2));
+    WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(options.build());
+    WorkflowClientOptions.Builder clientOptions =
+        WorkflowClientOptions.newBuilder(target.profile().toWorkflowClientOptions())
+            .setNamespace(target.namespace())
+            .setIdentity(identity);
+    WorkflowClient client = WorkflowClient.newInstance(stubs, clientOptions.build());
+    return new TemporalConnection(stubs, client, embedded, scope);
+  }
+
+  public WorkflowServiceStubs stubs() {
+    return stubs;
+  }
+
+  public WorkflowClient client() {
+    return client;
+  }
+
+  public String namespace() {
+    return client.getOptions().getNamespace();
+  }
+
+  public String identity() {
+    return client.getOptions().getIdentity();
+  }
+
+  public Scope metricsScope() {
+    return metricsScope;
+  }
+
+  public boolean embedded() {
+    return embedded != null;
+  }
+
+  /**
+   * True when the server is the SDK's Java test server (embedded or {@code dev-server}): it reports
+   * no server version, unlike a real Temporal cluster.
+   */
+  public boolean isJavaTestServer() {
+    if (embedded != null) {
+      return true;
+    }
+    String version =
+        stubs.blockingStub()
+            .withDeadlineAfter(5, TimeUnit.SECONDS)
+            .getSystemInfo(GetSystemInfoRequest.getDefaultInstance())
+            .getServerVersion();
+    return version.isEmpty();
+  }
+
+  @Override
+  public void close() {
+    stubs.shutdown();
+    stubs.awaitTermination(2, TimeUnit.SECONDS);
+    stubs.shutdownNow();
+    try {
+      metricsScope.close();
+    } catch (Exception e) {
+      log.debug("closing the Temporal metrics scope failed: error={}", e.toString());
+    }
+    if (embedded != null) {
+      embedded.close();
+    }
+  }
+}

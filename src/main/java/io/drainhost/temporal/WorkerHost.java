@@ -1,0 +1,195 @@
+package io.drainhost.temporal;
+
+import io.drainhost.config.HostConfig;
+import io.drainhost.config.StickyExecution;
+import io.drainhost.tracking.ActivityAttempts;
+import io.drainhost.tracking.InflightItem;
+import io.drainhost.tracking.InflightRegistry;
+import io.drainhost.tracking.TrackingSlotSupplier;
+import io.drainhost.tracking.TrackingWorkerInterceptor;
+import io.drainhost.tracking.WorkKind;
+import io.temporal.activity.ActivityInfo;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
+import io.temporal.worker.WorkerOptions;
+import io.temporal.worker.tuning.ActivitySlotInfo;
+import io.temporal.worker.tuning.CompositeTuner;
+import io.temporal.worker.tuning.FixedSizeSlotSupplier;
+import io.temporal.worker.tuning.WorkflowSlotInfo;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Temporal workers of this host: one worker on the configured task queue, with the user's
+ * workflows and activities, tracked slot suppliers and the tracking interceptor. Built on the first
+ * successful connection, because the SDK checks the namespace at start and because the sticky
+ * decision depends on which server answers.
+ */
+public final class WorkerHost {
+  private static final Logger log = LoggerFactory.getLogger(WorkerHost.class);
+  static final int SLOTS = 200;
+
+  private final HostConfig config;
+  private final TemporalConnection connection;
+  private final List<Class<?>> workflowTypes;
+  private final List<Object> activities;
+  private final InflightRegistry registry;
+  private final ActivityAttempts attempts;
+  private volatile WorkerFactory factory;
+  private volatile boolean stickyExecution;
+  private volatile boolean stopped;
+
+  public WorkerHost(
+      HostConfig config,
+      TemporalConnection connection,
+      List<Class<?>> workflowTypes,
+      List<Object> activities,
+      InflightRegistry registry,
+      ActivityAttempts attempts) {
+    this.config = config;
+    this.connection = connection;
+    this.workflowTypes = List.copyOf(workflowTypes);
+    this.activities = List.copyOf(activities);
+    this.registry = registry;
+    this.attempts = attempts;
+  }
+
+  /** Starts polling; throws while the server is unreachable, and may then be called again. */
+  public synchronized void start() {
+    if (stopped || (factory != null && factory.isStarted())) {
+      return;
+    }
+    if (factory == null) {
+      factory = newFactory();
+    }
+    factory.start();
+    if (stopped) {
+      // A drain began while the factory was starting and saw no factory to stop.
+      factory.shutdown();
+      return;
+    }
+    log.info(
+        "workers started: taskQueue={} identity={} stickyExecution={}",
+        config.taskQueue(), connection.identity(), stickyExecution);
+  }
+
+  public boolean started() {
+    WorkerFactory f = factory;
+    return f != null && f.isStarted() && !f.isShutdown();
+  }
+
+  private WorkerFactory newFactory() {
+    stickyExecution = decideSticky();
+    WorkerFactory f =
+        WorkerFactory.newInstance(
+            connection.client(),
+            WorkerFactoryOptions.newBuilder()
+                .setWorkerInterceptors(new TrackingWorkerInterceptor(attempts))
+                // The default 250 ms check interval would add up to 250 ms to every drain.
+                .setShutdownCheckInterval(Duration.ofMillis(10))
+                .build());
+    WorkerOptions.Builder options =
+        WorkerOptions.newBuilder()
+            .setIdentity(connection.identity())
+            .setWorkerTuner(tuner())
+            // Without this the SDK stops heartbeats at shutdown() and the server times out
+            // activities that are finishing inside the drain, so they would run twice.
+            .setAllowActivityHeartbeatDuringShutdown(true);
+    if (!stickyExecution) {
+      options.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
+    }
+    Worker worker = f.newWorker(config.taskQueue(), options.build());
+    worker.registerWorkflowImplementationTypes(workflowTypes.toArray(new Class<?>[0]));
+    worker.registerActivitiesImplementations(activities.toArray());
+    return f;
+  }
+
+  private boolean decideSticky() {
+    StickyExecution mode = config.stickyExecution();
+    if (mode != StickyExecution.AUTO) {
+      return mode == StickyExecution.ON;
+    }
+    if (connection.isJavaTestServer()) {
+      log.info(
+          "sticky execution off: the server is the SDK's Java test server, which never re-routes a"
+              + " stopped worker's sticky queue (set DRAINHOST_STICKY_EXECUTION=on to override)");
+      return false;
+    }
+    return true;
+  }
+
+  private CompositeTuner tuner() {
+    return new CompositeTuner(
+        new TrackingSlotSupplier<WorkflowSlotInfo>(
+            new FixedSizeSlotSupplier<>(SLOTS), registry, WorkerHost::describe),
+        new TrackingSlotSupplier<ActivitySlotInfo>(
+            new FixedSizeSlotSupplier<>(SLOTS), registry, WorkerHost::describe),
+        new FixedSizeSlotSupplier<>(SLOTS),
+        new FixedSizeSlotSupplier<>(SLOTS));
+  }
+
+  private static InflightItem describe(WorkflowSlotInfo slot) {
+    return new InflightItem(
+        WorkKind.WORKFLOW_TASK, slot.getWorkflowId(), slot.getRunId(), slot.getWorkflowType(), 0,
+        Instant.now(), new byte[0]);
+  }
+
+  private static InflightItem describe(ActivitySlotInfo slot) {
+    ActivityInfo info = slot.getActivityInfo();
+    return new InflightItem(
+        WorkKind.ACTIVITY, info.getWorkflowId(), info.getRunId(), info.getActivityType(),
+        info.getAttempt(), Instant.now(), info.getTaskToken());
+  }
+
+  /** Stops polling and tells the server this worker is going; running tasks go on. */
+  public void stopPolling() {
+    stopped = true;
+    WorkerFactory f = factory;
+    if (f != null) {
+      f.shutdown();
+    }
+  }
+
+  /** Interrupts what still runs: used after the hand-off, when those attempts are no longer ours. */
+  public void interruptRemaining() {
+    WorkerFactory f = factory;
+    if (f != null) {
+      f.shutdownNow();
+    }
+  }
+
+  /** Waits until every worker thread is done or the timeout passes; true when all are done. */
+  public boolean awaitTermination(Duration timeout) {
+    WorkerFactory f = factory;
+    if (f == null || !f.isStarted()) {
+      return true;
+    }
+    if (!timeout.isNegative() && !timeout.isZero()) {
+      f.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    return f.isTerminated();
+  }
+
+  public void suspendPolling() {
+    WorkerFactory f = factory;
+    if (f != null && started()) {
+      f.suspendPolling();
+    }
+  }
+
+  public void resumePolling() {
+    WorkerFactory f = factory;
+    if (f != null && started()) {
+      f.resumePolling();
+    }
+  }
+
+  public boolean stickyExecution() {
+    return stickyExecution;
+  }
+}

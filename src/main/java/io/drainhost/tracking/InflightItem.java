@@ -1,0 +1,18 @@
+package io.drainhost.tracking;
+
+import java.time.Instant;
+
+/**
+ * One piece of work executing in this process: an activity attempt or a workflow task.
+ *
+ * @param type the activity type or the workflow type
+ * @param taskToken the activity task token (empty for workflow tasks); never sent to clients
+ */
+public record InflightItem(
+    WorkKind kind,
+    String workflowId,
+    String runId,
+    String type,
+    int attempt,
+    Instant startedAt,
+    byte[] taskToken) {}
