@@ -1,0 +1,231 @@
+package io.drainhost;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.drainhost.support.ChildProcess;
+import io.drainhost.support.FreePort;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The drain as ECS triggers it: child JVMs of the real jar, a shared `dev-server` Temporal, real
+ * SIGTERM/SIGINT.
+ */
+class DrainIT {
+  static ChildProcess devServer;
+  static int temporalPort;
+
+  @BeforeAll
+  static void startTemporal() throws Exception {
+    temporalPort = FreePort.find();
+    devServer = ChildProcess.start("dev-server", Map.of(), "dev-server", "--port", Integer.toString(temporalPort));
+    devServer.awaitLog("Temporal dev server listening on 127\\.0\\.0\\.1:(\\d+)", Duration.ofSeconds(60));
+  }
+
+  @AfterAll
+  static void stopTemporal() throws Exception {
+    devServer.signal("TERM");
+    assertEquals(0, devServer.awaitExit(Duration.ofSeconds(20)), devServer.tail());
+  }
+
+  static Map<String, String> hostEnv(String taskQueue, String shutdown, String stop, String margin) {
+    Map<String, String> env = new HashMap<>();
+    env.put("TEMPORAL_ADDRESS", "127.0.0.1:" + temporalPort);
+    env.put("DRAINHOST_PORT", "0");
+    env.put("DRAINHOST_BIND", "127.0.0.1");
+    env.put("DRAINHOST_TASK_QUEUE", taskQueue);
+    env.put("DRAINHOST_SHUTDOWN_TIMEOUT", shutdown);
+    env.put("DRAINHOST_STOP_TIMEOUT", stop);
+    env.put("DRAINHOST_HANDOFF_MARGIN", margin);
+    return env;
+  }
+
+  static String url(int port, String path) {
+    return "http://127.0.0.1:" + port + path;
+  }
+
+  static Response post(int port, String body) {
+    return RestAssured.given().contentType("application/json").body(body).post(url(port, "/executions"));
+  }
+
+  static String sleep(int port, String workflowId, int seconds) {
+    return post(port, "{\"workflowType\":\"SleepWorkflow\",\"workflowId\":\"" + workflowId
+        + "\",\"input\":{\"seconds\":" + seconds + "}}").then().statusCode(201).extract().path("workflowId");
+  }
+
+  static int awaitReady(ChildProcess host) {
+    int port = host.awaitHttpPort();
+    host.awaitLog("workers started", Duration.ofSeconds(60));
+    RestAssured.given().get(url(port, "/health")).then().statusCode(200);
+    return port;
+  }
+
+  static Map<String, Object> awaitCompleted(int port, String workflowId, Duration timeout) {
+    Object[] last = new Object[1];
+    await(workflowId + " completes").atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> {
+      Map<String, Object> body = RestAssured.given().get(url(port, "/executions/" + workflowId))
+          .then().statusCode(200).extract().jsonPath().getMap("");
+      last[0] = body;
+      return !"RUNNING".equals(body.get("status"));
+    });
+    @SuppressWarnings("unchecked")
+    Map<String, Object> body = (Map<String, Object>) last[0];
+    assertEquals("COMPLETED", body.get("status"), body.toString());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> result = (Map<String, Object>) body.get("result");
+    return result;
+  }
+
+  @Test
+  void sigtermFinishesWhatFitsAndHandsTheRestToAnotherHostAtOnce() throws Exception {
+    String queue = "drain-" + UUID.randomUUID();
+    Map<String, String> envA = hostEnv(queue, "10s", "14s", "3s");
+    try (ChildProcess a = ChildProcess.start("host-a", envA)) {
+      // A takes the work first, alone on the queue; B joins before A is stopped.
+      int portA = awaitReady(a);
+      List<String> shortIds = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        shortIds.add(sleep(portA, "short-" + i + "-" + queue, 7));
+      }
+      String longId = sleep(portA, "long-" + queue, 24);
+      await("A runs all four activities").atMost(Duration.ofSeconds(20)).until(() ->
+          RestAssured.given().get(url(portA, "/inflight")).then().extract().jsonPath()
+              .getList("items.findAll { it.kind == 'activity' }").size() == 4);
+
+      try (ChildProcess hostB = ChildProcess.start("host-b", hostEnv(queue, "10s", "14s", "3s"))) {
+        int portB = awaitReady(hostB);
+
+        long sigterm = System.nanoTime();
+        a.signal("TERM");
+        await("A's readiness fails at once").atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+            .until(() -> RestAssured.given().get(url(portA, "/health")).statusCode() == 503);
+        RestAssured.given().get(url(portA, "/health")).then().statusCode(503)
+            .body("status", org.hamcrest.Matchers.equalTo("draining"));
+        post(portA, "{\"workflowType\":\"SleepWorkflow\",\"input\":{\"seconds\":1}}").then()
+            .statusCode(503)
+            .header("Retry-After", "1")
+            .header("Connection", "close")
+            .body("error", org.hamcrest.Matchers.equalTo("draining"));
+        RestAssured.given().get(url(portA, "/health/live")).then().statusCode(200);
+        RestAssured.given().get(url(portA, "/inflight")).then().statusCode(200);
+        RestAssured.given().get(url(portA, "/metrics")).then().statusCode(200)
+            .body(org.hamcrest.Matchers.containsString("drainhost_draining 1.0"));
+
+        // Watch B for the long workflow's next attempt while A drains.
+        long[] pickedUp = {0};
+        Thread watcher = new Thread(() -> {
+          while (pickedUp[0] == 0 && System.nanoTime() - sigterm < Duration.ofSeconds(40).toNanos()) {
+            try {
+              List<Integer> attempts = RestAssured.given().get(url(portB, "/inflight")).then().extract()
+                  .jsonPath().getList("items.findAll { it.workflowId == '" + longId + "' }.attempt");
+              if (attempts != null && attempts.stream().anyMatch(n -> n >= 2)) {
+                pickedUp[0] = System.nanoTime();
+              }
+              Thread.sleep(50);
+            } catch (Exception e) {
+              // keep watching
+            }
+          }
+        });
+        watcher.start();
+
+        int exitA = a.awaitExit(Duration.ofSeconds(30));
+        long exited = System.nanoTime();
+        assertEquals(0, exitA, a.tail());
+        Duration drainTime = Duration.ofNanos(exited - sigterm);
+        assertTrue(drainTime.compareTo(Duration.ofSeconds(13)) < 0, "exit inside shutdown + margin: " + drainTime);
+        assertTrue(a.output().contains("handedOff=1"), a.tail());
+
+        for (String id : shortIds) {
+          Map<String, Object> result = awaitCompleted(portB, id, Duration.ofSeconds(30));
+          assertEquals(1, result.get("attempts"), id + " finished on A, first attempt: " + result);
+          assertEquals(0, result.get("resumedFrom"), result.toString());
+        }
+        Map<String, Object> longResult = awaitCompleted(portB, longId, Duration.ofSeconds(60));
+        watcher.join();
+        assertTrue((int) longResult.get("attempts") >= 2, longResult.toString());
+        assertTrue((int) longResult.get("resumedFrom") >= 8, "resumed from A's checkpoint: " + longResult);
+        assertTrue(pickedUp[0] != 0, "B ran the next attempt");
+        // A hands off right before it exits; B's next attempt waits only the retry interval (1 s).
+        Duration gap = Duration.ofNanos(pickedUp[0] - sigterm).minus(Duration.ofSeconds(10));
+        System.out.printf("drain: A exited %d ms after SIGTERM; B picked the long activity up %d ms after A's deadline%n",
+            drainTime.toMillis(), gap.toMillis());
+        assertTrue(gap.compareTo(Duration.ofSeconds(5)) < 0, "picked up soon after the deadline: " + gap);
+
+        hostB.signal("TERM");
+        assertEquals(0, hostB.awaitExit(Duration.ofSeconds(20)), hostB.tail());
+      }
+    }
+  }
+
+  @Test
+  void idleHostExitsCleanlyAtOnceAndASecondSignalChangesNothing() throws Exception {
+    try (ChildProcess host = ChildProcess.start("idle", hostEnv("idle-" + UUID.randomUUID(), "25s", "30s", "3s"))) {
+      awaitReady(host);
+      long start = System.nanoTime();
+      host.signal("TERM");
+      host.signal("INT");
+      host.signal("TERM");
+      int exit = host.awaitExit(Duration.ofSeconds(10));
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      assertEquals(0, exit, host.tail());
+      String out = host.output();
+      assertEquals(1, out.split("drain started", -1).length - 1, "exactly one drain: " + out);
+      assertTrue(out.contains("ignoring trigger=SIG"), out);
+      assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "idle exit took " + took);
+    }
+  }
+
+  @Test
+  void sigintDrainsLikeSigterm() throws Exception {
+    try (ChildProcess host = ChildProcess.start("sigint", hostEnv("int-" + UUID.randomUUID(), "25s", "30s", "3s"))) {
+      awaitReady(host);
+      host.signal("INT");
+      assertEquals(0, host.awaitExit(Duration.ofSeconds(10)), host.tail());
+      assertTrue(host.output().contains("drain started: trigger=SIGINT"), host.tail());
+    }
+  }
+
+  @Test
+  void requestBeingServedWhenSigtermArrivesCompletesWithItsNormalResponse() throws Exception {
+    try (ChildProcess host = ChildProcess.start("inflight-http", hostEnv("http-" + UUID.randomUUID(), "25s", "30s", "3s"))) {
+      int port = awaitReady(host);
+      byte[] body = ("{\"workflowType\":\"GreetingWorkflow\",\"workflowId\":\"slow-upload-" + UUID.randomUUID()
+          + "\",\"input\":{\"name\":\"Ada\"}}").getBytes(StandardCharsets.UTF_8);
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        socket.setSoTimeout(20_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST /executions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(body, 0, 10);
+        out.flush();
+        Thread.sleep(500); // the handler is now reading the body
+        host.signal("TERM");
+        host.awaitLog("drain step done: step=wait_inflight", Duration.ofSeconds(10));
+        Thread.sleep(300); // the drain now waits on this request before stopping HTTP
+        out.write(body, 10, body.length - 10);
+        out.flush();
+        InputStream in = socket.getInputStream();
+        String response = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(response.startsWith("HTTP/1.1 201"), response);
+        assertTrue(response.contains("\"workflowId\":\"slow-upload-"), response);
+      }
+      assertEquals(0, host.awaitExit(Duration.ofSeconds(10)), host.tail());
+    }
+  }
+}
