@@ -20,7 +20,12 @@ import picocli.CommandLine.Option;
 @Command(
     name = "drainhost",
     mixinStandardHelpOptions = true,
-    subcommands = {Main.Serve.class, Main.DevServerCommand.class},
+    subcommands = {
+      Main.Serve.class,
+      Main.DevServerCommand.class,
+      Main.BenchDrain.class,
+      Main.PlainWorkerCommand.class
+    },
     description = "Graceful-drain host for Temporal Java workers on AWS ECS.")
 public final class Main implements Callable<Integer> {
   public static void main(String[] args) {
@@ -59,6 +64,35 @@ public final class Main implements Callable<Integer> {
         LoggerFactory.getLogger(Main.class).error("drainhost failed to start: {}", e.getMessage(), e);
         return 1;
       }
+    }
+  }
+
+  @Command(
+      name = "bench-drain",
+      description = "Measure SIGTERM-to-exit and hand-off: drainhost against a plain worker with a shutdown hook.")
+  static final class BenchDrain implements Callable<Integer> {
+    @Option(names = "--idle-rounds", defaultValue = "5", description = "idle stops per subject (median)")
+    int idleRounds;
+
+    @Option(names = "--activities", defaultValue = "4", description = "activities in flight for the busy stop")
+    int activities;
+
+    @Option(names = "--activity-seconds", defaultValue = "6", description = "length of each busy activity")
+    int activitySeconds;
+
+    @Override
+    public Integer call() {
+      return new io.drainhost.bench.DrainBenchmark(idleRounds, activities, activitySeconds).run();
+    }
+  }
+
+  @Command(name = "plain-worker", hidden = true, description = "The baseline of bench-drain.")
+  static final class PlainWorkerCommand implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      String address = System.getenv().getOrDefault("TEMPORAL_ADDRESS", "127.0.0.1:7233");
+      String queue = System.getenv().getOrDefault("DRAINHOST_TASK_QUEUE", "drainhost");
+      return io.drainhost.bench.PlainWorker.run(address, queue, java.time.Duration.ofSeconds(25));
     }
   }
 

@@ -4,7 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.drainhost.support.ChildProcess;
+import io.drainhost.bench.ChildJvm;
 import io.drainhost.support.FreePort;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
@@ -27,13 +27,13 @@ import org.junit.jupiter.api.Test;
  * SIGTERM/SIGINT.
  */
 class DrainIT {
-  static ChildProcess devServer;
+  static ChildJvm devServer;
   static int temporalPort;
 
   @BeforeAll
   static void startTemporal() throws Exception {
     temporalPort = FreePort.find();
-    devServer = ChildProcess.start("dev-server", Map.of(), "dev-server", "--port", Integer.toString(temporalPort));
+    devServer = ChildJvm.start("dev-server", Map.of(), "dev-server", "--port", Integer.toString(temporalPort));
     devServer.awaitLog("Temporal dev server listening on 127\\.0\\.0\\.1:(\\d+)", Duration.ofSeconds(60));
   }
 
@@ -68,7 +68,7 @@ class DrainIT {
         + "\",\"input\":{\"seconds\":" + seconds + "}}").then().statusCode(201).extract().path("workflowId");
   }
 
-  static int awaitReady(ChildProcess host) {
+  static int awaitReady(ChildJvm host) {
     int port = host.awaitHttpPort();
     host.awaitLog("workers started", Duration.ofSeconds(60));
     RestAssured.given().get(url(port, "/health")).then().statusCode(200);
@@ -95,7 +95,7 @@ class DrainIT {
   void sigtermFinishesWhatFitsAndHandsTheRestToAnotherHostAtOnce() throws Exception {
     String queue = "drain-" + UUID.randomUUID();
     Map<String, String> envA = hostEnv(queue, "10s", "14s", "3s");
-    try (ChildProcess a = ChildProcess.start("host-a", envA)) {
+    try (ChildJvm a = ChildJvm.start("host-a", envA)) {
       // A takes the work first, alone on the queue; B joins before A is stopped.
       int portA = awaitReady(a);
       List<String> shortIds = new ArrayList<>();
@@ -107,7 +107,7 @@ class DrainIT {
           RestAssured.given().get(url(portA, "/inflight")).then().extract().jsonPath()
               .getList("items.findAll { it.kind == 'activity' }").size() == 4);
 
-      try (ChildProcess hostB = ChildProcess.start("host-b", hostEnv(queue, "10s", "14s", "3s"))) {
+      try (ChildJvm hostB = ChildJvm.start("host-b", hostEnv(queue, "10s", "14s", "3s"))) {
         int portB = awaitReady(hostB);
 
         long sigterm = System.nanoTime();
@@ -175,7 +175,7 @@ class DrainIT {
 
   @Test
   void idleHostExitsCleanlyAtOnceAndASecondSignalChangesNothing() throws Exception {
-    try (ChildProcess host = ChildProcess.start("idle", hostEnv("idle-" + UUID.randomUUID(), "25s", "30s", "3s"))) {
+    try (ChildJvm host = ChildJvm.start("idle", hostEnv("idle-" + UUID.randomUUID(), "25s", "30s", "3s"))) {
       awaitReady(host);
       long start = System.nanoTime();
       host.signal("TERM");
@@ -193,7 +193,7 @@ class DrainIT {
 
   @Test
   void sigintDrainsLikeSigterm() throws Exception {
-    try (ChildProcess host = ChildProcess.start("sigint", hostEnv("int-" + UUID.randomUUID(), "25s", "30s", "3s"))) {
+    try (ChildJvm host = ChildJvm.start("sigint", hostEnv("int-" + UUID.randomUUID(), "25s", "30s", "3s"))) {
       awaitReady(host);
       host.signal("INT");
       assertEquals(0, host.awaitExit(Duration.ofSeconds(10)), host.tail());
@@ -203,7 +203,7 @@ class DrainIT {
 
   @Test
   void requestBeingServedWhenSigtermArrivesCompletesWithItsNormalResponse() throws Exception {
-    try (ChildProcess host = ChildProcess.start("inflight-http", hostEnv("http-" + UUID.randomUUID(), "25s", "30s", "3s"))) {
+    try (ChildJvm host = ChildJvm.start("inflight-http", hostEnv("http-" + UUID.randomUUID(), "25s", "30s", "3s"))) {
       int port = awaitReady(host);
       byte[] body = ("{\"workflowType\":\"GreetingWorkflow\",\"workflowId\":\"slow-upload-" + UUID.randomUUID()
           + "\",\"input\":{\"name\":\"Ada\"}}").getBytes(StandardCharsets.UTF_8);

@@ -10,7 +10,15 @@ import io.temporal.client.WorkflowClientOptions;
 import io.temporal.common.reporter.MicrometerClientStatsReporter;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import java.time.Duration;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,9 +35,15 @@ public final class TemporalConnection implements AutoCloseable {
   private final WorkflowClient client;
   private final EmbeddedTemporal embedded;
   private final Scope metricsScope;
+  private final EventLoopGroup eventLoop;
 
   private TemporalConnection(
-      WorkflowServiceStubs stubs, WorkflowClient client, EmbeddedTemporal embedded, Scope scope) {
+      WorkflowServiceStubs stubs,
+      WorkflowClient client,
+      EmbeddedTemporal embedded,
+      Scope scope,
+      EventLoopGroup eventLoop) {
+    this.eventLoop = eventLoop;
     this.stubs = stubs;
     this.client = client;
     this.embedded = embedded;
@@ -43,13 +57,29 @@ public final class TemporalConnection implements AutoCloseable {
             .reporter(new MicrometerClientStatsReporter(registry))
             .reportEvery(com.uber.m3.util.Duration.ofSeconds(5));
     EmbeddedTemporal embedded = null;
+    EventLoopGroup eventLoop = null;
     WorkflowServiceStubsOptions.Builder options;
     if (target.embedded()) {
       embedded = EmbeddedTemporal.start();
       options = WorkflowServiceStubsOptions.newBuilder().setChannel(embedded.channel());
     } else {
       log.info("connecting to Temporal: {}", target);
-      options = WorkflowServiceStubsOptions.newBuilder(target.profile().toWorkflowServiceStubsOptions());
+      WorkflowServiceStubsOptions fromEnv = target.profile().toWorkflowServiceStubsOptions();
+      options = WorkflowServiceStubsOptions.newBuilder(fromEnv);
+      // gRPC's shared event loop lingers after shutdown, its threads blocked in epoll; the JVM
+      // then waits 300 ms at exit for such threads. An own loop is closed with the connection.
+      EventLoopGroup loop = new NioEventLoopGroup(2, daemonThreads("drainhost-grpc"));
+      eventLoop = loop;
+      Consumer<ManagedChannelBuilder<?>> fromEnvInit = fromEnv.getChannelInitializer();
+      options.setChannelInitializer(
+          builder -> {
+            if (builder instanceof NettyChannelBuilder) {
+              ((NettyChannelBuilder) builder).eventLoopGroup(loop).channelType(NioSocketChannel.class);
+            }
+            if (fromEnvInit != null) {
+              fromEnvInit.accept(builder);
+            }
+          });
     }
     options
         .setMetricsScope(scope)
@@ -61,7 +91,16 @@ public final class TemporalConnection implements AutoCloseable {
             .setNamespace(target.namespace())
             .setIdentity(identity);
     WorkflowClient client = WorkflowClient.newInstance(stubs, clientOptions.build());
-    return new TemporalConnection(stubs, client, embedded, scope);
+    return new TemporalConnection(stubs, client, embedded, scope, eventLoop);
+  }
+
+  private static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   public WorkflowServiceStubs stubs() {
@@ -116,6 +155,9 @@ public final class TemporalConnection implements AutoCloseable {
     }
     if (embedded != null) {
       embedded.close();
+    }
+    if (eventLoop != null) {
+      eventLoop.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS).awaitUninterruptibly(1000);
     }
   }
 }

@@ -1,0 +1,118 @@
+package io.drainhost.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drainhost.samples.SleepInput;
+import io.drainhost.samples.SleepResult;
+import io.temporal.api.enums.v1.PendingActivityState;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Small helpers the benchmarks and the drill share: ports, hosts, workflows, medians. */
+final class BenchSupport {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private BenchSupport() {}
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Starts the {@code dev-server} subcommand and waits until it accepts connections. */
+  static ChildJvm devServer(int port) {
+    ChildJvm dev = ChildJvm.start("dev-server", Map.of(), "dev-server", "--port", Integer.toString(port));
+    dev.awaitLog("Temporal dev server listening", Duration.ofSeconds(60));
+    return dev;
+  }
+
+  static Map<String, String> hostEnv(int temporalPort, String queue, Map<String, String> extra) {
+    Map<String, String> env = new HashMap<>();
+    env.put("TEMPORAL_ADDRESS", "127.0.0.1:" + temporalPort);
+    env.put("DRAINHOST_PORT", "0");
+    env.put("DRAINHOST_BIND", "127.0.0.1");
+    env.put("DRAINHOST_TASK_QUEUE", queue);
+    env.putAll(extra);
+    return env;
+  }
+
+  static String startSleep(WorkflowClient client, String queue, String id, int seconds) {
+    WorkflowStub stub =
+        client.newUntypedWorkflowStub(
+            "SleepWorkflow", WorkflowOptions.newBuilder().setTaskQueue(queue).setWorkflowId(id).build());
+    stub.start(new SleepInput(seconds));
+    return id;
+  }
+
+  static boolean activityRunning(WorkflowClient client, String id) {
+    return client.newUntypedWorkflowStub(id).describe().getRawDescription().getPendingActivitiesList().stream()
+        .anyMatch(a -> a.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED);
+  }
+
+  static void awaitActivitiesRunning(WorkflowClient client, List<String> ids, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (String id : ids) {
+      while (!activityRunning(client, id)) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("activity of " + id + " did not start within " + timeout);
+        }
+        ChildJvm.sleep(Duration.ofMillis(20));
+      }
+    }
+  }
+
+  static SleepResult result(WorkflowClient client, String id) {
+    return client.newUntypedWorkflowStub(id).getResult(SleepResult.class);
+  }
+
+  static JsonNode getJson(int port, String path) throws IOException, InterruptedException {
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(2)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    return JSON.readTree(r.body());
+  }
+
+  /** The smallest attempt number of {@code workflowId}'s activity on that host, or 0 when absent. */
+  static int inflightAttempt(int port, String workflowId) {
+    try {
+      for (JsonNode item : getJson(port, "/inflight").path("items")) {
+        if (workflowId.equals(item.path("workflowId").asText()) && "activity".equals(item.path("kind").asText())) {
+          return item.path("attempt").asInt();
+        }
+      }
+    } catch (IOException e) {
+      return 0;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  static long median(List<Long> values) {
+    List<Long> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+}
