@@ -137,7 +137,7 @@ public final class DrainHost implements HostStatus {
     bindMeters();
     http.start();
     log.info("http listening: bind={} port={}", config.bind(), http.port());
-    monitor.onConnected(this::startWorkersIfServing);
+    monitor.onConnected(this::onTemporalConnected);
     monitor.start();
     lifecycle.transition(HostState.STARTING, HostState.SERVING);
     if (!workers.started()) {
@@ -146,9 +146,15 @@ public final class DrainHost implements HostStatus {
     return this;
   }
 
-  private void startWorkersIfServing() {
+  /** Runs on the monitor thread after each successful Temporal check. */
+  private void onTemporalConnected(boolean afterOutage) {
     HostState s = lifecycle.state();
-    if ((s == HostState.STARTING || s == HostState.SERVING) && !workers.started()) {
+    if (s != HostState.STARTING && s != HostState.SERVING) {
+      return;
+    }
+    if (afterOutage) {
+      workers.restart();
+    } else if (!workers.started()) {
       workers.start();
     }
   }

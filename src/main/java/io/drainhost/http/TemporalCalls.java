@@ -42,7 +42,13 @@ final class TemporalCalls implements AutoCloseable {
     }
     CompletableFuture<T> future = CompletableFuture.supplyAsync(call, executor);
     try {
-      return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      CompletableFuture.anyOf(future, monitor.whenLost()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (!future.isDone()) {
+        // The SDK would retry against a server that is gone for seconds; the client retries us.
+        future.cancel(true);
+        throw unavailable("lost the connection to Temporal; retry shortly");
+      }
+      return future.get();
     } catch (TimeoutException e) {
       future.cancel(true);
       monitor.reportFailure(new StatusRuntimeException(Status.DEADLINE_EXCEEDED));

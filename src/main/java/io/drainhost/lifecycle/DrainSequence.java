@@ -123,15 +123,18 @@ public final class DrainSequence {
     }
     step(stepsMs, "close_temporal", t);
 
+    // Work still registered now neither finished nor was handed back (its report is stuck, e.g.
+    // because Temporal is unreachable); Temporal will only find out through a timeout.
+    int stranded = registry.total();
     lifecycle.transition(HostState.DRAINING, HostState.STOPPED);
     long totalNanos = System.nanoTime() - start;
     drainTimer.record(Duration.ofNanos(totalNanos));
-    int exitCode = outcome.failed() > 0 ? EXIT_HANDOFF_FAILED : EXIT_CLEAN;
+    int exitCode = outcome.failed() > 0 || stranded > 0 ? EXIT_HANDOFF_FAILED : EXIT_CLEAN;
     log.info(
         "drain report: trigger={} inflightAtStart={} finished={} handedOff={} handoffFailed={}"
-            + " workflowTasksLeft={} stepsMs={} totalMs={} exitCode={}",
+            + " workflowTasksLeft={} stranded={} stepsMs={} totalMs={} exitCode={}",
         trigger, atStart, finished, outcome.handedOff(), outcome.failed(), leftWorkflowTasks,
-        stepsMs, totalNanos / 1_000_000, exitCode);
+        stranded, stepsMs, totalNanos / 1_000_000, exitCode);
     return exitCode;
   }
 

@@ -1,6 +1,7 @@
 package io.drainhost.temporal;
 
 import io.drainhost.metrics.MeterNames;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -8,6 +9,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,6 +18,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,15 +34,18 @@ public final class ConnectionMonitor implements AutoCloseable {
   private final Duration checkInterval;
   private final Backoff backoff;
   private final ScheduledExecutorService scheduler;
-  private final List<Runnable> connectedListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Boolean>> connectedListeners = new CopyOnWriteArrayList<>();
   private final Counter reconnectAttempts;
   private final Counter hardFailures;
   private final Counter softFailures;
   private final AtomicInteger consecutiveFailures = new AtomicInteger();
   private volatile boolean connected;
   private volatile boolean everChecked;
+  private volatile boolean outage;
+  private volatile boolean everCheckedOk;
   private volatile Instant since = Instant.now();
   private ScheduledFuture<?> next;
+  private volatile CompletableFuture<Void> lost = new CompletableFuture<>();
 
   public ConnectionMonitor(
       TemporalConnection connection, Duration checkInterval, Duration backoffMax, MeterRegistry registry) {
@@ -71,14 +78,57 @@ public final class ConnectionMonitor implements AutoCloseable {
         .register(registry);
   }
 
-  /** Runs {@code listener} on the monitor thread after every successful check. */
-  public void onConnected(Runnable listener) {
+  /**
+   * Runs {@code listener} on the monitor thread after every successful check, with {@code true}
+   * on the first success after Temporal was unreachable while the host ran.
+   */
+  public void onConnected(Consumer<Boolean> listener) {
     connectedListeners.add(listener);
   }
 
   /** Checks once now, on the caller's thread, then keeps checking in the background. */
   public void start() {
     check();
+    watchChannel();
+    scheduler.scheduleWithFixedDelay(this::nudge, 1, 1, TimeUnit.SECONDS);
+  }
+
+  /**
+   * While disconnected, asks the gRPC channel to try a new connection now (a TCP connect, not an
+   * RPC): gRPC's own reconnect backoff grows to two minutes, and the health checks back off to
+   * {@code backoffMax}, but a server that is back should be used within a second.
+   */
+  private void nudge() {
+    if (!connected) {
+      channel().ifPresent(ManagedChannel::resetConnectBackoff);
+    }
+  }
+
+  /**
+   * Re-checks at once when the gRPC connection changes under us: a channel that becomes READY
+   * while Temporal is thought down, or one that loses its connection while thought up (a killed
+   * server is noticed in milliseconds, not at the next scheduled check).
+   */
+  private void watchChannel() {
+    channel().ifPresent(ch -> {
+      ConnectivityState state = ch.getState(false);
+      if (state == ConnectivityState.SHUTDOWN) {
+        return;
+      }
+      ch.notifyWhenStateChanged(state, () -> {
+        ConnectivityState now = ch.getState(false);
+        boolean recovered = !connected && now == ConnectivityState.READY;
+        boolean lost = connected && state == ConnectivityState.READY && now != ConnectivityState.READY;
+        if (recovered || lost) {
+          reschedule(Duration.ZERO);
+        }
+        watchChannel();
+      });
+    });
+  }
+
+  private Optional<ManagedChannel> channel() {
+    return connection.embedded() ? Optional.empty() : Optional.of(connection.stubs().getRawChannel());
   }
 
   public boolean connected() {
@@ -87,6 +137,11 @@ public final class ConnectionMonitor implements AutoCloseable {
 
   public Instant since() {
     return since;
+  }
+
+  /** Completes when the connection is next found lost, so waiting requests can give up at once. */
+  public CompletableFuture<Void> whenLost() {
+    return lost;
   }
 
   /** A request failed: a hard failure marks Temporal down and re-checks at once. */
@@ -120,15 +175,20 @@ public final class ConnectionMonitor implements AutoCloseable {
     try {
       connection.stubs().healthCheck();
       consecutiveFailures.set(0);
+      everCheckedOk = true;
+      boolean afterOutage = false;
       if (!connected) {
         connected = true;
+        afterOutage = outage;
+        outage = false;
+        lost = new CompletableFuture<>();
         since = Instant.now();
-        log.info("temporal connection changed state: state=connected");
+        log.info("temporal connection changed state: state=connected afterOutage={}", afterOutage);
       }
       everChecked = true;
-      for (Runnable l : connectedListeners) {
+      for (Consumer<Boolean> l : connectedListeners) {
         try {
-          l.run();
+          l.accept(afterOutage);
         } catch (RuntimeException e) {
           log.warn("after-connect action failed: error={}", e.toString());
         }
@@ -141,16 +201,16 @@ public final class ConnectionMonitor implements AutoCloseable {
         markDisconnected(e);
       }
       everChecked = true;
-      // gRPC's own reconnect backoff grows to minutes; reset it so our schedule decides.
-      if (connection.stubs().getRawChannel() instanceof ManagedChannel) {
-        ((ManagedChannel) connection.stubs().getRawChannel()).resetConnectBackoff();
-      }
+      nudge();
       reschedule(backoff.delay(consecutiveFailures.incrementAndGet()));
     }
   }
 
   private void markDisconnected(Throwable error) {
+    // Only an outage after a success counts: workers that never started need no restart.
+    outage = outage || everCheckedOk;
     connected = false;
+    lost.complete(null);
     since = Instant.now();
     log.warn(
         "temporal connection changed state: state=disconnected kind={} error={}",

@@ -19,7 +19,9 @@ import io.temporal.worker.tuning.FixedSizeSlotSupplier;
 import io.temporal.worker.tuning.WorkflowSlotInfo;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +45,7 @@ public final class WorkerHost {
   private volatile WorkerFactory factory;
   private volatile boolean stickyExecution;
   private volatile boolean stopped;
+  private final List<WorkerFactory> retiring = new CopyOnWriteArrayList<>();
 
   public WorkerHost(
       HostConfig config,
@@ -78,9 +81,42 @@ public final class WorkerHost {
         config.taskQueue(), connection.identity(), stickyExecution);
   }
 
+  /**
+   * Replaces the workers after a Temporal outage. The SDK's pollers recover by themselves, but
+   * their backoff grows to a minute during an outage; fresh workers poll at once. The old
+   * workers stop polling and finish what they run (tracked as before, in the same registry).
+   */
+  public synchronized void restart() {
+    WorkerFactory old = factory;
+    if (stopped || old == null || !old.isStarted()) {
+      start();
+      return;
+    }
+    factory = newFactory();
+    retiring.add(old);
+    old.shutdown();
+    factory.start();
+    if (stopped) {
+      factory.shutdown();
+      return;
+    }
+    retiring.removeIf(WorkerFactory::isTerminated);
+    log.info("workers restarted after a Temporal outage: taskQueue={}", config.taskQueue());
+  }
+
   public boolean started() {
     WorkerFactory f = factory;
     return f != null && f.isStarted() && !f.isShutdown();
+  }
+
+  /** Every factory that may still run tasks: the current one and those retired by restarts. */
+  private List<WorkerFactory> all() {
+    List<WorkerFactory> all = new ArrayList<>(retiring);
+    WorkerFactory f = factory;
+    if (f != null) {
+      all.add(f);
+    }
+    return all;
   }
 
   private WorkerFactory newFactory() {
@@ -149,30 +185,29 @@ public final class WorkerHost {
   /** Stops polling and tells the server this worker is going; running tasks go on. */
   public void stopPolling() {
     stopped = true;
-    WorkerFactory f = factory;
-    if (f != null) {
-      f.shutdown();
-    }
+    all().forEach(WorkerFactory::shutdown);
   }
 
   /** Interrupts what still runs: used after the hand-off, when those attempts are no longer ours. */
   public void interruptRemaining() {
-    WorkerFactory f = factory;
-    if (f != null) {
-      f.shutdownNow();
-    }
+    all().forEach(WorkerFactory::shutdownNow);
   }
 
   /** Waits until every worker thread is done or the timeout passes; true when all are done. */
   public boolean awaitTermination(Duration timeout) {
-    WorkerFactory f = factory;
-    if (f == null || !f.isStarted()) {
-      return true;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    boolean done = true;
+    for (WorkerFactory f : all()) {
+      if (!f.isStarted()) {
+        continue;
+      }
+      long left = deadline - System.nanoTime();
+      if (left > 0) {
+        f.awaitTermination(left, TimeUnit.NANOSECONDS);
+      }
+      done &= f.isTerminated();
     }
-    if (!timeout.isNegative() && !timeout.isZero()) {
-      f.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    }
-    return f.isTerminated();
+    return done;
   }
 
   public void suspendPolling() {

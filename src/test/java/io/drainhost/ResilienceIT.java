@@ -1,0 +1,158 @@
+package io.drainhost;
+
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.drainhost.bench.ChildJvm;
+import io.drainhost.support.FreePort;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Temporal that is late, killed and restarted, with the real jar and a real `dev-server`. */
+class ResilienceIT {
+  static Map<String, String> env(int temporalPort, Map<String, String> extra) {
+    Map<String, String> env = new HashMap<>();
+    env.put("TEMPORAL_ADDRESS", "127.0.0.1:" + temporalPort);
+    env.put("DRAINHOST_PORT", "0");
+    env.put("DRAINHOST_BIND", "127.0.0.1");
+    env.put("DRAINHOST_TASK_QUEUE", "resilience-" + UUID.randomUUID());
+    env.putAll(extra);
+    return env;
+  }
+
+  static ChildJvm devServer(int port) {
+    ChildJvm dev = ChildJvm.start("dev-server", Map.of(), "dev-server", "--port", Integer.toString(port));
+    dev.awaitLog("Temporal dev server listening", Duration.ofSeconds(60));
+    return dev;
+  }
+
+  static String url(int port, String path) {
+    return "http://127.0.0.1:" + port + path;
+  }
+
+  static Response startGreeting(int port) {
+    return RestAssured.given().contentType("application/json")
+        .body("{\"workflowType\":\"GreetingWorkflow\",\"input\":{\"name\":\"Ada\"}}")
+        .post(url(port, "/executions"));
+  }
+
+  static void awaitGreetingWorks(int port, Duration timeout) {
+    String[] id = new String[1];
+    await("a start succeeds").atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
+      Response r = startGreeting(port);
+      if (r.statusCode() == 201) {
+        id[0] = r.path("workflowId");
+        return true;
+      }
+      return false;
+    });
+    await("the workflow completes").atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() ->
+        "COMPLETED".equals(RestAssured.given().get(url(port, "/executions/" + id[0])).path("status")));
+    RestAssured.given().get(url(port, "/executions/" + id[0])).then().body("result", equalTo("Hello, Ada!"));
+  }
+
+  @Test
+  void hostStartsBeforeTemporalServesHealthAndFailsFastThenWorksWhenTemporalArrives() throws Exception {
+    int temporalPort = FreePort.find();
+    try (ChildJvm host = ChildJvm.start("early-host", env(temporalPort, Map.of()))) {
+      int port = host.awaitHttpPort();
+      long started = System.nanoTime();
+      RestAssured.given().get(url(port, "/health/live")).then().statusCode(200);
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          RestAssured.given().get(url(port, "/health")).then().statusCode(200)
+              .body("status", equalTo("serving")).body("temporal", equalTo("disconnected")));
+      long t = System.nanoTime();
+      startGreeting(port).then().statusCode(503).header("Retry-After", "1")
+          .body("error", equalTo("temporal_unavailable"));
+      assertTrue(System.nanoTime() - t < Duration.ofSeconds(1).toNanos(), "fail fast");
+      RestAssured.given().get(url(port, "/metrics")).then()
+          .body(org.hamcrest.Matchers.containsString("drainhost_temporal_connected 0.0"));
+
+      Thread.sleep(Math.max(0, Duration.ofSeconds(10).toMillis() - (System.nanoTime() - started) / 1_000_000));
+      try (ChildJvm dev = devServer(temporalPort)) {
+        awaitGreetingWorks(port, Duration.ofSeconds(30));
+        assertTrue(host.alive());
+        RestAssured.given().get(url(port, "/health")).then().body("temporal", equalTo("connected"));
+        host.signal("TERM");
+        assertEquals(0, host.awaitExit(Duration.ofSeconds(20)), host.tail());
+        dev.signal("TERM");
+        dev.awaitExit(Duration.ofSeconds(20));
+      }
+    }
+  }
+
+  @Test
+  void temporalKilledUnderLoadGives503AtOnceAndWorkResumesAfterItsRestart() throws Exception {
+    int temporalPort = FreePort.find();
+    ChildJvm dev = devServer(temporalPort);
+    try (ChildJvm host = ChildJvm.start("outage-host", env(temporalPort, Map.of()))) {
+      int port = host.awaitHttpPort();
+      host.awaitLog("workers started", Duration.ofSeconds(60));
+      awaitGreetingWorks(port, Duration.ofSeconds(30));
+
+      dev.signal("KILL");
+      dev.awaitExit(Duration.ofSeconds(10));
+      List<Long> latencies = new ArrayList<>();
+      long outageStart = System.nanoTime();
+      while (System.nanoTime() - outageStart < Duration.ofSeconds(10).toNanos()) {
+        long t = System.nanoTime();
+        Response r = startGreeting(port);
+        latencies.add((System.nanoTime() - t) / 1_000_000);
+        assertEquals(503, r.statusCode(), r.asString());
+        assertEquals("temporal_unavailable", r.path("error"));
+        assertEquals("1", r.header("Retry-After"));
+        Thread.sleep(100);
+      }
+      assertTrue(host.alive(), "the host never exits");
+      long worst = latencies.stream().mapToLong(Long::longValue).max().orElseThrow();
+      assertTrue(worst < 1000, "every start failed fast; worst " + worst + " ms");
+      RestAssured.given().get(url(port, "/health")).then().statusCode(200)
+          .body("temporal", equalTo("disconnected"));
+
+      dev = devServer(temporalPort);
+      long back = System.nanoTime();
+      awaitGreetingWorks(port, Duration.ofSeconds(30));
+      System.out.printf("outage: %d starts refused, worst %d ms; work completed %d ms after the server was back%n",
+          latencies.size(), worst, (System.nanoTime() - back) / 1_000_000);
+      host.signal("TERM");
+      assertEquals(0, host.awaitExit(Duration.ofSeconds(20)), host.tail());
+    } finally {
+      dev.close();
+    }
+  }
+
+  @Test
+  void drainWhileTemporalIsDownExitsInsideItsBudgetWithCode3() throws Exception {
+    int temporalPort = FreePort.find();
+    Map<String, String> budget = Map.of(
+        "DRAINHOST_SHUTDOWN_TIMEOUT", "3s", "DRAINHOST_STOP_TIMEOUT", "7s", "DRAINHOST_HANDOFF_MARGIN", "3s");
+    try (ChildJvm dev = devServer(temporalPort);
+        ChildJvm host = ChildJvm.start("down-drain", env(temporalPort, budget))) {
+      int port = host.awaitHttpPort();
+      host.awaitLog("workers started", Duration.ofSeconds(60));
+      RestAssured.given().contentType("application/json")
+          .body("{\"workflowType\":\"SleepWorkflow\",\"input\":{\"seconds\":60}}")
+          .post(url(port, "/executions")).then().statusCode(201);
+      await().atMost(Duration.ofSeconds(10)).until(() ->
+          RestAssured.given().get(url(port, "/inflight")).jsonPath()
+              .getList("items.findAll { it.kind == 'activity' }").size() == 1);
+      dev.signal("KILL");
+      dev.awaitExit(Duration.ofSeconds(10));
+      long t = System.nanoTime();
+      host.signal("TERM");
+      int exit = host.awaitExit(Duration.ofSeconds(15));
+      Duration took = Duration.ofNanos(System.nanoTime() - t);
+      assertEquals(3, exit, "the activity could not be handed back: " + host.tail());
+      assertTrue(took.compareTo(Duration.ofSeconds(7)) < 0, "inside the stop timeout: " + took);
+    }
+  }
+}
