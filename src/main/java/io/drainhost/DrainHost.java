@@ -2,7 +2,9 @@ package io.drainhost;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.drainhost.config.ConfigException;
 import io.drainhost.config.ConfigLoader;
+import io.drainhost.config.Logging;
 import io.drainhost.config.HostConfig;
 import io.drainhost.http.HostStatus;
 import io.drainhost.http.HttpServer;
@@ -34,11 +36,10 @@ import org.slf4j.LoggerFactory;
  * A drainhost: Javalin and the user's Temporal workers in one JVM, drained gracefully on SIGTERM.
  *
  * <pre>{@code
- * DrainHost.builder()
+ * System.exit(DrainHost.builder()
  *     .registerWorkflowImplementationTypes(OrderWorkflowImpl.class)
  *     .registerActivitiesImplementations(new OrderActivitiesImpl())
- *     .build()
- *     .run(); // serves until SIGTERM, drains, returns the exit code
+ *     .run()); // serves until SIGTERM, drains, returns the exit code
  * }</pre>
  */
 public final class DrainHost implements HostStatus {
@@ -95,6 +96,31 @@ public final class DrainHost implements HostStatus {
     public Builder registerActivitiesImplementations(Object... implementations) {
       activities.addAll(Arrays.asList(implementations));
       return this;
+    }
+
+    /**
+     * Builds the host from the environment's configuration, runs it until a drain ends and returns
+     * the process exit code: 0 clean, 2 invalid configuration (one line per problem on stderr), 3
+     * work not handed back, 1 any other failure. A user's {@code main} passes it to System.exit.
+     */
+    public int run() {
+      if (config == null) {
+        try {
+          config = ConfigLoader.fromEnvironment();
+        } catch (ConfigException e) {
+          for (String problem : e.problems()) {
+            System.err.println("drainhost: invalid configuration: " + problem);
+          }
+          return 2;
+        }
+      }
+      Logging.configure(config.logFormat());
+      try {
+        return build().run();
+      } catch (RuntimeException e) {
+        log.error("drainhost failed: {}", e.getMessage(), e);
+        return 1;
+      }
     }
 
     public DrainHost build() {

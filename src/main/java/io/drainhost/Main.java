@@ -1,9 +1,5 @@
 package io.drainhost;
 
-import io.drainhost.config.ConfigException;
-import io.drainhost.config.ConfigLoader;
-import io.drainhost.config.HostConfig;
-import io.drainhost.config.LogFormat;
 import io.drainhost.samples.GreetingActivitiesImpl;
 import io.drainhost.samples.GreetingWorkflowImpl;
 import io.drainhost.samples.SleepActivitiesImpl;
@@ -42,28 +38,10 @@ public final class Main implements Callable<Integer> {
   static final class Serve implements Callable<Integer> {
     @Override
     public Integer call() {
-      HostConfig config;
-      try {
-        config = ConfigLoader.fromEnvironment();
-      } catch (ConfigException e) {
-        for (String problem : e.problems()) {
-          System.err.println("drainhost: invalid configuration: " + problem);
-        }
-        return 2;
-      }
-      // Before the first logger exists: logback.xml picks its appender from this property.
-      System.setProperty("drainhost.logFormat", config.logFormat() == LogFormat.JSON ? "json" : "text");
-      try {
-        return DrainHost.builder()
-            .config(config)
-            .registerWorkflowImplementationTypes(GreetingWorkflowImpl.class, SleepWorkflowImpl.class)
-            .registerActivitiesImplementations(new GreetingActivitiesImpl(), new SleepActivitiesImpl())
-            .build()
-            .run();
-      } catch (RuntimeException e) {
-        LoggerFactory.getLogger(Main.class).error("drainhost failed to start: {}", e.getMessage(), e);
-        return 1;
-      }
+      return DrainHost.builder()
+          .registerWorkflowImplementationTypes(GreetingWorkflowImpl.class, SleepWorkflowImpl.class)
+          .registerActivitiesImplementations(new GreetingActivitiesImpl(), new SleepActivitiesImpl())
+          .run();
     }
   }
 
