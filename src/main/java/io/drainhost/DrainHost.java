@@ -6,6 +6,8 @@ import io.drainhost.config.ConfigException;
 import io.drainhost.config.ConfigLoader;
 import io.drainhost.config.Logging;
 import io.drainhost.config.HostConfig;
+import io.drainhost.ecs.LoadBalancerSilenceWatcher;
+import io.drainhost.ecs.TaskMetadataWatcher;
 import io.drainhost.http.HostStatus;
 import io.drainhost.http.HttpServer;
 import io.drainhost.lifecycle.DrainSequence;
@@ -58,6 +60,8 @@ public final class DrainHost implements HostStatus {
   private WorkerHost workers;
   private HttpServer http;
   private DrainSequence drain;
+  private TaskMetadataWatcher ecsWatcher;
+  private LoadBalancerSilenceWatcher lbSilence;
 
   private DrainHost(Builder b) {
     this.config = b.config != null ? b.config : ConfigLoader.fromEnvironment();
@@ -152,10 +156,30 @@ public final class DrainHost implements HostStatus {
     http =
         new HttpServer(
             config, this, registry, identity, connection.client(), types, monitor, metrics, jsonMapper());
+    lbSilence =
+        config.lbSilenceAfter()
+            .map(after -> new LoadBalancerSilenceWatcher(after, new LoadBalancerSilenceWatcher.Polling() {
+              @Override
+              public void suspend() {
+                workers.suspendPolling();
+              }
+
+              @Override
+              public void resume() {
+                workers.resumePolling();
+              }
+            }))
+            .orElse(null);
+    ecsWatcher =
+        config.ecsMetadataUri()
+            .map(uri -> new TaskMetadataWatcher(uri, config.ecsMetadataPoll(), this::drain))
+            .orElse(null);
     drain =
         new DrainSequence(
             config, lifecycle, workers, registry, new ActivityHandoff(connection, attempts), http,
             () -> {
+              closeQuietly(ecsWatcher);
+              closeQuietly(lbSilence);
               monitor.close();
               connection.close();
             },
@@ -165,6 +189,12 @@ public final class DrainHost implements HostStatus {
     log.info("http listening: bind={} port={}", config.bind(), http.port());
     monitor.onConnected(this::onTemporalConnected);
     monitor.start();
+    if (lbSilence != null) {
+      lbSilence.start();
+    }
+    if (ecsWatcher != null) {
+      ecsWatcher.start();
+    }
     lifecycle.transition(HostState.STARTING, HostState.SERVING);
     if (!workers.started()) {
       log.warn("serving without workers: Temporal is not reachable yet; workers start when it is");
@@ -192,6 +222,9 @@ public final class DrainHost implements HostStatus {
           .description("work executing in this process")
           .register(metrics);
     }
+    Gauge.builder(MeterNames.POLLING_SUSPENDED, this, h -> h.pollingSuspended() ? 1 : 0)
+        .description("1 while this host takes no new tasks (draining, suspended, or not started)")
+        .register(metrics);
     Gauge.builder(MeterNames.DRAINING, lifecycle, l -> l.state() == HostState.DRAINING ? 1 : 0)
         .description("1 while draining, else 0")
         .register(metrics);
@@ -264,7 +297,28 @@ public final class DrainHost implements HostStatus {
   @Override
   public boolean pollingSuspended() {
     HostState s = lifecycle.state();
-    return s == HostState.DRAINING || s == HostState.STOPPED || !workers.started();
+    return s == HostState.DRAINING
+        || s == HostState.STOPPED
+        || !workers.started()
+        || (lbSilence != null && lbSilence.suspended());
+  }
+
+  @Override
+  public void readinessProbed(String userAgent) {
+    if (lbSilence != null) {
+      lbSilence.healthCheck(userAgent);
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception e) {
+      log.debug("close failed: {}", e.toString());
+    }
   }
 
   @Override

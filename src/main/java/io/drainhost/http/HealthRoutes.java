@@ -18,6 +18,7 @@ final class HealthRoutes {
   }
 
   void readiness(Context ctx) {
+    host.readinessProbed(ctx.userAgent());
     HostState state = host.state();
     int inflight = host.inflight();
     boolean connected = host.temporalConnected();

@@ -17,4 +17,7 @@ public interface HostStatus {
 
   /** Whether readiness fails while Temporal is unreachable (opt-in). */
   boolean readinessRequiresTemporal();
+
+  /** A {@code /health} request arrived with this User-Agent (possibly null). */
+  void readinessProbed(String userAgent);
 }

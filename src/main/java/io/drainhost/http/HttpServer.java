@@ -28,8 +28,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpServer {
   private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+  public static final String READINESS_PATH = "/health";
+  public static final String LIVENESS_PATH = "/health/live";
+  public static final String METRICS_PATH = "/metrics";
+  public static final String INFLIGHT_PATH = "/inflight";
+
   /** Answered in every state, until the very end of a drain. */
-  static final Set<String> ALWAYS_OPEN = Set.of("/health", "/health/live", "/metrics", "/inflight");
+  public static final Set<String> ALWAYS_OPEN =
+      Set.of(READINESS_PATH, LIVENESS_PATH, METRICS_PATH, INFLIGHT_PATH);
 
   private final Javalin app;
   private final HostStatus host;
@@ -74,11 +80,11 @@ public final class HttpServer {
               cfg.routes.before(this::gate);
               cfg.routes.post("/executions", executions::start);
               cfg.routes.get("/executions/{workflowId}", executions::get);
-              cfg.routes.get("/inflight", inflight::list);
-              cfg.routes.get("/health", health::readiness);
-              cfg.routes.get("/health/live", health::liveness);
+              cfg.routes.get(INFLIGHT_PATH, inflight::list);
+              cfg.routes.get(READINESS_PATH, health::readiness);
+              cfg.routes.get(LIVENESS_PATH, health::liveness);
               cfg.routes.get(
-                  "/metrics",
+                  METRICS_PATH,
                   ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
               cfg.routes.after(requestMetrics::end);
               cfg.routes.exception(ApiError.class, HttpServer::writeError);

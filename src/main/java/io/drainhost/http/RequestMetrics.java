@@ -42,6 +42,10 @@ final class RequestMetrics {
           .tag("uri", uri)
           .tag("status", Integer.toString(status))
           .tag("outcome", outcome(status))
+          // Buckets let dashboards compute latency percentiles across tasks.
+          .publishPercentileHistogram()
+          .minimumExpectedValue(java.time.Duration.ofMillis(1))
+          .maximumExpectedValue(java.time.Duration.ofSeconds(10))
           .register(registry)
           .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     } catch (RuntimeException e) {

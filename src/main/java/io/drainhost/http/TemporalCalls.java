@@ -1,5 +1,6 @@
 package io.drainhost.http;
 
+import io.drainhost.lifecycle.DaemonThreads;
 import io.drainhost.temporal.ConnectionMonitor;
 import io.drainhost.temporal.FailureKind;
 import io.grpc.Status;
@@ -24,12 +25,7 @@ final class TemporalCalls implements AutoCloseable {
   private final ConnectionMonitor monitor;
   private final Duration timeout;
   private final ExecutorService executor =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "drainhost-temporal-call");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newCachedThreadPool(DaemonThreads.named("drainhost-temporal-call"));
 
   TemporalCalls(ConnectionMonitor monitor, Duration timeout) {
     this.monitor = monitor;

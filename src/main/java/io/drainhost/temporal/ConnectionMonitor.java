@@ -1,5 +1,6 @@
 package io.drainhost.temporal;
 
+import io.drainhost.lifecycle.DaemonThreads;
 import io.drainhost.metrics.MeterNames;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
@@ -54,12 +55,7 @@ public final class ConnectionMonitor implements AutoCloseable {
     this.backoff =
         new Backoff(Duration.ofSeconds(1), backoffMax, () -> ThreadLocalRandom.current().nextDouble());
     this.scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "drainhost-temporal-monitor");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("drainhost-temporal-monitor"));
     Gauge.builder(MeterNames.TEMPORAL_CONNECTED, this, m -> m.connected ? 1 : 0)
         .description("1 when the last Temporal health check succeeded")
         .register(registry);

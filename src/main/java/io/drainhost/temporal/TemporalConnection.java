@@ -3,6 +3,7 @@ package io.drainhost.temporal;
 import com.uber.m3.tally.RootScopeBuilder;
 import com.uber.m3.tally.Scope;
 import io.drainhost.config.TemporalTarget;
+import io.drainhost.lifecycle.DaemonThreads;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.client.WorkflowClient;
@@ -16,8 +17,6 @@ import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import java.time.Duration;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -68,7 +67,7 @@ public final class TemporalConnection implements AutoCloseable {
       options = WorkflowServiceStubsOptions.newBuilder(fromEnv);
       // gRPC's shared event loop lingers after shutdown, its threads blocked in epoll; the JVM
       // then waits 300 ms at exit for such threads. An own loop is closed with the connection.
-      EventLoopGroup loop = new NioEventLoopGroup(2, daemonThreads("drainhost-grpc"));
+      EventLoopGroup loop = new NioEventLoopGroup(2, DaemonThreads.named("drainhost-grpc"));
       eventLoop = loop;
       Consumer<ManagedChannelBuilder<?>> fromEnvInit = fromEnv.getChannelInitializer();
       options.setChannelInitializer(
@@ -94,14 +93,6 @@ public final class TemporalConnection implements AutoCloseable {
     return new TemporalConnection(stubs, client, embedded, scope, eventLoop);
   }
 
-  private static ThreadFactory daemonThreads(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
-  }
 
   public WorkflowServiceStubs stubs() {
     return stubs;

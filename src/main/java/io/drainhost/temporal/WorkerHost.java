@@ -45,6 +45,7 @@ public final class WorkerHost {
   private volatile WorkerFactory factory;
   private volatile boolean stickyExecution;
   private volatile boolean stopped;
+  private volatile boolean suspended;
   private final List<WorkerFactory> retiring = new CopyOnWriteArrayList<>();
 
   public WorkerHost(
@@ -76,6 +77,9 @@ public final class WorkerHost {
       factory.shutdown();
       return;
     }
+    if (suspended) {
+      factory.suspendPolling();
+    }
     log.info(
         "workers started: taskQueue={} identity={} stickyExecution={}",
         config.taskQueue(), connection.identity(), stickyExecution);
@@ -99,6 +103,9 @@ public final class WorkerHost {
     if (stopped) {
       factory.shutdown();
       return;
+    }
+    if (suspended) {
+      factory.suspendPolling();
     }
     retiring.removeIf(WorkerFactory::isTerminated);
     log.info("workers restarted after a Temporal outage: taskQueue={}", config.taskQueue());
@@ -210,14 +217,17 @@ public final class WorkerHost {
     return done;
   }
 
-  public void suspendPolling() {
+  /** Stops taking new tasks without shutting down; running tasks go on. Survives restarts. */
+  public synchronized void suspendPolling() {
+    suspended = true;
     WorkerFactory f = factory;
     if (f != null && started()) {
       f.suspendPolling();
     }
   }
 
-  public void resumePolling() {
+  public synchronized void resumePolling() {
+    suspended = false;
     WorkerFactory f = factory;
     if (f != null && started()) {
       f.resumePolling();
