@@ -1,9 +1,6 @@
 package io.drainhost.bench;
 
-import io.drainhost.samples.GreetingActivitiesImpl;
-import io.drainhost.samples.GreetingWorkflowImpl;
-import io.drainhost.samples.SleepActivitiesImpl;
-import io.drainhost.samples.SleepWorkflowImpl;
+import io.drainhost.samples.Samples;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
@@ -35,8 +32,8 @@ public final class PlainWorker {
         factory.newWorker(
             taskQueue,
             WorkerOptions.newBuilder().setStickyQueueScheduleToStartTimeout(Duration.ZERO).build());
-    worker.registerWorkflowImplementationTypes(GreetingWorkflowImpl.class, SleepWorkflowImpl.class);
-    worker.registerActivitiesImplementations(new GreetingActivitiesImpl(), new SleepActivitiesImpl());
+    worker.registerWorkflowImplementationTypes(Samples.workflowTypes());
+    worker.registerActivitiesImplementations(Samples.activities());
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

@@ -1,11 +1,8 @@
 package io.drainhost.support;
 
+import io.drainhost.samples.Samples;
 import io.drainhost.DrainHost;
 import io.drainhost.config.ConfigLoader;
-import io.drainhost.samples.GreetingActivitiesImpl;
-import io.drainhost.samples.GreetingWorkflowImpl;
-import io.drainhost.samples.SleepActivitiesImpl;
-import io.drainhost.samples.SleepWorkflowImpl;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -20,8 +17,8 @@ public final class InProcessHost {
     env.putAll(extraEnv);
     return DrainHost.builder()
         .config(ConfigLoader.load(env))
-        .registerWorkflowImplementationTypes(GreetingWorkflowImpl.class, SleepWorkflowImpl.class)
-        .registerActivitiesImplementations(new GreetingActivitiesImpl(), new SleepActivitiesImpl())
+        .registerWorkflowImplementationTypes(Samples.workflowTypes())
+        .registerActivitiesImplementations(Samples.activities())
         .build()
         .start();
   }

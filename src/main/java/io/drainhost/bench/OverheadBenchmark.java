@@ -1,0 +1,82 @@
+package io.drainhost.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * {@code bench-overhead}: workflows per second through drainhost against a plain Temporal worker,
+ * same machine, same dev-server, same closed-loop client (16 clients starting a trivial
+ * one-activity workflow and waiting for its result), alternating subjects to spread the noise.
+ */
+public final class OverheadBenchmark {
+  private final int rounds;
+  private final Duration duration;
+  private final int clients;
+
+  public OverheadBenchmark(int rounds, Duration duration, int clients) {
+    this.rounds = rounds;
+    this.duration = duration;
+    this.clients = clients;
+  }
+
+  public int run() {
+    int temporalPort = BenchSupport.freePort();
+    List<Double> plain = new ArrayList<>();
+    List<Double> drainhost = new ArrayList<>();
+    try (ChildJvm dev = BenchSupport.devServer(temporalPort)) {
+      for (int round = 1; round <= rounds; round++) {
+        for (DrainBenchmark.Subject subject : DrainBenchmark.Subject.values()) {
+          double rate = measure(subject, temporalPort);
+          System.out.printf("round %d %-30s %.1f workflows/s%n", round, subject.label, rate);
+          (subject == DrainBenchmark.Subject.PLAIN ? plain : drainhost).add(rate);
+        }
+      }
+      dev.signal("TERM");
+      dev.awaitExit(Duration.ofSeconds(20));
+    }
+    double p = median(plain);
+    double d = median(drainhost);
+    System.out.println();
+    System.out.printf("trivial one-activity workflows end to end, %d closed-loop clients, %d cores, median of %d runs of %ds%n",
+        clients, Runtime.getRuntime().availableProcessors(), rounds, duration.toSeconds());
+    System.out.println("| subject | workflows/s |");
+    System.out.println("|---|---:|");
+    System.out.printf("| plain worker | %.1f |%n| drainhost | %.1f |%n", p, d);
+    System.out.printf("drainhost keeps %.1f%% of the plain worker's throughput%n", 100 * d / p);
+    return 0;
+  }
+
+  private double measure(DrainBenchmark.Subject subject, int temporalPort) {
+    String queue = "overhead-" + UUID.randomUUID();
+    Map<String, String> env = BenchSupport.hostEnv(temporalPort, queue, Map.of());
+    try (ChildJvm host = subject == DrainBenchmark.Subject.PLAIN
+        ? ChildJvm.start("plain", env, "plain-worker")
+        : ChildJvm.start("drainhost", env)) {
+      host.awaitLog("workers started", Duration.ofSeconds(60));
+      // Warm-up: JIT and connections, not measured.
+      quiet(Duration.ofSeconds(5), temporalPort, queue);
+      BenchReport report = quiet(duration, temporalPort, queue);
+      host.signal("TERM");
+      host.awaitExit(Duration.ofSeconds(60));
+      return report.completionsPerSecond();
+    }
+  }
+
+  private BenchReport quiet(Duration d, int temporalPort, String queue) {
+    WorkflowBenchmark.Options options = new WorkflowBenchmark.Options(
+        BenchPattern.GREETING, 0, d, Duration.ZERO, clients, 1, 1, 0, null, null, null, Duration.ofSeconds(60), 0);
+    try (TemporalBenchDriver driver = new TemporalBenchDriver("127.0.0.1:" + temporalPort, queue)) {
+      return new WorkflowBenchmark(options, driver).execute();
+    }
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    sorted.sort(Double::compare);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+}
