@@ -109,8 +109,9 @@ final class BenchSupport {
     return 0;
   }
 
-  static long median(List<Long> values) {
-    List<Long> sorted = new ArrayList<>(values);
+  static double median(List<? extends Number> values) {
+    List<Double> sorted = new ArrayList<>();
+    values.forEach(v -> sorted.add(v.doubleValue()));
     Collections.sort(sorted);
     int n = sorted.size();
     return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;

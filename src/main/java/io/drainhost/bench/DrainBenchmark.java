@@ -99,7 +99,7 @@ public final class DrainBenchmark {
         times.add((System.nanoTime() - t0) / 1_000_000);
       }
     }
-    return BenchSupport.median(times);
+    return Math.round(BenchSupport.median(times));
   }
 
   private record Busy(long exitMs, Long overheadMs, int finished) {}

@@ -37,8 +37,8 @@ public final class OverheadBenchmark {
       dev.signal("TERM");
       dev.awaitExit(Duration.ofSeconds(20));
     }
-    double p = median(plain);
-    double d = median(drainhost);
+    double p = BenchSupport.median(plain);
+    double d = BenchSupport.median(drainhost);
     System.out.println();
     System.out.printf("trivial one-activity workflows end to end, %d closed-loop clients, %d cores, median of %d runs of %ds%n",
         clients, Runtime.getRuntime().availableProcessors(), rounds, duration.toSeconds());
@@ -73,10 +73,4 @@ public final class OverheadBenchmark {
     }
   }
 
-  private static double median(List<Double> values) {
-    List<Double> sorted = new ArrayList<>(values);
-    sorted.sort(Double::compare);
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-  }
 }
