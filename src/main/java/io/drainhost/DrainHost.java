@@ -59,7 +59,8 @@ public final class DrainHost implements HostStatus {
   private ConnectionMonitor monitor;
   private WorkerHost workers;
   private HttpServer http;
-  private DrainSequence drain;
+  private volatile DrainSequence drain;
+  private String pendingDrain;
   private TaskMetadataWatcher ecsWatcher;
   private LoadBalancerSilenceWatcher lbSilence;
 
@@ -195,9 +196,13 @@ public final class DrainHost implements HostStatus {
     if (ecsWatcher != null) {
       ecsWatcher.start();
     }
-    lifecycle.transition(HostState.STARTING, HostState.SERVING);
-    if (!workers.started()) {
+    if (!lifecycle.transition(HostState.STARTING, HostState.SERVING)) {
+      log.info("a drain was requested during startup");
+    } else if (!workers.started()) {
       log.warn("serving without workers: Temporal is not reachable yet; workers start when it is");
+    }
+    if (pendingDrain != null) {
+      launchDrain(pendingDrain);
     }
     return this;
   }
@@ -239,6 +244,19 @@ public final class DrainHost implements HostStatus {
       log.info("drain already in progress or done; ignoring trigger={}", trigger);
       return false;
     }
+    // start() holds this lock while it builds the host: a drain requested meanwhile (a SIGTERM
+    // during startup) waits for it, then stops whatever was started.
+    synchronized (this) {
+      if (drain == null) {
+        pendingDrain = trigger;
+        return true;
+      }
+    }
+    launchDrain(trigger);
+    return true;
+  }
+
+  private void launchDrain(String trigger) {
     Thread t =
         new Thread(
             () -> {
@@ -251,7 +269,6 @@ public final class DrainHost implements HostStatus {
             },
             "drainhost-drain");
     t.start();
-    return true;
   }
 
   /** Blocks until a drain has finished; returns the process exit code it decided. */
@@ -259,10 +276,10 @@ public final class DrainHost implements HostStatus {
     return exitCode.join();
   }
 
-  /** Starts, drains on SIGTERM or SIGINT, and returns the exit code once drained. */
+  /** Starts, drains on SIGTERM or SIGINT (also during startup), returns the exit code once drained. */
   public int run() {
-    start();
     Signals.onTermination(this::drain);
+    start();
     return awaitExit();
   }
 

@@ -192,6 +192,17 @@ class DrainIT {
   }
 
   @Test
+  void sigtermDuringStartupStillDrainsAndExitsCleanly() throws Exception {
+    // Embedded Temporal: a second of startup between the first log line and SERVING.
+    try (ChildJvm host = ChildJvm.start("early-sigterm", Map.of("DRAINHOST_PORT", "0", "DRAINHOST_BIND", "127.0.0.1"))) {
+      host.awaitLog("drainhost starting", Duration.ofSeconds(60));
+      host.signal("TERM");
+      assertEquals(0, host.awaitExit(Duration.ofSeconds(30)), host.tail());
+      assertTrue(host.output().contains("drain report: trigger=SIGTERM"), host.tail());
+    }
+  }
+
+  @Test
   void sigintDrainsLikeSigterm() throws Exception {
     try (ChildJvm host = ChildJvm.start("sigint", hostEnv("int-" + UUID.randomUUID(), "25s", "30s", "3s"))) {
       awaitReady(host);
