@@ -192,7 +192,15 @@ public final class WorkerHost {
   /** Stops polling and tells the server this worker is going; running tasks go on. */
   public void stopPolling() {
     stopped = true;
-    all().forEach(WorkerFactory::shutdown);
+    for (WorkerFactory f : all()) {
+      if (suspended && f.isStarted()) {
+        // Suspended pollers wait on a latch that a graceful shutdown never releases (it would
+        // wait out the whole shutdown timeout). Resumed just before the shutdown, a poller can at
+        // worst take one more task, which this drain then runs or hands off like any other.
+        f.resumePolling();
+      }
+      f.shutdown();
+    }
   }
 
   /** Interrupts what still runs: used after the hand-off, when those attempts are no longer ours. */
