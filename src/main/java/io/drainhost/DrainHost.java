@@ -23,6 +23,7 @@ import io.drainhost.temporal.WorkflowTypes;
 import io.drainhost.tracking.ActivityAttempts;
 import io.drainhost.tracking.InflightRegistry;
 import io.drainhost.tracking.WorkKind;
+import io.javalin.util.JavalinBindException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.management.ManagementFactory;
@@ -122,6 +123,10 @@ public final class DrainHost implements HostStatus {
       Logging.configure(config.logFormat());
       try {
         return build().run();
+      } catch (JavalinBindException e) {
+        // Javalin's message is the advice ("Port already in use. Make sure …"); no trace needed.
+        log.error("drainhost failed to start: {}", e.getMessage());
+        return 1;
       } catch (RuntimeException e) {
         log.error("drainhost failed: {}", e.getMessage(), e);
         return 1;

@@ -152,6 +152,20 @@ class HostIT {
   }
 
   @Test
+  void getWithWaitHoldsTheRequestUntilTheWorkflowCloses() {
+    startExecution("{\"workflowType\":\"SleepWorkflow\",\"workflowId\":\"wait-1\",\"input\":{\"seconds\":2}}")
+        .then().statusCode(201);
+    given().get("/executions/{id}?wait=30s", "wait-1").then().statusCode(200)
+        .body("status", equalTo("COMPLETED")).body("result.slept", equalTo(2));
+    given().get("/executions/{id}?wait=forever", "wait-1").then().statusCode(400)
+        .body("error", equalTo("invalid_request")).body("message", containsString("wait"));
+    given().get("/executions/{id}?wait=2m", "wait-1").then().statusCode(400)
+        .body("error", equalTo("invalid_request"));
+    given().get("/executions/{id}?wait=1s", "no-such-workflow").then().statusCode(404)
+        .body("error", equalTo("not_found"));
+  }
+
+  @Test
   void unknownWorkflowIdIsNotFound() {
     given().get("/executions/{id}", "no-such-workflow").then().statusCode(404)
         .body("error", equalTo("not_found"));

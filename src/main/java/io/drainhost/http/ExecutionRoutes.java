@@ -20,7 +20,11 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
+import io.drainhost.config.Durations;
 import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -32,6 +36,7 @@ import java.util.UUID;
 /** {@code POST /executions} and {@code GET /executions/{workflowId}}. */
 final class ExecutionRoutes {
   static final int MAX_WORKFLOW_ID_LENGTH = 1000;
+  static final Duration MAX_WAIT = Duration.ofSeconds(60);
 
   private final WorkflowClient client;
   private final WorkflowTypes types;
@@ -174,33 +179,71 @@ final class ExecutionRoutes {
     if (workflowId.isBlank() || workflowId.length() > MAX_WORKFLOW_ID_LENGTH) {
       throw new ApiError(404, "not_found", "no workflow execution with this workflowId");
     }
+    Duration wait = waitParameter(ctx.queryParam("wait"));
     Map<String, Object> body =
         calls.call(
             () -> {
               WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
+              // Waiting yields the outcome too: no second history fetch once it closed.
+              Optional<Outcome> awaited = wait.isZero() ? Optional.empty() : awaitClose(stub, wait);
               WorkflowExecutionDescription d = stub.describe();
               Map<String, Object> out = new LinkedHashMap<>();
               out.put("workflowId", d.getExecution().getWorkflowId());
               out.put("runId", d.getExecution().getRunId());
               out.put("workflowType", d.getWorkflowType());
               out.put("status", status(d.getStatus()));
-              outcome(d, out);
+              if (closed(d.getStatus())) {
+                Outcome o = awaited.orElseGet(() -> outcome(
+                    client.newUntypedWorkflowStub(d.getExecution(), Optional.of(d.getWorkflowType()))));
+                out.put(o.key(), o.value());
+              }
               return out;
-            });
+            },
+            wait);
     ctx.json(body);
   }
 
-  private void outcome(WorkflowExecutionDescription d, Map<String, Object> out) {
-    WorkflowExecutionStatus status = d.getStatus();
-    if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
-        || status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW) {
-      return;
+  /** {@code ?wait=10s}: hold the request until the workflow closes or the wait is over. */
+  private static Duration waitParameter(String value) {
+    if (value == null || value.isBlank()) {
+      return Duration.ZERO;
     }
-    WorkflowStub run = client.newUntypedWorkflowStub(d.getExecution(), Optional.of(d.getWorkflowType()));
     try {
-      out.put("result", run.getResult(JsonNode.class));
+      Duration wait = Durations.parse(value);
+      if (wait.compareTo(MAX_WAIT) <= 0) {
+        return wait;
+      }
+    } catch (IllegalArgumentException e) {
+      // reported below
+    }
+    throw ApiError.badRequest(
+        "invalid_request", "wait must be a duration such as 500ms or 10s, at most " + MAX_WAIT.toSeconds() + "s");
+  }
+
+  private static Optional<Outcome> awaitClose(WorkflowStub stub, Duration wait) {
+    try {
+      return Optional.of(new Outcome("result", stub.getResult(wait.toMillis(), TimeUnit.MILLISECONDS, JsonNode.class)));
     } catch (WorkflowFailedException e) {
-      out.put("failure", failure(e));
+      return Optional.of(new Outcome("failure", failure(e)));
+    } catch (TimeoutException e) {
+      return Optional.empty(); // still running
+    }
+  }
+
+  /** The {@code result} or {@code failure} of a closed run. */
+  private record Outcome(String key, Object value) {}
+
+  private static boolean closed(WorkflowExecutionStatus status) {
+    return status != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
+        && status != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW;
+  }
+
+  /** Reads the outcome of a run known to be closed. */
+  private static Outcome outcome(WorkflowStub run) {
+    try {
+      return new Outcome("result", run.getResult(JsonNode.class));
+    } catch (WorkflowFailedException e) {
+      return new Outcome("failure", failure(e));
     }
   }
 

@@ -33,6 +33,12 @@ final class TemporalCalls implements AutoCloseable {
   }
 
   <T> T call(Supplier<T> call) {
+    return call(call, Duration.ZERO);
+  }
+
+  /** As {@link #call(Supplier)}, for a call that may legitimately wait {@code extra} longer. */
+  <T> T call(Supplier<T> call, Duration extra) {
+    Duration timeout = this.timeout.plus(extra);
     if (!monitor.connected()) {
       throw unavailable("Temporal is unreachable; retry shortly");
     }
