@@ -166,6 +166,21 @@ class HostIT {
   }
 
   @Test
+  void hostileInputGetsAJsonErrorNeverA500() {
+    startExecution("[".repeat(1500) + "]".repeat(1500)).then().statusCode(400).body("error", equalTo("invalid_json"));
+    startExecution("{\"workflowType\":\"SleepWorkflow\",\"input\":{\"seconds\":1e30}}").then().statusCode(400)
+        .body("error", equalTo("invalid_request"));
+    given().header("X-Big", "a".repeat(20_000)).get("/health").then().statusCode(431)
+        .contentType(ContentType.JSON).body("error", equalTo("request_header_fields_too_large"));
+    String id = "odd id/with?chars#";
+    startExecution("{\"workflowType\":\"GreetingWorkflow\",\"workflowId\":\"" + id + "\",\"input\":{\"name\":\"x\"}}")
+        .then().statusCode(201).header("Location", equalTo("/executions/odd%20id%2Fwith%3Fchars%23"));
+    given().urlEncodingEnabled(false).get("/executions/odd%20id%2Fwith%3Fchars%23").then().statusCode(200)
+        .body("workflowId", equalTo(id));
+    given().get("/metrics").then().body(not(containsString("status=\"500\"")));
+  }
+
+  @Test
   void unknownWorkflowIdIsNotFound() {
     given().get("/executions/{id}", "no-such-workflow").then().statusCode(404)
         .body("error", equalTo("not_found"));

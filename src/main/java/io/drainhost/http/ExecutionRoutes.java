@@ -78,12 +78,17 @@ final class ExecutionRoutes {
           .register(registry)
           .increment();
       ctx.status(201)
-          .header("Location", "/executions/" + URLEncoder.encode(execution.getWorkflowId(), StandardCharsets.UTF_8))
+          .header("Location", "/executions/" + pathSegment(execution.getWorkflowId()))
           .json(Map.of("workflowId", execution.getWorkflowId(), "runId", execution.getRunId()));
     } catch (ApiError e) {
       rejected(e.code());
       throw e;
     }
+  }
+
+  /** Percent-encodes one path segment (URLEncoder writes form encoding, where "+" means space). */
+  static String pathSegment(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   void rejected(String reason) {

@@ -75,6 +75,7 @@ public final class HttpServer {
                   server -> {
                     jetty = server;
                     server.insertHandler(graceful);
+                    server.setErrorHandler(new JsonErrorHandler());
                   });
               cfg.routes.before(requestMetrics::begin);
               cfg.routes.before(this::gate);

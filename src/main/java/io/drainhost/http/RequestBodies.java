@@ -29,10 +29,10 @@ final class RequestBodies {
     try {
       return mapper.readTree(body);
     } catch (JsonProcessingException e) {
-      throw ApiError.badRequest(
-          "invalid_json",
-          "the request body is not valid JSON (line " + e.getLocation().getLineNr()
-              + ", column " + e.getLocation().getColumnNr() + ")");
+      // Without a location (e.g. nesting deeper than the parser allows) the message says less.
+      String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr()
+          + ", column " + e.getLocation().getColumnNr() + ")";
+      throw ApiError.badRequest("invalid_json", "the request body is not valid JSON" + where);
     } catch (IOException e) {
       throw ApiError.badRequest("invalid_json", "the request body could not be read");
     }
