@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
       Main.Bench.class,
       Main.BenchDrain.class,
       Main.BenchOverhead.class,
+      Main.BenchOutage.class,
       Main.DrillCommand.class,
       Main.PlainWorkerCommand.class
     },
@@ -185,6 +186,19 @@ public final class Main implements Callable<Integer> {
       return new io.drainhost.bench.Drill(new io.drainhost.bench.Drill.Options(
           hosts, rounds, rate, shortSeconds, longSeconds, longEvery,
           io.drainhost.config.Durations.parse(shutdownTimeout))).run();
+    }
+  }
+
+  @Command(
+      name = "bench-outage",
+      description = "Fail-fast latency and recovery time when Temporal dies and returns, against the plain SDK.")
+  static final class BenchOutage implements Callable<Integer> {
+    @Option(names = "--outages", defaultValue = "10,60", split = ",", description = "outage lengths in seconds")
+    java.util.List<Integer> outages;
+
+    @Override
+    public Integer call() {
+      return new io.drainhost.bench.OutageBenchmark(outages).run();
     }
   }
 

@@ -1,0 +1,177 @@
+package io.drainhost.bench;
+
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * {@code bench-outage}: SIGKILL the Temporal dev server, keep sending starts, restart it, and
+ * measure, for drainhost and for the plain SDK in the same outage: how fast a start fails while
+ * Temporal is down, and how long after the server accepts connections again the first activity
+ * runs.
+ */
+public final class OutageBenchmark {
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final List<Integer> outageSeconds;
+
+  public OutageBenchmark(List<Integer> outageSeconds) {
+    this.outageSeconds = outageSeconds;
+  }
+
+  private record Row(int outage, int refused, double failFastMedianMs, double failFastMaxMs, double plainStartFailMs,
+      double recoveryMs, double plainRecoveryMs) {}
+
+  public int run() {
+    List<Row> rows = new ArrayList<>();
+    for (int seconds : outageSeconds) {
+      System.out.printf("measuring a %d s outage ...%n", seconds);
+      rows.add(measure(seconds));
+    }
+    System.out.println();
+    System.out.printf("Temporal dev server SIGKILLed for the outage, then restarted on the same port (%d cores)%n",
+        Runtime.getRuntime().availableProcessors());
+    System.out.println("| outage | drainhost: starts refused | 503 latency median / max | plain WorkflowClient.start fails after"
+        + " | drainhost: first activity runs after | plain worker: first activity runs after |");
+    System.out.println("|---:|---:|---:|---:|---:|---:|");
+    for (Row r : rows) {
+      System.out.printf("| %d s | %d | %.1f / %.1f ms | %.0f ms | %.0f ms | %.0f ms |%n", r.outage(), r.refused(),
+          r.failFastMedianMs(), r.failFastMaxMs(), r.plainStartFailMs(), r.recoveryMs(), r.plainRecoveryMs());
+    }
+    System.out.println("(recovery times count from the moment the restarted server accepts TCP connections)");
+    return 0;
+  }
+
+  private Row measure(int outageSeconds) {
+    int temporalPort = BenchSupport.freePort();
+    String hostQueue = "outage-host-" + UUID.randomUUID();
+    String plainQueue = "outage-plain-" + UUID.randomUUID();
+    ChildJvm dev = BenchSupport.devServer(temporalPort);
+    try (ChildJvm host = ChildJvm.start("outage-host", BenchSupport.hostEnv(temporalPort, hostQueue, Map.of()));
+        ChildJvm plain = ChildJvm.start("outage-plain", BenchSupport.hostEnv(temporalPort, plainQueue, Map.of()),
+            "plain-worker")) {
+      int port = host.awaitHttpPort();
+      host.awaitLog("workers started", Duration.ofSeconds(60));
+      plain.awaitLog("workers started", Duration.ofSeconds(60));
+      WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
+          WorkflowServiceStubsOptions.newBuilder().setTarget("127.0.0.1:" + temporalPort).build());
+      WorkflowClient client = WorkflowClient.newInstance(stubs);
+      String warm = BenchSupport.startSleep(client, plainQueue, "warm-" + plainQueue, 0);
+      BenchSupport.result(client, warm);
+
+      dev.signal("KILL");
+      dev.awaitExit(Duration.ofSeconds(10));
+      long killed = System.nanoTime();
+      double[] plainFail = {Double.NaN};
+      Thread plainStart = new Thread(() -> {
+        ChildJvm.sleep(Duration.ofSeconds(1));
+        long t = System.nanoTime();
+        try {
+          BenchSupport.startSleep(client, plainQueue, "during-" + UUID.randomUUID(), 1);
+        } catch (RuntimeException expected) {
+          plainFail[0] = (System.nanoTime() - t) / 1e6;
+        }
+      });
+      plainStart.start();
+      List<Long> refused = new ArrayList<>();
+      while (System.nanoTime() - killed < Duration.ofSeconds(outageSeconds).toNanos()) {
+        long t = System.nanoTime();
+        int status = post(port, "{\"workflowType\":\"SleepWorkflow\",\"input\":{\"seconds\":1}}");
+        if (status == 503) {
+          refused.add(System.nanoTime() - t);
+        }
+        ChildJvm.sleep(Duration.ofMillis(100));
+      }
+      joinQuietly(plainStart);
+
+      dev = ChildJvm.start("dev-server", Map.of(), "dev-server", "--port", Integer.toString(temporalPort));
+      long up = awaitAccepting(temporalPort);
+      long hostActivity = awaitHostActivity(port);
+      long plainActivity = awaitPlainActivity(client, plainQueue);
+      stubs.shutdownNow();
+      refused.sort(Long::compare);
+      return new Row(outageSeconds, refused.size(),
+          refused.isEmpty() ? Double.NaN : refused.get(refused.size() / 2) / 1e6,
+          refused.isEmpty() ? Double.NaN : refused.get(refused.size() - 1) / 1e6,
+          plainFail[0], (hostActivity - up) / 1e6, (plainActivity - up) / 1e6);
+    } finally {
+      dev.close();
+    }
+  }
+
+  private static int post(int port, String body) {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/executions"))
+              .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  private static long awaitAccepting(int port) {
+    while (true) {
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+        return System.nanoTime();
+      } catch (IOException e) {
+        ChildJvm.sleep(Duration.ofMillis(5));
+      }
+    }
+  }
+
+  /** Starts through drainhost until one is accepted, then waits for its activity on the host. */
+  private static long awaitHostActivity(int port) {
+    String id = "after-" + UUID.randomUUID();
+    while (post(port, "{\"workflowType\":\"SleepWorkflow\",\"workflowId\":\"" + id + "\",\"input\":{\"seconds\":2}}") != 201) {
+      ChildJvm.sleep(Duration.ofMillis(20));
+    }
+    while (BenchSupport.inflightAttempt(port, id) == 0) {
+      ChildJvm.sleep(Duration.ofMillis(10));
+    }
+    return System.nanoTime();
+  }
+
+  private static long awaitPlainActivity(WorkflowClient client, String queue) {
+    String id = "after-" + UUID.randomUUID();
+    while (true) {
+      try {
+        client.newUntypedWorkflowStub("SleepWorkflow",
+                WorkflowOptions.newBuilder().setTaskQueue(queue).setWorkflowId(id).build())
+            .start(new io.drainhost.samples.SleepInput(2));
+        break;
+      } catch (RuntimeException e) {
+        ChildJvm.sleep(Duration.ofMillis(20));
+      }
+    }
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    while (!BenchSupport.activityRunning(client, id) && System.nanoTime() < deadline) {
+      ChildJvm.sleep(Duration.ofMillis(10));
+    }
+    return System.nanoTime();
+  }
+
+  private static void joinQuietly(Thread t) {
+    try {
+      t.join(Duration.ofSeconds(60).toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
