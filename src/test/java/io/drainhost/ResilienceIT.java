@@ -131,6 +131,25 @@ class ResilienceIT {
   }
 
   @Test
+  void apiKeyNeverAppearsInLogsOrResponses() throws Exception {
+    String key = "tmprl-secret-" + UUID.randomUUID();
+    try (ChildJvm host = ChildJvm.start("secret", env(FreePort.find(), Map.of(
+        "TEMPORAL_API_KEY", key, "DRAINHOST_LOG_FORMAT", "json")))) {
+      int port = host.awaitHttpPort();
+      StringBuilder responses = new StringBuilder();
+      responses.append(RestAssured.given().get(url(port, "/health")).asString());
+      responses.append(RestAssured.given().get(url(port, "/metrics")).asString());
+      responses.append(RestAssured.given().get(url(port, "/inflight")).asString());
+      responses.append(startGreeting(port).asString());
+      host.signal("TERM");
+      host.awaitExit(Duration.ofSeconds(20));
+      assertTrue(host.output().contains("apiKey=set"), host.tail());
+      assertTrue(!host.output().contains(key), "the key leaked into the log");
+      assertTrue(!responses.toString().contains(key), "the key leaked into a response");
+    }
+  }
+
+  @Test
   void drainWhileTemporalIsDownExitsInsideItsBudgetWithCode3() throws Exception {
     int temporalPort = FreePort.find();
     Map<String, String> budget = Map.of(
