@@ -56,6 +56,7 @@ public final class DrainHost implements HostStatus {
   private final ActivityAttempts attempts = new ActivityAttempts();
   private final PrometheusMeterRegistry metrics = Metrics.newRegistry();
   private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
+  private final CompletableFuture<Void> drainStarted = new CompletableFuture<>();
   private TemporalConnection connection;
   private ConnectionMonitor monitor;
   private WorkerHost workers;
@@ -69,6 +70,11 @@ public final class DrainHost implements HostStatus {
     this.config = b.config != null ? b.config : ConfigLoader.fromEnvironment();
     this.workflowTypes = List.copyOf(b.workflowTypes);
     this.activities = List.copyOf(b.activities);
+    lifecycle.onTransition((from, to) -> {
+      if (to == HostState.DRAINING) {
+        drainStarted.complete(null);
+      }
+    });
   }
 
   public static Builder builder() {
@@ -323,6 +329,11 @@ public final class DrainHost implements HostStatus {
         || s == HostState.STOPPED
         || !workers.started()
         || (lbSilence != null && lbSilence.suspended());
+  }
+
+  @Override
+  public CompletableFuture<Void> drainStarted() {
+    return drainStarted;
   }
 
   @Override

@@ -203,6 +203,33 @@ class DrainIT {
   }
 
   @Test
+  void aClientWaitingOnAWorkflowGetsItsAnswerWhenTheDrainStartsAndDoesNotDelayTheExit() throws Exception {
+    try (ChildJvm host = ChildJvm.start("waiting-client", hostEnv("wait-" + UUID.randomUUID(), "3s", "30s", "3s"))) {
+      int port = awaitReady(host);
+      String id = sleep(port, "wait-" + UUID.randomUUID(), 120);
+      long[] answered = {0};
+      int[] status = {0};
+      String[] state = {null};
+      Thread waiter = new Thread(() -> {
+        Response r = RestAssured.given().get(url(port, "/executions/" + id + "?wait=60s"));
+        answered[0] = System.nanoTime();
+        status[0] = r.statusCode();
+        state[0] = r.path("status");
+      });
+      waiter.start();
+      Thread.sleep(1000);
+      long sigterm = System.nanoTime();
+      host.signal("TERM");
+      waiter.join(20_000);
+      assertEquals(200, status[0]);
+      assertEquals("RUNNING", state[0]);
+      assertTrue(answered[0] - sigterm < Duration.ofSeconds(2).toNanos(), "answered when the drain started");
+      assertEquals(0, host.awaitExit(Duration.ofSeconds(15)), host.tail());
+      assertTrue(System.nanoTime() - sigterm < Duration.ofSeconds(6).toNanos(), "inside shutdown timeout + margin");
+    }
+  }
+
+  @Test
   void sigintDrainsLikeSigterm() throws Exception {
     try (ChildJvm host = ChildJvm.start("sigint", hostEnv("int-" + UUID.randomUUID(), "25s", "30s", "3s"))) {
       awaitReady(host);

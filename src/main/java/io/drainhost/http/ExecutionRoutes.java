@@ -23,6 +23,8 @@ import io.temporal.failure.TemporalFailure;
 import io.drainhost.config.Durations;
 import java.lang.reflect.Type;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.net.URLEncoder;
@@ -45,10 +47,13 @@ final class ExecutionRoutes {
   private final RequestBodies bodies;
   private final TemporalCalls calls;
   private final MeterRegistry registry;
+  private final CompletableFuture<Void> drainStarted;
 
   ExecutionRoutes(
       WorkflowClient client, WorkflowTypes types, String taskQueue, ObjectMapper mapper,
-      RequestBodies bodies, TemporalCalls calls, MeterRegistry registry) {
+      RequestBodies bodies, TemporalCalls calls, MeterRegistry registry,
+      CompletableFuture<Void> drainStarted) {
+    this.drainStarted = drainStarted;
     this.client = client;
     this.types = types;
     this.taskQueue = taskQueue;
@@ -225,13 +230,32 @@ final class ExecutionRoutes {
         "invalid_request", "wait must be a duration such as 500ms or 10s, at most " + MAX_WAIT.toSeconds() + "s");
   }
 
-  private static Optional<Outcome> awaitClose(WorkflowStub stub, Duration wait) {
+  /**
+   * Waits for the outcome up to {@code wait}; empty when still running. A drain cuts the wait
+   * short, so a waiting client gets its answer (RUNNING) instead of holding up the HTTP stop.
+   */
+  private Optional<Outcome> awaitClose(WorkflowStub stub, Duration wait) {
+    CompletableFuture<JsonNode> result = stub.getResultAsync(wait.toMillis(), TimeUnit.MILLISECONDS, JsonNode.class);
     try {
-      return Optional.of(new Outcome("result", stub.getResult(wait.toMillis(), TimeUnit.MILLISECONDS, JsonNode.class)));
-    } catch (WorkflowFailedException e) {
-      return Optional.of(new Outcome("failure", failure(e)));
-    } catch (TimeoutException e) {
-      return Optional.empty(); // still running
+      CompletableFuture.anyOf(result, drainStarted).join();
+    } catch (CompletionException e) {
+      // the result future failed; examined below
+    }
+    if (!result.isDone()) {
+      result.cancel(true);
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new Outcome("result", result.join()));
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      if (cause instanceof WorkflowFailedException) {
+        return Optional.of(new Outcome("failure", failure((WorkflowFailedException) cause)));
+      }
+      if (cause instanceof TimeoutException) {
+        return Optional.empty(); // still running
+      }
+      throw cause instanceof RuntimeException ? (RuntimeException) cause : e;
     }
   }
 

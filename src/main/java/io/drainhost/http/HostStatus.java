@@ -18,6 +18,9 @@ public interface HostStatus {
   /** Whether readiness fails while Temporal is unreachable (opt-in). */
   boolean readinessRequiresTemporal();
 
+  /** Completes when the host starts to drain: requests that wait on purpose stop waiting. */
+  java.util.concurrent.CompletableFuture<Void> drainStarted();
+
   /** A {@code /health} request arrived with this User-Agent (possibly null). */
   void readinessProbed(String userAgent);
 }

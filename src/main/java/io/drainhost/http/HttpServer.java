@@ -58,7 +58,8 @@ public final class HttpServer {
     this.calls = new TemporalCalls(monitor, config.requestTimeout());
     RequestBodies bodies = new RequestBodies(mapper, config.maxBodyBytes());
     this.executions =
-        new ExecutionRoutes(client, types, config.taskQueue(), mapper, bodies, calls, metrics);
+        new ExecutionRoutes(
+            client, types, config.taskQueue(), mapper, bodies, calls, metrics, host.drainStarted());
     HealthRoutes health = new HealthRoutes(host);
     InflightRoutes inflight = new InflightRoutes(registry, identity);
     RequestMetrics requestMetrics = new RequestMetrics(metrics);

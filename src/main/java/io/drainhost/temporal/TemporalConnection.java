@@ -137,8 +137,12 @@ public final class TemporalConnection implements AutoCloseable {
   @Override
   public void close() {
     stubs.shutdown();
-    stubs.awaitTermination(2, TimeUnit.SECONDS);
-    stubs.shutdownNow();
+    // Milliseconds on purpose: the SDK's ChannelManager.awaitTermination passes the milliseconds
+    // left with the caller's unit, so (2, SECONDS) would wait 2000 seconds on a busy channel.
+    if (!stubs.awaitTermination(1000, TimeUnit.MILLISECONDS)) {
+      stubs.shutdownNow();
+      stubs.awaitTermination(500, TimeUnit.MILLISECONDS);
+    }
     try {
       metricsScope.close();
     } catch (Exception e) {
