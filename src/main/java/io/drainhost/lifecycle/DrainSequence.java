@@ -29,6 +29,8 @@ public final class DrainSequence {
   private static final Logger log = LoggerFactory.getLogger(DrainSequence.class);
   /** Kept before the SIGKILL for the JVM to exit after the last step. */
   private static final Duration EXIT_RESERVE = Duration.ofMillis(500);
+  /** The longest closing the Temporal connection takes (channel, then its event loop). */
+  private static final Duration CLOSE_RESERVE = Duration.ofMillis(2500);
 
   /** Exit code when every piece of work finished or was handed back. */
   public static final int EXIT_CLEAN = 0;
@@ -112,7 +114,8 @@ public final class DrainSequence {
     }
 
     t = System.nanoTime();
-    http.stop(max(Duration.ofMillis(200), remaining(hardEnd).minus(Duration.ofSeconds(1))));
+    // Requests still being served may use the time left, less what closing Temporal may take.
+    http.stop(max(Duration.ofMillis(200), remaining(hardEnd).minus(CLOSE_RESERVE)));
     step(stepsMs, "stop_http", t);
 
     t = System.nanoTime();
