@@ -173,12 +173,41 @@ public final class ConfigLoader {
     };
   }
 
+  /** An empty or malformed address is a mistake, not a request for the embedded server. */
+  private void checkAddress(TemporalTarget target) {
+    String raw = env.get("TEMPORAL_ADDRESS");
+    if (raw != null && raw.isBlank()) {
+      problems.add("TEMPORAL_ADDRESS is set but empty: unset it for the embedded server, or give host:port");
+      return;
+    }
+    target.address().ifPresent(address -> {
+      if (address.contains("://")) {
+        return; // a gRPC target URI such as dns:///temporal:7233
+      }
+      int colon = address.lastIndexOf(':');
+      boolean valid = colon > 0 && colon < address.length() - 1;
+      if (valid) {
+        try {
+          int port = Integer.parseInt(address.substring(colon + 1));
+          valid = port >= 1 && port <= 65535;
+        } catch (NumberFormatException e) {
+          valid = false;
+        }
+      }
+      if (!valid) {
+        problems.add("TEMPORAL_ADDRESS=" + address + ": must be host:port, e.g. temporal.example.com:7233");
+      }
+    });
+  }
+
   private TemporalTarget temporal() {
     try {
       ClientConfigProfile profile =
           ClientConfigProfile.load(
               LoadClientConfigProfileOptions.newBuilder().setEnvOverrides(env).build());
-      return new TemporalTarget(profile);
+      TemporalTarget target = new TemporalTarget(profile);
+      checkAddress(target);
+      return target;
     } catch (Exception e) {
       // The message may quote a file path but never the key: envconfig reports parse errors only.
       problems.add("Temporal environment configuration (TEMPORAL_*): " + e.getMessage());

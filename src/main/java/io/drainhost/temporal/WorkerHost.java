@@ -71,14 +71,8 @@ public final class WorkerHost {
     if (factory == null) {
       factory = newFactory();
     }
-    factory.start();
-    if (stopped) {
-      // A drain began while the factory was starting and saw no factory to stop.
-      factory.shutdown();
+    if (!startCurrent()) {
       return;
-    }
-    if (suspended) {
-      factory.suspendPolling();
     }
     log.info(
         "workers started: taskQueue={} identity={} stickyExecution={}",
@@ -99,16 +93,25 @@ public final class WorkerHost {
     factory = newFactory();
     retiring.add(old);
     old.shutdown();
+    if (!startCurrent()) {
+      return;
+    }
+    retiring.removeIf(WorkerFactory::isTerminated);
+    log.info("workers restarted after a Temporal outage: taskQueue={}", config.taskQueue());
+  }
+
+  /** Starts the current factory in the host's polling state; false when a drain began meanwhile. */
+  private boolean startCurrent() {
     factory.start();
     if (stopped) {
+      // A drain began while the factory was starting and saw no factory to stop.
       factory.shutdown();
-      return;
+      return false;
     }
     if (suspended) {
       factory.suspendPolling();
     }
-    retiring.removeIf(WorkerFactory::isTerminated);
-    log.info("workers restarted after a Temporal outage: taskQueue={}", config.taskQueue());
+    return true;
   }
 
   public boolean started() {

@@ -103,6 +103,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void anEmptyOrMalformedTemporalAddressIsAnErrorNotTheEmbeddedServer() {
+    ConfigException empty = assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of("TEMPORAL_ADDRESS", "")));
+    assertTrue(empty.problems().get(0).startsWith("TEMPORAL_ADDRESS is set but empty"), empty.getMessage());
+    for (String bad : new String[] {"temporal", "temporal:", "temporal:http", "temporal:70000"}) {
+      ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of("TEMPORAL_ADDRESS", bad)));
+      assertEquals("TEMPORAL_ADDRESS=" + bad + ": must be host:port, e.g. temporal.example.com:7233", e.problems().get(0));
+    }
+    assertEquals(Optional.of("dns:///temporal:7233"),
+        ConfigLoader.load(Map.of("TEMPORAL_ADDRESS", "dns:///temporal:7233")).temporal().address());
+    assertEquals(Optional.of("[::1]:7233"), ConfigLoader.load(Map.of("TEMPORAL_ADDRESS", "[::1]:7233")).temporal().address());
+  }
+
+  @Test
   void apiKeyNeverAppearsInTheTemporalTargetDescription() {
     HostConfig c =
         ConfigLoader.load(
