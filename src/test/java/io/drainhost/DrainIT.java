@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.drainhost.bench.ChildJvm;
-import io.drainhost.support.FreePort;
+import io.drainhost.bench.BenchSupport;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import java.io.InputStream;
@@ -14,7 +14,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -32,9 +31,8 @@ class DrainIT {
 
   @BeforeAll
   static void startTemporal() throws Exception {
-    temporalPort = FreePort.find();
-    devServer = ChildJvm.start("dev-server", Map.of(), "dev-server", "--port", Integer.toString(temporalPort));
-    devServer.awaitLog("Temporal dev server listening on 127\\.0\\.0\\.1:(\\d+)", Duration.ofSeconds(60));
+    temporalPort = BenchSupport.freePort();
+    devServer = BenchSupport.devServer(temporalPort);
   }
 
   @AfterAll
@@ -44,15 +42,10 @@ class DrainIT {
   }
 
   static Map<String, String> hostEnv(String taskQueue, String shutdown, String stop, String margin) {
-    Map<String, String> env = new HashMap<>();
-    env.put("TEMPORAL_ADDRESS", "127.0.0.1:" + temporalPort);
-    env.put("DRAINHOST_PORT", "0");
-    env.put("DRAINHOST_BIND", "127.0.0.1");
-    env.put("DRAINHOST_TASK_QUEUE", taskQueue);
-    env.put("DRAINHOST_SHUTDOWN_TIMEOUT", shutdown);
-    env.put("DRAINHOST_STOP_TIMEOUT", stop);
-    env.put("DRAINHOST_HANDOFF_MARGIN", margin);
-    return env;
+    return BenchSupport.hostEnv(temporalPort, taskQueue, Map.of(
+        "DRAINHOST_SHUTDOWN_TIMEOUT", shutdown,
+        "DRAINHOST_STOP_TIMEOUT", stop,
+        "DRAINHOST_HANDOFF_MARGIN", margin));
   }
 
   static String url(int port, String path) {

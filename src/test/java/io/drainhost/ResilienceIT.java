@@ -6,12 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.drainhost.bench.ChildJvm;
-import io.drainhost.support.FreePort;
+import io.drainhost.bench.BenchSupport;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -20,19 +19,7 @@ import org.junit.jupiter.api.Test;
 /** Temporal that is late, killed and restarted, with the real jar and a real `dev-server`. */
 class ResilienceIT {
   static Map<String, String> env(int temporalPort, Map<String, String> extra) {
-    Map<String, String> env = new HashMap<>();
-    env.put("TEMPORAL_ADDRESS", "127.0.0.1:" + temporalPort);
-    env.put("DRAINHOST_PORT", "0");
-    env.put("DRAINHOST_BIND", "127.0.0.1");
-    env.put("DRAINHOST_TASK_QUEUE", "resilience-" + UUID.randomUUID());
-    env.putAll(extra);
-    return env;
-  }
-
-  static ChildJvm devServer(int port) {
-    ChildJvm dev = ChildJvm.start("dev-server", Map.of(), "dev-server", "--port", Integer.toString(port));
-    dev.awaitLog("Temporal dev server listening", Duration.ofSeconds(60));
-    return dev;
+    return BenchSupport.hostEnv(temporalPort, "resilience-" + UUID.randomUUID(), extra);
   }
 
   static String url(int port, String path) {
@@ -62,7 +49,7 @@ class ResilienceIT {
 
   @Test
   void hostStartsBeforeTemporalServesHealthAndFailsFastThenWorksWhenTemporalArrives() throws Exception {
-    int temporalPort = FreePort.find();
+    int temporalPort = BenchSupport.freePort();
     try (ChildJvm host = ChildJvm.start("early-host", env(temporalPort, Map.of()))) {
       int port = host.awaitHttpPort();
       long started = System.nanoTime();
@@ -78,7 +65,7 @@ class ResilienceIT {
           .body(org.hamcrest.Matchers.containsString("drainhost_temporal_connected 0.0"));
 
       Thread.sleep(Math.max(0, Duration.ofSeconds(10).toMillis() - (System.nanoTime() - started) / 1_000_000));
-      try (ChildJvm dev = devServer(temporalPort)) {
+      try (ChildJvm dev = BenchSupport.devServer(temporalPort)) {
         awaitGreetingWorks(port, Duration.ofSeconds(30));
         assertTrue(host.alive());
         RestAssured.given().get(url(port, "/health")).then().body("temporal", equalTo("connected"));
@@ -92,8 +79,8 @@ class ResilienceIT {
 
   @Test
   void temporalKilledUnderLoadGives503AtOnceAndWorkResumesAfterItsRestart() throws Exception {
-    int temporalPort = FreePort.find();
-    ChildJvm dev = devServer(temporalPort);
+    int temporalPort = BenchSupport.freePort();
+    ChildJvm dev = BenchSupport.devServer(temporalPort);
     try (ChildJvm host = ChildJvm.start("outage-host", env(temporalPort, Map.of()))) {
       int port = host.awaitHttpPort();
       host.awaitLog("workers started", Duration.ofSeconds(60));
@@ -118,7 +105,7 @@ class ResilienceIT {
       RestAssured.given().get(url(port, "/health")).then().statusCode(200)
           .body("temporal", equalTo("disconnected"));
 
-      dev = devServer(temporalPort);
+      dev = BenchSupport.devServer(temporalPort);
       long back = System.nanoTime();
       awaitGreetingWorks(port, Duration.ofSeconds(30));
       System.out.printf("outage: %d starts refused, worst %d ms; work completed %d ms after the server was back%n",
@@ -133,7 +120,7 @@ class ResilienceIT {
   @Test
   void apiKeyNeverAppearsInLogsOrResponses() throws Exception {
     String key = "tmprl-secret-" + UUID.randomUUID();
-    try (ChildJvm host = ChildJvm.start("secret", env(FreePort.find(), Map.of(
+    try (ChildJvm host = ChildJvm.start("secret", env(BenchSupport.freePort(), Map.of(
         "TEMPORAL_API_KEY", key, "DRAINHOST_LOG_FORMAT", "json")))) {
       int port = host.awaitHttpPort();
       StringBuilder responses = new StringBuilder();
@@ -151,10 +138,10 @@ class ResilienceIT {
 
   @Test
   void drainWhileTemporalIsDownExitsInsideItsBudgetWithCode3() throws Exception {
-    int temporalPort = FreePort.find();
+    int temporalPort = BenchSupport.freePort();
     Map<String, String> budget = Map.of(
         "DRAINHOST_SHUTDOWN_TIMEOUT", "3s", "DRAINHOST_STOP_TIMEOUT", "7s", "DRAINHOST_HANDOFF_MARGIN", "3s");
-    try (ChildJvm dev = devServer(temporalPort);
+    try (ChildJvm dev = BenchSupport.devServer(temporalPort);
         ChildJvm host = ChildJvm.start("down-drain", env(temporalPort, budget))) {
       int port = host.awaitHttpPort();
       host.awaitLog("workers started", Duration.ofSeconds(60));

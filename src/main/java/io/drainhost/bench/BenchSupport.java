@@ -22,15 +22,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Small helpers the benchmarks and the drill share: ports, hosts, workflows, medians. */
-final class BenchSupport {
+/**
+ * Small helpers the benchmarks, the drill and the process-level tests share: ports, the dev server,
+ * host environments, workflows, medians.
+ */
+public final class BenchSupport {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private BenchSupport() {}
 
-  static int freePort() {
+  /** A TCP port that was free a moment ago, for a child process that must be told its port. */
+  public static int freePort() {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     } catch (IOException e) {
@@ -39,13 +43,14 @@ final class BenchSupport {
   }
 
   /** Starts the {@code dev-server} subcommand and waits until it accepts connections. */
-  static ChildJvm devServer(int port) {
+  public static ChildJvm devServer(int port) {
     ChildJvm dev = ChildJvm.start("dev-server", Map.of(), "dev-server", "--port", Integer.toString(port));
-    dev.awaitLog("Temporal dev server listening", Duration.ofSeconds(60));
+    dev.awaitLog("Temporal dev server listening on 127\\.0\\.0\\.1:(\\d+)", Duration.ofSeconds(60));
     return dev;
   }
 
-  static Map<String, String> hostEnv(int temporalPort, String queue, Map<String, String> extra) {
+  /** The environment of a host on loopback, any free HTTP port, this Temporal and task queue. */
+  public static Map<String, String> hostEnv(int temporalPort, String queue, Map<String, String> extra) {
     Map<String, String> env = new HashMap<>();
     env.put("TEMPORAL_ADDRESS", "127.0.0.1:" + temporalPort);
     env.put("DRAINHOST_PORT", "0");
