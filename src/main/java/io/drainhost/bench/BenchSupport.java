@@ -28,8 +28,9 @@ import java.util.Map;
  */
 public final class BenchSupport {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  /** One HTTP/1.1 client for every bench helper: hosts and HAProxy speak HTTP/1.1 only. */
+  static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).version(HttpClient.Version.HTTP_1_1).build();
 
   private BenchSupport() {}
 

@@ -12,7 +12,6 @@ import io.temporal.client.WorkflowFailedException;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -148,14 +147,11 @@ public final class Drill {
     return fresh;
   }
 
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).version(HttpClient.Version.HTTP_1_1).build();
-
   private static void awaitHealthy(int port, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       try {
-        HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+        HttpResponse<Void> r = BenchSupport.HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
             .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
         if (r.statusCode() == 200) {
           return;
@@ -179,7 +175,7 @@ public final class Drill {
       int seconds = isLong ? options.longSeconds() : options.shortSeconds();
       String body = "{\"workflowType\":\"SleepWorkflow\",\"workflowId\":\"" + id + "\",\"input\":{\"seconds\":" + seconds + "}}";
       outcomes.put(id, "pending");
-      HTTP.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+      BenchSupport.HTTP.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
                   .header("Content-Type", "application/json")
                   .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
               HttpResponse.BodyHandlers.ofString())

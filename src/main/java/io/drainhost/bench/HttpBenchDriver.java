@@ -28,8 +28,7 @@ final class HttpBenchDriver implements BenchDriver {
   static final Duration WAIT = Duration.ofSeconds(20);
 
   private final URI base;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient http = BenchSupport.HTTP;
   private final ObjectMapper json = new ObjectMapper();
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("bench-poll"));

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -24,7 +23,6 @@ import java.util.UUID;
  * runs.
  */
 public final class OutageBenchmark {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final List<Integer> outageSeconds;
 
   public OutageBenchmark(List<Integer> outageSeconds) {
@@ -134,7 +132,7 @@ public final class OutageBenchmark {
 
   private static int post(int port, String body) {
     try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/executions"))
+      return BenchSupport.HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/executions"))
               .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
               .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
           HttpResponse.BodyHandlers.discarding()).statusCode();

@@ -21,6 +21,16 @@ public final class ApiError extends RuntimeException {
     return new ApiError(400, code, message);
   }
 
+  /** No execution has this workflowId. */
+  static ApiError workflowNotFound() {
+    return new ApiError(404, "not_found", "no workflow execution with this workflowId");
+  }
+
+  /** A running execution already has this workflowId. */
+  static ApiError alreadyStarted() {
+    return new ApiError(409, "already_started", "a workflow with this workflowId is already running");
+  }
+
   public static ApiError unavailable(String code, String message) {
     return new ApiError(503, code, message);
   }

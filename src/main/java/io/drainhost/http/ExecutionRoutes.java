@@ -187,7 +187,7 @@ final class ExecutionRoutes {
   void get(Context ctx) {
     String workflowId = ctx.pathParam("workflowId");
     if (workflowId.isBlank() || workflowId.length() > MAX_WORKFLOW_ID_LENGTH) {
-      throw new ApiError(404, "not_found", "no workflow execution with this workflowId");
+      throw ApiError.workflowNotFound();
     }
     Duration wait = waitParameter(ctx.queryParam("wait"));
     Map<String, Object> body =

@@ -68,10 +68,10 @@ final class TemporalCalls implements AutoCloseable {
       return (ApiError) error;
     }
     if (error instanceof WorkflowExecutionAlreadyStarted) {
-      return new ApiError(409, "already_started", "a workflow with this workflowId is already running");
+      return ApiError.alreadyStarted();
     }
     if (error instanceof WorkflowNotFoundException) {
-      return new ApiError(404, "not_found", "no workflow execution with this workflowId");
+      return ApiError.workflowNotFound();
     }
     FailureKind kind = FailureKind.of(error);
     if (kind != FailureKind.NONE) {
@@ -82,9 +82,9 @@ final class TemporalCalls implements AutoCloseable {
     if (status != null) {
       switch (status.getStatus().getCode()) {
         case NOT_FOUND:
-          return new ApiError(404, "not_found", "no workflow execution with this workflowId");
+          return ApiError.workflowNotFound();
         case ALREADY_EXISTS:
-          return new ApiError(409, "already_started", "a workflow with this workflowId is already running");
+          return ApiError.alreadyStarted();
         case INVALID_ARGUMENT:
           return ApiError.badRequest(
               "invalid_request", "Temporal rejected the request: " + status.getStatus().getDescription());
