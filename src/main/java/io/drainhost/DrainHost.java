@@ -209,7 +209,7 @@ public final class DrainHost implements HostStatus {
     }
     if (!lifecycle.transition(HostState.STARTING, HostState.SERVING)) {
       log.info("a drain was requested during startup");
-    } else if (!workers.started()) {
+    } else if (!workers.polling()) {
       log.warn("serving without workers: Temporal is not reachable yet; workers start when it is");
     }
     if (pendingDrain != null) {
@@ -226,8 +226,8 @@ public final class DrainHost implements HostStatus {
     }
     if (afterOutage) {
       workers.restart();
-    } else if (!workers.started()) {
-      workers.start();
+    } else if (!workers.polling()) {
+      workers.start(); // does nothing while polling is suspended
     }
   }
 
@@ -322,13 +322,10 @@ public final class DrainHost implements HostStatus {
     return monitor != null ? monitor.since() : Instant.now();
   }
 
+  /** True unless workers poll now: reported only once polling has really stopped. */
   @Override
   public boolean pollingSuspended() {
-    HostState s = lifecycle.state();
-    return s == HostState.DRAINING
-        || s == HostState.STOPPED
-        || !workers.started()
-        || (lbSilence != null && lbSilence.suspended());
+    return workers == null || !workers.polling();
   }
 
   @Override

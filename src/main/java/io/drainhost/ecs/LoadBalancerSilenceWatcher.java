@@ -46,7 +46,8 @@ public final class LoadBalancerSilenceWatcher implements AutoCloseable {
     }
     if (silence.checkSeen(Instant.now()) == Action.RESUME) {
       log.info("load-balancer health checks are back: resuming polling");
-      polling.resume();
+      // Off the request thread: resuming starts workers, which asks Temporal for the namespace.
+      scheduler.execute(this::resume);
     }
   }
 
@@ -61,6 +62,14 @@ public final class LoadBalancerSilenceWatcher implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       log.warn("load-balancer silence check failed: error={}", e.toString());
+    }
+  }
+
+  private void resume() {
+    try {
+      polling.resume();
+    } catch (RuntimeException e) {
+      log.warn("resuming polling failed, retried when Temporal is reachable: error={}", e.toString());
     }
   }
 

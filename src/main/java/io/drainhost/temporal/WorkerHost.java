@@ -5,6 +5,7 @@ import io.drainhost.config.StickyExecution;
 import io.drainhost.tracking.ActivityAttempts;
 import io.drainhost.tracking.InflightItem;
 import io.drainhost.tracking.InflightRegistry;
+import io.drainhost.tracking.PollGate;
 import io.drainhost.tracking.TrackingSlotSupplier;
 import io.drainhost.tracking.TrackingWorkerInterceptor;
 import io.drainhost.tracking.WorkKind;
@@ -42,7 +43,10 @@ public final class WorkerHost {
   private final List<Object> activities;
   private final InflightRegistry registry;
   private final ActivityAttempts attempts;
+  /** The factory that polls now, or is about to; null while suspended. */
   private volatile WorkerFactory factory;
+  /** Each factory's poll gate: closed when the factory is retired or the host drains. */
+  private final java.util.Map<WorkerFactory, PollGate> gates = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile boolean stickyExecution;
   private volatile boolean stopped;
   private volatile boolean suspended;
@@ -63,9 +67,12 @@ public final class WorkerHost {
     this.attempts = attempts;
   }
 
-  /** Starts polling; throws while the server is unreachable, and may then be called again. */
+  /**
+   * Starts polling; throws while the server is unreachable, and may then be called again. Does
+   * nothing while polling is suspended or after {@link #stopPolling()}.
+   */
   public synchronized void start() {
-    if (stopped || (factory != null && factory.isStarted())) {
+    if (stopped || suspended || (factory != null && factory.isStarted())) {
       return;
     }
     if (factory == null) {
@@ -86,35 +93,60 @@ public final class WorkerHost {
    */
   public synchronized void restart() {
     WorkerFactory old = factory;
-    if (stopped || old == null || !old.isStarted()) {
+    if (stopped || suspended || old == null || !old.isStarted()) {
       start();
       return;
     }
+    retire(old);
     factory = newFactory();
-    retiring.add(old);
-    old.shutdown();
     if (!startCurrent()) {
       return;
     }
-    retiring.removeIf(WorkerFactory::isTerminated);
     log.info("workers restarted after a Temporal outage: taskQueue={}", config.taskQueue());
   }
 
-  /** Starts the current factory in the host's polling state; false when a drain began meanwhile. */
+  /** Starts the current factory; false when a drain began meanwhile. */
   private boolean startCurrent() {
     factory.start();
     if (stopped) {
       // A drain began while the factory was starting and saw no factory to stop.
-      factory.shutdown();
+      stop(factory);
       return false;
-    }
-    if (suspended) {
-      factory.suspendPolling();
     }
     return true;
   }
 
-  public boolean started() {
+  /**
+   * Stops a factory's polling for good and keeps it until what it runs has finished. Its {@code
+   * ShutdownWorker} call makes a real server end the outstanding long polls (a suspended SDK
+   * poller would still take one task per outstanding poll) and re-route the sticky queue, so
+   * workflows cached here move on to other hosts at once.
+   */
+  private void retire(WorkerFactory old) {
+    retiring.removeIf(this::forget);
+    retiring.add(old);
+    stop(old);
+  }
+
+  /** Closes the factory's poll gate first, so no poller polls again, then shuts it down. */
+  private void stop(WorkerFactory f) {
+    PollGate gate = gates.get(f);
+    if (gate != null) {
+      gate.close();
+    }
+    f.shutdown();
+  }
+
+  private boolean forget(WorkerFactory f) {
+    if (f.isTerminated()) {
+      gates.remove(f);
+      return true;
+    }
+    return false;
+  }
+
+  /** True while a factory of this host polls for new tasks. */
+  public boolean polling() {
     WorkerFactory f = factory;
     return f != null && f.isStarted() && !f.isShutdown();
   }
@@ -131,6 +163,7 @@ public final class WorkerHost {
 
   private WorkerFactory newFactory() {
     stickyExecution = decideSticky();
+    PollGate gate = new PollGate();
     WorkerFactory f =
         WorkerFactory.newInstance(
             connection.client(),
@@ -142,7 +175,7 @@ public final class WorkerHost {
     WorkerOptions.Builder options =
         WorkerOptions.newBuilder()
             .setIdentity(connection.identity())
-            .setWorkerTuner(tuner())
+            .setWorkerTuner(tuner(gate))
             // Without this the SDK stops heartbeats at shutdown() and the server times out
             // activities that are finishing inside the drain, so they would run twice.
             .setAllowActivityHeartbeatDuringShutdown(true);
@@ -152,6 +185,7 @@ public final class WorkerHost {
     Worker worker = f.newWorker(config.taskQueue(), options.build());
     worker.registerWorkflowImplementationTypes(workflowTypes.toArray(new Class<?>[0]));
     worker.registerActivitiesImplementations(activities.toArray());
+    gates.put(f, gate);
     return f;
   }
 
@@ -169,12 +203,12 @@ public final class WorkerHost {
     return true;
   }
 
-  private CompositeTuner tuner() {
+  private CompositeTuner tuner(PollGate gate) {
     return new CompositeTuner(
         new TrackingSlotSupplier<WorkflowSlotInfo>(
-            new FixedSizeSlotSupplier<>(SLOTS), registry, WorkerHost::describe),
+            new FixedSizeSlotSupplier<>(SLOTS), registry, WorkerHost::describe, gate),
         new TrackingSlotSupplier<ActivitySlotInfo>(
-            new FixedSizeSlotSupplier<>(SLOTS), registry, WorkerHost::describe),
+            new FixedSizeSlotSupplier<>(SLOTS), registry, WorkerHost::describe, gate),
         new FixedSizeSlotSupplier<>(SLOTS),
         new FixedSizeSlotSupplier<>(SLOTS));
   }
@@ -193,16 +227,10 @@ public final class WorkerHost {
   }
 
   /** Stops polling and tells the server this worker is going; running tasks go on. */
-  public void stopPolling() {
+  public synchronized void stopPolling() {
     stopped = true;
     for (WorkerFactory f : all()) {
-      if (suspended && f.isStarted()) {
-        // Suspended pollers wait on a latch that a graceful shutdown never releases (it would
-        // wait out the whole shutdown timeout). Resumed just before the shutdown, a poller can at
-        // worst take one more task, which this drain then runs or hands off like any other.
-        f.resumePolling();
-      }
-      f.shutdown();
+      stop(f);
     }
   }
 
@@ -228,20 +256,34 @@ public final class WorkerHost {
     return done;
   }
 
-  /** Stops taking new tasks without shutting down; running tasks go on. Survives restarts. */
+  /**
+   * Stops taking new tasks, including those that outstanding long polls would deliver: the
+   * polling factory is retired (see {@link #retire}); running tasks go on. The SDK's own
+   * {@code suspendPolling()} is not enough: it stops new polls but a poll already waiting on the
+   * server (up to 70 s on a real cluster) still delivers a task.
+   */
   public synchronized void suspendPolling() {
+    if (suspended) {
+      return;
+    }
     suspended = true;
     WorkerFactory f = factory;
-    if (f != null && started()) {
-      f.suspendPolling();
+    factory = null;
+    if (f != null && f.isStarted()) {
+      retire(f);
+      log.info("polling suspended: taskQueue={}", config.taskQueue());
     }
   }
 
+  /** Starts fresh workers after a suspension; throws while Temporal is unreachable (retried on connect). */
   public synchronized void resumePolling() {
+    if (!suspended) {
+      return;
+    }
     suspended = false;
-    WorkerFactory f = factory;
-    if (f != null && started()) {
-      f.resumePolling();
+    if (!stopped) {
+      start();
+      log.info("polling resumed: taskQueue={}", config.taskQueue());
     }
   }
 

@@ -10,6 +10,7 @@ import java.util.Optional;
 public final class ActivityAttempt {
   private final Thread thread;
   private volatile Optional<Object> latestDetails = Optional.empty();
+  private volatile boolean handedOff;
 
   ActivityAttempt(Thread thread) {
     this.thread = thread;
@@ -21,6 +22,15 @@ public final class ActivityAttempt {
 
   public Optional<Object> latestDetails() {
     return latestDetails;
+  }
+
+  /** Temporal accepted this attempt's hand-off: whatever its thread does now is not reported. */
+  public void markHandedOff() {
+    handedOff = true;
+  }
+
+  public boolean handedOff() {
+    return handedOff;
   }
 
   void recordHeartbeat(Object details) {

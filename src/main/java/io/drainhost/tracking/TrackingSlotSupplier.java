@@ -8,6 +8,7 @@ import io.temporal.worker.tuning.SlotReserveContext;
 import io.temporal.worker.tuning.SlotSupplier;
 import io.temporal.worker.tuning.SlotSupplierFuture;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
@@ -19,16 +20,28 @@ public final class TrackingSlotSupplier<SI extends SlotInfo> implements SlotSupp
   private final SlotSupplier<SI> delegate;
   private final InflightRegistry registry;
   private final Function<SI, InflightItem> describe;
+  private final PollGate gate;
 
   public TrackingSlotSupplier(
-      SlotSupplier<SI> delegate, InflightRegistry registry, Function<SI, InflightItem> describe) {
+      SlotSupplier<SI> delegate,
+      InflightRegistry registry,
+      Function<SI, InflightItem> describe,
+      PollGate gate) {
     this.delegate = delegate;
     this.registry = registry;
     this.describe = describe;
+    this.gate = gate;
   }
 
+  /** Called by a poller before each poll; once the gate is closed, ends that poller instead. */
   @Override
   public SlotSupplierFuture reserveSlot(SlotReserveContext<SI> ctx) throws Exception {
+    if (gate.closed()) {
+      // The poller waits on this future; interrupted, it aborts the reservation (no permit is
+      // taken), skips the poll and leaves its loop.
+      Thread.currentThread().interrupt();
+      return SlotSupplierFuture.fromCompletableFuture(new CompletableFuture<>(), () -> {});
+    }
     return delegate.reserveSlot(ctx);
   }
 

@@ -12,6 +12,15 @@ import io.temporal.common.interceptors.WorkerInterceptorBase;
  * it) and each heartbeat's details (so a hand-off can pass on the newest checkpoint).
  */
 public final class TrackingWorkerInterceptor extends WorkerInterceptorBase {
+  /** The failure a handed-off attempt's local completion carries; never reaches the workflow. */
+  private static final class HandedOffAttempt extends RuntimeException {
+    static final HandedOffAttempt INSTANCE = new HandedOffAttempt();
+
+    private HandedOffAttempt() {
+      super("handed off by drainhost", null, false, false);
+    }
+  }
+
   private final ActivityAttempts attempts;
 
   public TrackingWorkerInterceptor(ActivityAttempts attempts) {
@@ -44,10 +53,33 @@ public final class TrackingWorkerInterceptor extends WorkerInterceptorBase {
         byte[] token = context.getTaskToken();
         attempt = attempts.begin(token, Thread.currentThread());
         try {
-          return super.execute(input);
+          ActivityOutput output = super.execute(input);
+          // An attempt that ignored its interrupt and finished anyway: its next attempt runs.
+          return attempt.handedOff() ? endQuietly() : output;
+        } catch (RuntimeException | Error e) {
+          if (attempt.handedOff()) {
+            return endQuietly();
+          }
+          throw e;
         } finally {
           attempts.end(token);
         }
+      }
+
+      /**
+       * A handed-off attempt belongs to its next attempt now. Reporting its interrupted end would
+       * make the SDK log two warnings with stack traces (the activity's failure, then the server
+       * refusing a report for a task it already closed): an operator reads those as failures. The
+       * attempt is completed locally instead, which frees its slot without a report; the one
+       * "activity handed off" line tells what happened.
+       */
+      private ActivityOutput endQuietly() {
+        try {
+          context.useLocalManualCompletion().fail(HandedOffAttempt.INSTANCE);
+        } catch (RuntimeException alreadyClosed) {
+          // Expected: the server closed this attempt when it accepted the hand-off.
+        }
+        return new ActivityOutput(null);
       }
     };
   }
