@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.drainhost.bench.ChildJvm;
+import io.drainhost.bench.ChildProcess;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,7 +25,7 @@ class ConfigExitIT {
       })
   void invalidValueExitsWithCode2AndAOneLineMessage(String variable, String value, String expected)
       throws Exception {
-    try (ChildJvm host = ChildJvm.start("config", Map.of(variable, value, "DRAINHOST_PORT_UNUSED", "1"))) {
+    try (ChildProcess host = ChildProcess.start("config", Map.of(variable, value, "DRAINHOST_PORT_UNUSED", "1"))) {
       int exit = host.awaitExit(Duration.ofSeconds(30));
       String out = host.output();
       assertEquals(2, exit, out);

@@ -3,6 +3,7 @@ package io.drainhost.bench;
 import io.drainhost.config.Durations;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -11,6 +12,31 @@ import picocli.CommandLine.Option;
  */
 public final class BenchCommands {
   private BenchCommands() {}
+
+  /** {@code --server java|real}: which Temporal server a benchmark starts for its hosts. */
+  public static final class ServerOption {
+    @Option(
+        names = "--server",
+        defaultValue = "java",
+        description = "java: the SDK's Java test server (the jar's dev-server); real: the Temporal"
+            + " CLI's dev server, a real Temporal (needs the CLI: " + TemporalCli.INSTALL + ")")
+    String server;
+
+    /** The kind, or null after printing why the value is wrong. */
+    TemporalServer.Kind kind(String command) {
+      try {
+        TemporalServer.Kind kind = TemporalServer.Kind.fromOption(server);
+        if (kind == TemporalServer.Kind.TEMPORAL_CLI && TemporalCli.find().isEmpty()) {
+          System.err.println("drainhost " + command + ": " + TemporalCli.missingAdvice());
+          return null;
+        }
+        return kind;
+      } catch (IllegalArgumentException e) {
+        System.err.println("drainhost " + command + ": " + e.getMessage());
+        return null;
+      }
+    }
+  }
 
   @Command(
       name = "bench",
@@ -93,9 +119,12 @@ public final class BenchCommands {
     @Option(names = "--activity-seconds", defaultValue = "6", description = "length of each busy activity")
     int activitySeconds;
 
+    @Mixin ServerOption server;
+
     @Override
     public Integer call() {
-      return new DrainBenchmark(idleRounds, activities, activitySeconds).run();
+      TemporalServer.Kind kind = server.kind("bench-drain");
+      return kind == null ? 2 : new DrainBenchmark(kind, idleRounds, activities, activitySeconds).run();
     }
   }
 
@@ -112,9 +141,14 @@ public final class BenchCommands {
     @Option(names = "--clients", defaultValue = "16", description = "closed-loop clients")
     int clients;
 
+    @Mixin ServerOption server;
+
     @Override
     public Integer call() {
-      return new OverheadBenchmark(rounds, java.time.Duration.ofSeconds(seconds), clients).run();
+      TemporalServer.Kind kind = server.kind("bench-overhead");
+      return kind == null
+          ? 2
+          : new OverheadBenchmark(kind, rounds, java.time.Duration.ofSeconds(seconds), clients).run();
     }
   }
 
@@ -143,14 +177,20 @@ public final class BenchCommands {
     @Option(names = "--shutdown-timeout", defaultValue = "5s", description = "the hosts' DRAINHOST_SHUTDOWN_TIMEOUT")
     String shutdownTimeout;
 
+    @Mixin ServerOption server;
+
     @Override
     public Integer call() {
+      TemporalServer.Kind kind = server.kind("drill");
+      if (kind == null) {
+        return 2;
+      }
       if (hosts < 2 || rounds < 1 || rate <= 0 || longEvery < 1) {
         System.err.println("drainhost drill: need --hosts >= 2, --rounds >= 1, --rate > 0, --long-every >= 1");
         return 2;
       }
       return new Drill(new Drill.Options(
-          hosts, rounds, rate, shortSeconds, longSeconds, longEvery,
+          kind, hosts, rounds, rate, shortSeconds, longSeconds, longEvery,
           Durations.parse(shutdownTimeout))).run();
     }
   }
@@ -162,9 +202,12 @@ public final class BenchCommands {
     @Option(names = "--outages", defaultValue = "10,60", split = ",", description = "outage lengths in seconds")
     java.util.List<Integer> outages;
 
+    @Mixin ServerOption server;
+
     @Override
     public Integer call() {
-      return new OutageBenchmark(outages).run();
+      TemporalServer.Kind kind = server.kind("bench-outage");
+      return kind == null ? 2 : new OutageBenchmark(kind, outages).run();
     }
   }
 

@@ -43,13 +43,6 @@ public final class BenchSupport {
     }
   }
 
-  /** Starts the {@code dev-server} subcommand and waits until it accepts connections. */
-  public static ChildJvm devServer(int port) {
-    ChildJvm dev = ChildJvm.start("dev-server", Map.of(), "dev-server", "--port", Integer.toString(port));
-    dev.awaitLog("Temporal dev server listening on 127\\.0\\.0\\.1:(\\d+)", Duration.ofSeconds(60));
-    return dev;
-  }
-
   /** The environment of a host on loopback, any free HTTP port, this Temporal and task queue. */
   public static Map<String, String> hostEnv(int temporalPort, String queue, Map<String, String> extra) {
     Map<String, String> env = new HashMap<>();
@@ -81,7 +74,7 @@ public final class BenchSupport {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("activity of " + id + " did not start within " + timeout);
         }
-        ChildJvm.sleep(Duration.ofMillis(20));
+        ChildProcess.sleep(Duration.ofMillis(20));
       }
     }
   }

@@ -37,15 +37,18 @@ public final class DrainBenchmark {
   private int temporalPort;
   private WorkflowClient client;
 
-  public DrainBenchmark(int idleRounds, int activities, int activitySeconds) {
+  private final TemporalServer.Kind server;
+
+  public DrainBenchmark(TemporalServer.Kind server, int idleRounds, int activities, int activitySeconds) {
+    this.server = server;
     this.idleRounds = idleRounds;
     this.activities = activities;
     this.activitySeconds = activitySeconds;
   }
 
   public int run() {
-    temporalPort = BenchSupport.freePort();
-    try (ChildJvm dev = BenchSupport.devServer(temporalPort)) {
+    try (TemporalServer dev = TemporalServer.start(server)) {
+      temporalPort = dev.port();
       WorkflowServiceStubs stubs =
           WorkflowServiceStubs.newServiceStubs(
               WorkflowServiceStubsOptions.newBuilder().setTarget("127.0.0.1:" + temporalPort).build());
@@ -62,8 +65,8 @@ public final class DrainBenchmark {
             straggler.describe()));
       }
       System.out.println();
-      System.out.printf("SIGTERM on this machine (%d cores), dev-server Temporal; idle = median of %d; busy = %d heartbeating %d s activities, SIGTERM 2 s in%n",
-          Runtime.getRuntime().availableProcessors(), idleRounds, activities, activitySeconds);
+      System.out.printf("SIGTERM on this machine (%d cores), %s Temporal server; idle = median of %d; busy = %d heartbeating %d s activities, SIGTERM 2 s in%n",
+          Runtime.getRuntime().availableProcessors(), server.option(), idleRounds, activities, activitySeconds);
       System.out.println("| subject                       | idle exit ms | busy exit ms   | busy overhead ms | in-flight activities  | straggler next attempt |");
       System.out.println("|-------------------------------|-------------:|---------------:|----------------:|-----------------------|----------------|");
       rows.forEach(System.out::println);
@@ -73,17 +76,16 @@ public final class DrainBenchmark {
           30, stragglerShutdown.toSeconds());
       System.out.println("  or from SIGTERM (plain: it has no deadline) to the next attempt running on another host, and where it resumed.");
       stubs.shutdownNow();
-      dev.signal("TERM");
-      dev.awaitExit(Duration.ofSeconds(20));
+      dev.stop();
     }
     return 0;
   }
 
-  private ChildJvm startSubject(Subject s, String queue, Map<String, String> extra) {
-    ChildJvm host =
+  private ChildProcess startSubject(Subject s, String queue, Map<String, String> extra) {
+    ChildProcess host =
         s == Subject.PLAIN
-            ? ChildJvm.start("plain", BenchSupport.hostEnv(temporalPort, queue, extra), "plain-worker")
-            : ChildJvm.start("drainhost", BenchSupport.hostEnv(temporalPort, queue, extra));
+            ? ChildProcess.start("plain", BenchSupport.hostEnv(temporalPort, queue, extra), "plain-worker")
+            : ChildProcess.start("drainhost", BenchSupport.hostEnv(temporalPort, queue, extra));
     host.awaitLog("workers started", Duration.ofSeconds(60));
     return host;
   }
@@ -91,8 +93,8 @@ public final class DrainBenchmark {
   private long idleExit(Subject s) {
     List<Long> times = new ArrayList<>();
     for (int i = 0; i < idleRounds; i++) {
-      try (ChildJvm host = startSubject(s, "idle-" + UUID.randomUUID(), Map.of())) {
-        ChildJvm.sleep(Duration.ofMillis(500));
+      try (ChildProcess host = startSubject(s, "idle-" + UUID.randomUUID(), Map.of())) {
+        ChildProcess.sleep(Duration.ofMillis(500));
         long t0 = System.nanoTime();
         host.signal("TERM");
         host.awaitExit(Duration.ofSeconds(60));
@@ -106,14 +108,14 @@ public final class DrainBenchmark {
 
   private Busy busy(Subject s) {
     String queue = "busy-" + UUID.randomUUID();
-    try (ChildJvm host = startSubject(s, queue, Map.of())) {
+    try (ChildProcess host = startSubject(s, queue, Map.of())) {
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < activities; i++) {
         ids.add(BenchSupport.startSleep(client, queue, queue + "-" + i, activitySeconds));
       }
       BenchSupport.awaitActivitiesRunning(client, ids, Duration.ofSeconds(30));
-      try (ChildJvm catcher = startSubject(Subject.DRAINHOST, queue, Map.of())) {
-        ChildJvm.sleep(Duration.ofMillis(2000 - 0)); // SIGTERM ~2 s into the activities
+      try (ChildProcess catcher = startSubject(Subject.DRAINHOST, queue, Map.of())) {
+        ChildProcess.sleep(Duration.ofMillis(2000 - 0)); // SIGTERM ~2 s into the activities
         long sigtermWall = System.currentTimeMillis();
         long t0 = System.nanoTime();
         host.signal("TERM");
@@ -159,12 +161,12 @@ public final class DrainBenchmark {
             "DRAINHOST_SHUTDOWN_TIMEOUT", stragglerShutdown.toSeconds() + "s",
             "DRAINHOST_STOP_TIMEOUT", (stragglerShutdown.toSeconds() + 4) + "s",
             "DRAINHOST_HANDOFF_MARGIN", "3s");
-    try (ChildJvm host = startSubject(s, queue, extra)) {
+    try (ChildProcess host = startSubject(s, queue, extra)) {
       String id = BenchSupport.startSleep(client, queue, queue, 30);
       BenchSupport.awaitActivitiesRunning(client, List.of(id), Duration.ofSeconds(30));
-      try (ChildJvm catcher = startSubject(Subject.DRAINHOST, queue, Map.of())) {
+      try (ChildProcess catcher = startSubject(Subject.DRAINHOST, queue, Map.of())) {
         int catcherPort = catcher.awaitHttpPort();
-        ChildJvm.sleep(Duration.ofMillis(2000));
+        ChildProcess.sleep(Duration.ofMillis(2000));
         long t0 = System.nanoTime();
         host.signal("TERM");
         long picked = 0;
@@ -172,7 +174,7 @@ public final class DrainBenchmark {
           if (BenchSupport.inflightAttempt(catcherPort, id) >= 2) {
             picked = System.nanoTime();
           } else {
-            ChildJvm.sleep(Duration.ofMillis(10));
+            ChildProcess.sleep(Duration.ofMillis(10));
           }
         }
         host.awaitExit(Duration.ofSeconds(60));

@@ -31,7 +31,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code drill}: a rolling deployment under load, end to end. A dev-server, N drainhost processes
+ * {@code drill}: a rolling deployment under load, end to end. A Temporal server, N drainhost processes
  * behind a real HAProxy, a constant stream of starts mixing short and long SleepWorkflows, and
  * every host restarted in turn (SIGTERM, wait for exit, start a replacement, wait until healthy)
  * for several rounds. Passes only when no started workflow is lost or failed, no client saw a 5xx
@@ -40,7 +40,8 @@ import java.util.regex.Pattern;
 public final class Drill {
   /** The drill's shape; the defaults are CI's short configuration. */
   public record Options(
-      int hosts, int rounds, double rate, int shortSeconds, int longSeconds, int longEvery, Duration shutdownTimeout) {}
+      TemporalServer.Kind server, int hosts, int rounds, double rate, int shortSeconds, int longSeconds,
+      int longEvery, Duration shutdownTimeout) {}
 
   private static final Pattern HANDED_OFF = Pattern.compile("handedOff=(\\d+)");
 
@@ -66,20 +67,20 @@ public final class Drill {
       System.err.println("drainhost drill: haproxy not found; install it (apt-get install haproxy)");
       return 2;
     }
-    temporalPort = BenchSupport.freePort();
     List<Integer> ports = new ArrayList<>();
     for (int i = 0; i < options.hosts(); i++) {
       ports.add(BenchSupport.freePort());
     }
-    ChildJvm[] hosts = new ChildJvm[options.hosts()];
-    try (ChildJvm dev = BenchSupport.devServer(temporalPort)) {
+    ChildProcess[] hosts = new ChildProcess[options.hosts()];
+    try (TemporalServer dev = TemporalServer.start(options.server())) {
+      temporalPort = dev.port();
       WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
           WorkflowServiceStubsOptions.newBuilder().setTarget("127.0.0.1:" + temporalPort).build());
       client = WorkflowClient.newInstance(stubs);
       for (int i = 0; i < hosts.length; i++) {
         hosts[i] = startHost(i, ports.get(i));
       }
-      for (ChildJvm h : hosts) {
+      for (ChildProcess h : hosts) {
         h.awaitLog("workers started", Duration.ofSeconds(90));
       }
       try (HaProxy lb = HaProxy.start(ports)) {
@@ -99,14 +100,14 @@ public final class Drill {
         awaitResponses(Duration.ofSeconds(30));
         Verdict verdict = verify();
         watcher.shutdownNow();
-        for (ChildJvm h : hosts) {
+        for (ChildProcess h : hosts) {
           h.signal("TERM");
           h.awaitExit(Duration.ofSeconds(60));
         }
         report(verdict);
         return verdict.passed() && allExitedZero ? 0 : 1;
       } finally {
-        for (ChildJvm h : hosts) {
+        for (ChildProcess h : hosts) {
           if (h != null) {
             h.close();
           }
@@ -119,16 +120,16 @@ public final class Drill {
     }
   }
 
-  private ChildJvm startHost(int index, int port) {
+  private ChildProcess startHost(int index, int port) {
     Duration shutdown = options.shutdownTimeout();
-    return ChildJvm.start("drill-host" + (index + 1), BenchSupport.hostEnv(temporalPort, queue, Map.of(
+    return ChildProcess.start("drill-host" + (index + 1), BenchSupport.hostEnv(temporalPort, queue, Map.of(
         "DRAINHOST_PORT", Integer.toString(port),
         "DRAINHOST_SHUTDOWN_TIMEOUT", shutdown.toMillis() + "ms",
         "DRAINHOST_STOP_TIMEOUT", shutdown.plusSeconds(4).toMillis() + "ms",
         "DRAINHOST_HANDOFF_MARGIN", "3s")));
   }
 
-  private ChildJvm restart(int round, int index, ChildJvm old, int port) {
+  private ChildProcess restart(int round, int index, ChildProcess old, int port) {
     long t0 = System.nanoTime();
     old.signal("TERM");
     int exit = old.awaitExit(options.shutdownTimeout().plusSeconds(10));
@@ -137,7 +138,7 @@ public final class Drill {
     int handedOff = m.find() ? Integer.parseInt(m.group(1)) : -1;
     handedOffTotal += Math.max(0, handedOff);
     allExitedZero &= exit == 0;
-    ChildJvm fresh = startHost(index, port);
+    ChildProcess fresh = startHost(index, port);
     fresh.awaitLog("workers started", Duration.ofSeconds(90));
     awaitHealthy(port, Duration.ofSeconds(30));
     long replacedMs = (System.nanoTime() - t0) / 1_000_000;
@@ -309,6 +310,6 @@ public final class Drill {
   }
 
   private static void sleep(Duration d) {
-    ChildJvm.sleep(d);
+    ChildProcess.sleep(d);
   }
 }

@@ -25,7 +25,10 @@ import java.util.UUID;
 public final class OutageBenchmark {
   private final List<Integer> outageSeconds;
 
-  public OutageBenchmark(List<Integer> outageSeconds) {
+  private final TemporalServer.Kind server;
+
+  public OutageBenchmark(TemporalServer.Kind server, List<Integer> outageSeconds) {
+    this.server = server;
     this.outageSeconds = outageSeconds;
   }
 
@@ -39,8 +42,8 @@ public final class OutageBenchmark {
       rows.add(measure(seconds));
     }
     System.out.println();
-    System.out.printf("Temporal dev server SIGKILLed for the outage, then restarted on the same port (%d cores)%n",
-        Runtime.getRuntime().availableProcessors());
+    System.out.printf("%s Temporal server SIGKILLed for the outage, then restarted on the same port (%d cores)%n",
+        server.option(), Runtime.getRuntime().availableProcessors());
     System.out.println("| outage | drainhost: starts refused | 503 latency median / max"
         + " | plain WorkflowClient.start returns after (connected / fresh client)"
         + " | drainhost: first activity runs after | plain worker: first activity runs after |");
@@ -55,12 +58,12 @@ public final class OutageBenchmark {
   }
 
   private Row measure(int outageSeconds) {
-    int temporalPort = BenchSupport.freePort();
     String hostQueue = "outage-host-" + UUID.randomUUID();
     String plainQueue = "outage-plain-" + UUID.randomUUID();
-    ChildJvm dev = BenchSupport.devServer(temporalPort);
-    try (ChildJvm host = ChildJvm.start("outage-host", BenchSupport.hostEnv(temporalPort, hostQueue, Map.of()));
-        ChildJvm plain = ChildJvm.start("outage-plain", BenchSupport.hostEnv(temporalPort, plainQueue, Map.of()),
+    TemporalServer dev = TemporalServer.start(server);
+    int temporalPort = dev.port();
+    try (ChildProcess host = ChildProcess.start("outage-host", BenchSupport.hostEnv(temporalPort, hostQueue, Map.of()));
+        ChildProcess plain = ChildProcess.start("outage-plain", BenchSupport.hostEnv(temporalPort, plainQueue, Map.of()),
             "plain-worker")) {
       int port = host.awaitHttpPort();
       host.awaitLog("workers started", Duration.ofSeconds(60));
@@ -71,8 +74,7 @@ public final class OutageBenchmark {
       String warm = BenchSupport.startSleep(client, plainQueue, "warm-" + plainQueue, 0);
       BenchSupport.result(client, warm);
 
-      dev.signal("KILL");
-      dev.awaitExit(Duration.ofSeconds(10));
+      dev.kill();
       long killed = System.nanoTime();
       // How long a plain client's start takes to return (fail, or succeed once the server is back).
       double[] plainFail = {Double.NaN, Double.NaN};
@@ -86,10 +88,10 @@ public final class OutageBenchmark {
         if (status == 503) {
           refused.add(System.nanoTime() - t);
         }
-        ChildJvm.sleep(Duration.ofMillis(100));
+        ChildProcess.sleep(Duration.ofMillis(100));
       }
 
-      dev = ChildJvm.start("dev-server", Map.of(), "dev-server", "--port", Integer.toString(temporalPort));
+      dev.restartProcess();
       long up = awaitAccepting(temporalPort);
       long hostActivity = awaitHostActivity(port);
       // A client created now: the old one's own reconnect backoff is not the worker's recovery.
@@ -117,7 +119,7 @@ public final class OutageBenchmark {
 
   private static Thread timedStart(WorkflowClient client, String queue, double[] results, int slot) {
     Thread t = new Thread(() -> {
-      ChildJvm.sleep(Duration.ofSeconds(1));
+      ChildProcess.sleep(Duration.ofSeconds(1));
       long start = System.nanoTime();
       try {
         BenchSupport.startSleep(client, queue, "during-" + UUID.randomUUID(), 1);
@@ -150,7 +152,7 @@ public final class OutageBenchmark {
         s.connect(new InetSocketAddress("127.0.0.1", port), 200);
         return System.nanoTime();
       } catch (IOException e) {
-        ChildJvm.sleep(Duration.ofMillis(5));
+        ChildProcess.sleep(Duration.ofMillis(5));
       }
     }
   }
@@ -159,10 +161,10 @@ public final class OutageBenchmark {
   private static long awaitHostActivity(int port) {
     String id = "after-" + UUID.randomUUID();
     while (post(port, "{\"workflowType\":\"SleepWorkflow\",\"workflowId\":\"" + id + "\",\"input\":{\"seconds\":2}}") != 201) {
-      ChildJvm.sleep(Duration.ofMillis(20));
+      ChildProcess.sleep(Duration.ofMillis(20));
     }
     while (BenchSupport.inflightAttempt(port, id) == 0) {
-      ChildJvm.sleep(Duration.ofMillis(10));
+      ChildProcess.sleep(Duration.ofMillis(10));
     }
     return System.nanoTime();
   }
@@ -176,12 +178,12 @@ public final class OutageBenchmark {
             .start(new io.drainhost.samples.SleepInput(2));
         break;
       } catch (RuntimeException e) {
-        ChildJvm.sleep(Duration.ofMillis(20));
+        ChildProcess.sleep(Duration.ofMillis(20));
       }
     }
     long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
     while (!BenchSupport.activityRunning(client, id) && System.nanoTime() < deadline) {
-      ChildJvm.sleep(Duration.ofMillis(10));
+      ChildProcess.sleep(Duration.ofMillis(10));
     }
     return System.nanoTime();
   }

@@ -16,17 +16,20 @@ public final class OverheadBenchmark {
   private final Duration duration;
   private final int clients;
 
-  public OverheadBenchmark(int rounds, Duration duration, int clients) {
+  private final TemporalServer.Kind server;
+
+  public OverheadBenchmark(TemporalServer.Kind server, int rounds, Duration duration, int clients) {
+    this.server = server;
     this.rounds = rounds;
     this.duration = duration;
     this.clients = clients;
   }
 
   public int run() {
-    int temporalPort = BenchSupport.freePort();
     List<Double> plain = new ArrayList<>();
     List<Double> drainhost = new ArrayList<>();
-    try (ChildJvm dev = BenchSupport.devServer(temporalPort)) {
+    try (TemporalServer dev = TemporalServer.start(server)) {
+      int temporalPort = dev.port();
       for (int round = 1; round <= rounds; round++) {
         for (DrainBenchmark.Subject subject : DrainBenchmark.Subject.values()) {
           double rate = measure(subject, temporalPort);
@@ -34,8 +37,7 @@ public final class OverheadBenchmark {
           (subject == DrainBenchmark.Subject.PLAIN ? plain : drainhost).add(rate);
         }
       }
-      dev.signal("TERM");
-      dev.awaitExit(Duration.ofSeconds(20));
+      dev.stop();
     }
     double p = BenchSupport.median(plain);
     double d = BenchSupport.median(drainhost);
@@ -45,8 +47,8 @@ public final class OverheadBenchmark {
       paired.add(drainhost.get(i) / plain.get(i));
     }
     System.out.println();
-    System.out.printf("trivial one-activity workflows end to end, %d closed-loop clients, %d cores, median of %d runs of %ds%n",
-        clients, Runtime.getRuntime().availableProcessors(), rounds, duration.toSeconds());
+    System.out.printf("trivial one-activity workflows end to end, %s Temporal server, %d closed-loop clients, %d cores, median of %d runs of %ds%n",
+        server.option(), clients, Runtime.getRuntime().availableProcessors(), rounds, duration.toSeconds());
     System.out.println("| subject | workflows/s |");
     System.out.println("|---|---:|");
     System.out.printf("| plain worker | %.1f |%n| drainhost | %.1f |%n", p, d);
@@ -58,9 +60,9 @@ public final class OverheadBenchmark {
   private double measure(DrainBenchmark.Subject subject, int temporalPort) {
     String queue = "overhead-" + UUID.randomUUID();
     Map<String, String> env = BenchSupport.hostEnv(temporalPort, queue, Map.of());
-    try (ChildJvm host = subject == DrainBenchmark.Subject.PLAIN
-        ? ChildJvm.start("plain", env, "plain-worker")
-        : ChildJvm.start("drainhost", env)) {
+    try (ChildProcess host = subject == DrainBenchmark.Subject.PLAIN
+        ? ChildProcess.start("plain", env, "plain-worker")
+        : ChildProcess.start("drainhost", env)) {
       host.awaitLog("workers started", Duration.ofSeconds(60));
       // Warm-up: JIT and connections, not measured.
       quiet(Duration.ofSeconds(5), temporalPort, queue);

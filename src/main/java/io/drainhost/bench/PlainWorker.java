@@ -1,6 +1,7 @@
 package io.drainhost.bench;
 
 import io.drainhost.samples.Samples;
+import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
@@ -15,8 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The baseline drainhost is measured against: a plain Temporal worker with the sample workflows
  * and the usual shutdown hook ({@code shutdown()} then {@code awaitTermination}), as Temporal's
- * Spring integration does it. Sticky execution is off, as drainhost has it against the dev server,
- * so that the comparison measures the shutdown alone.
+ * Spring integration does it. Sticky execution as drainhost has it: off against the SDK's Java
+ * test server (which never re-routes a sticky queue), the SDK default against a real server, so
+ * that the comparison measures the shutdown alone.
  */
 public final class PlainWorker {
   private static final Logger log = LoggerFactory.getLogger(PlainWorker.class);
@@ -28,10 +30,13 @@ public final class PlainWorker {
         WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
     WorkflowClient client = WorkflowClient.newInstance(stubs);
     WorkerFactory factory = WorkerFactory.newInstance(client);
-    Worker worker =
-        factory.newWorker(
-            taskQueue,
-            WorkerOptions.newBuilder().setStickyQueueScheduleToStartTimeout(Duration.ZERO).build());
+    WorkerOptions.Builder options = WorkerOptions.newBuilder();
+    boolean javaTestServer =
+        stubs.blockingStub().getSystemInfo(GetSystemInfoRequest.getDefaultInstance()).getServerVersion().isEmpty();
+    if (javaTestServer) {
+      options.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
+    }
+    Worker worker = factory.newWorker(taskQueue, options.build());
     worker.registerWorkflowImplementationTypes(Samples.workflowTypes());
     worker.registerActivitiesImplementations(Samples.activities());
     Runtime.getRuntime()

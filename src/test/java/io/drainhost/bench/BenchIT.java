@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class BenchIT {
   @Test
   void modestRateAgainstTheEmbeddedServerMeetsItsThresholds() {
-    try (ChildJvm bench = ChildJvm.start("bench-ok", Map.of(), "bench", "--pattern", "child-workflow",
+    try (ChildProcess bench = ChildProcess.start("bench-ok", Map.of(), "bench", "--pattern", "child-workflow",
         "--rate", "5", "--duration", "6s", "--ramp-up", "1s", "--max-p99-latency", "20s", "--min-throughput", "1")) {
       int exit = bench.awaitExit(Duration.ofMinutes(3));
       String out = bench.output();
@@ -25,7 +25,7 @@ class BenchIT {
 
   @Test
   void impossibleThresholdExitsNonZero() {
-    try (ChildJvm bench = ChildJvm.start("bench-impossible", Map.of(), "bench", "--pattern", "greeting",
+    try (ChildProcess bench = ChildProcess.start("bench-impossible", Map.of(), "bench", "--pattern", "greeting",
         "--rate", "5", "--duration", "3s", "--ramp-up", "0s", "--max-p99-latency", "1ms")) {
       int exit = bench.awaitExit(Duration.ofMinutes(3));
       String out = bench.output();
@@ -36,7 +36,7 @@ class BenchIT {
 
   @Test
   void badOptionsAreAClearErrorNotAStackTrace() {
-    try (ChildJvm bench = ChildJvm.start("bench-bad", Map.of(), "bench", "--pattern", "teleport")) {
+    try (ChildProcess bench = ChildProcess.start("bench-bad", Map.of(), "bench", "--pattern", "teleport")) {
       assertEquals(2, bench.awaitExit(Duration.ofSeconds(60)));
       assertTrue(bench.output().contains("unknown pattern 'teleport'"), bench.output());
     }

@@ -15,17 +15,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A JVM of the drainhost jar started as ECS would start it: its own process, real signals, output
- * captured to a file. Used by the benchmarks, the drill and the process-level tests.
+ * A child process started as ECS would start it: its own process, real signals, output captured
+ * to a file. Mostly a JVM of the drainhost jar ({@link #start}); also a Temporal CLI dev server
+ * ({@link #exec}). Used by the benchmarks, the drill and the process-level tests.
  */
-public final class ChildJvm implements AutoCloseable {
+public final class ChildProcess implements AutoCloseable {
   private static final Pattern HTTP_PORT = Pattern.compile("http listening: bind=\\S+ port=(\\d+)");
 
   private final String name;
   private final Process process;
   private final Path output;
 
-  private ChildJvm(String name, Process process, Path output) {
+  private ChildProcess(String name, Process process, Path output) {
     this.name = name;
     this.process = process;
     this.output = output;
@@ -38,7 +39,7 @@ public final class ChildJvm implements AutoCloseable {
       return Path.of(override);
     }
     try {
-      Path self = Path.of(ChildJvm.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path self = Path.of(ChildProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       if (self.toString().endsWith(".jar")) {
         return self;
       }
@@ -49,7 +50,7 @@ public final class ChildJvm implements AutoCloseable {
   }
 
   /** Starts {@code java -jar drainhost.jar args...} with these variables added to a clean environment. */
-  public static ChildJvm start(String name, Map<String, String> env, String... args) {
+  public static ChildProcess start(String name, Map<String, String> env, String... args) {
     Path jar = jar();
     if (!Files.exists(jar)) {
       throw new IllegalStateException("build the jar first (mvn -q -DskipTests package): " + jar.toAbsolutePath());
@@ -60,6 +61,11 @@ public final class ChildJvm implements AutoCloseable {
     command.add("-jar");
     command.add(jar.toString());
     command.addAll(List.of(args));
+    return exec(name, env, command);
+  }
+
+  /** Starts any command with these variables added to a clean environment. */
+  public static ChildProcess exec(String name, Map<String, String> env, List<String> command) {
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().keySet().removeIf(k -> k.startsWith("DRAINHOST_") || k.startsWith("TEMPORAL_"));
     pb.environment().putAll(env);
@@ -67,7 +73,7 @@ public final class ChildJvm implements AutoCloseable {
     try {
       Path out = Files.createTempFile("drainhost-" + name + "-", ".log");
       pb.redirectOutput(out.toFile());
-      return new ChildJvm(name, pb.start(), out);
+      return new ChildProcess(name, pb.start(), out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -154,7 +160,7 @@ public final class ChildJvm implements AutoCloseable {
     return process.isAlive();
   }
 
-  static void sleep(Duration d) {
+  public static void sleep(Duration d) {
     try {
       Thread.sleep(d.toMillis());
     } catch (InterruptedException e) {

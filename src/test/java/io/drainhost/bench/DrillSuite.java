@@ -8,19 +8,24 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.drainhost.support.TemporalServers;
 import org.junit.jupiter.api.Test;
 
 /**
- * The rolling-deployment drill in its short configuration: 3 hosts behind HAProxy, 2 rounds.
- * Needs haproxy; CI installs it and sets DRAINHOST_REQUIRE_HAPROXY so that it cannot be skipped.
+ * The rolling-deployment drill in its short configuration: 3 hosts behind HAProxy, 2 rounds, on
+ * the Temporal server the subclass names. Needs haproxy; CI installs it and sets
+ * DRAINHOST_REQUIRE_HAPROXY so that it cannot be skipped.
  */
-class DrillIT {
+abstract class DrillSuite {
+  abstract TemporalServer.Kind kind();
+
   @Test
   void rollingRestartsUnderLoadLoseNothing() {
     boolean required = System.getenv("DRAINHOST_REQUIRE_HAPROXY") != null;
     assumeTrue(required || HaProxy.installed(), "haproxy not installed (apt-get install haproxy); drill skipped");
-    try (ChildJvm drill = ChildJvm.start("drill", Map.of(), "drill", "--hosts", "3", "--rounds", "2",
-        "--long-every", "5", "--long-seconds", "15")) {
+    TemporalServers.requireAvailable(kind(), getClass());
+    try (ChildProcess drill = ChildProcess.start("drill", Map.of(), "drill", "--hosts", "3", "--rounds", "2",
+        "--long-every", "5", "--long-seconds", "15", "--server", kind().option())) {
       int exit = drill.awaitExit(Duration.ofMinutes(10));
       String out = drill.output();
       assertEquals(0, exit, out);

@@ -5,8 +5,10 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.drainhost.bench.ChildJvm;
+import io.drainhost.bench.ChildProcess;
 import io.drainhost.bench.BenchSupport;
+import io.drainhost.bench.TemporalServer;
+import io.drainhost.support.TemporalServers;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import java.time.Duration;
@@ -14,10 +16,27 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
-/** Temporal that is late, killed and restarted, with the real jar and a real `dev-server`. */
-class ResilienceIT {
+/**
+ * Temporal that is late, killed and restarted, with the real jar and a Temporal server of the kind
+ * the subclass names.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ResilienceSuite {
+  abstract TemporalServer.Kind kind();
+
+  @BeforeAll
+  void serverKindAvailable() {
+    TemporalServers.requireAvailable(kind(), getClass());
+  }
+
+  TemporalServer startServer(int port) {
+    return TemporalServer.start(kind(), port);
+  }
+
   static Map<String, String> env(int temporalPort, Map<String, String> extra) {
     return BenchSupport.hostEnv(temporalPort, "resilience-" + UUID.randomUUID(), extra);
   }
@@ -50,7 +69,7 @@ class ResilienceIT {
   @Test
   void hostStartsBeforeTemporalServesHealthAndFailsFastThenWorksWhenTemporalArrives() throws Exception {
     int temporalPort = BenchSupport.freePort();
-    try (ChildJvm host = ChildJvm.start("early-host", env(temporalPort, Map.of()))) {
+    try (ChildProcess host = ChildProcess.start("early-host", env(temporalPort, Map.of()))) {
       int port = host.awaitHttpPort();
       long started = System.nanoTime();
       RestAssured.given().get(url(port, "/health/live")).then().statusCode(200);
@@ -65,14 +84,13 @@ class ResilienceIT {
           .body(org.hamcrest.Matchers.containsString("drainhost_temporal_connected 0.0"));
 
       Thread.sleep(Math.max(0, Duration.ofSeconds(10).toMillis() - (System.nanoTime() - started) / 1_000_000));
-      try (ChildJvm dev = BenchSupport.devServer(temporalPort)) {
+      try (TemporalServer dev = startServer(temporalPort)) {
         awaitGreetingWorks(port, Duration.ofSeconds(30));
         assertTrue(host.alive());
         RestAssured.given().get(url(port, "/health")).then().body("temporal", equalTo("connected"));
         host.signal("TERM");
         assertEquals(0, host.awaitExit(Duration.ofSeconds(20)), host.tail());
-        dev.signal("TERM");
-        dev.awaitExit(Duration.ofSeconds(20));
+        dev.stop();
       }
     }
   }
@@ -80,14 +98,13 @@ class ResilienceIT {
   @Test
   void temporalKilledUnderLoadGives503AtOnceAndWorkResumesAfterItsRestart() throws Exception {
     int temporalPort = BenchSupport.freePort();
-    ChildJvm dev = BenchSupport.devServer(temporalPort);
-    try (ChildJvm host = ChildJvm.start("outage-host", env(temporalPort, Map.of()))) {
+    TemporalServer dev = startServer(temporalPort);
+    try (ChildProcess host = ChildProcess.start("outage-host", env(temporalPort, Map.of()))) {
       int port = host.awaitHttpPort();
       host.awaitLog("workers started", Duration.ofSeconds(60));
       awaitGreetingWorks(port, Duration.ofSeconds(30));
 
-      dev.signal("KILL");
-      dev.awaitExit(Duration.ofSeconds(10));
+      dev.kill();
       List<Long> latencies = new ArrayList<>();
       long outageStart = System.nanoTime();
       while (System.nanoTime() - outageStart < Duration.ofSeconds(10).toNanos()) {
@@ -105,7 +122,7 @@ class ResilienceIT {
       RestAssured.given().get(url(port, "/health")).then().statusCode(200)
           .body("temporal", equalTo("disconnected"));
 
-      dev = BenchSupport.devServer(temporalPort);
+      dev.restart();
       long back = System.nanoTime();
       awaitGreetingWorks(port, Duration.ofSeconds(30));
       System.out.printf("outage: %d starts refused, worst %d ms; work completed %d ms after the server was back%n",
@@ -120,7 +137,7 @@ class ResilienceIT {
   @Test
   void apiKeyNeverAppearsInLogsOrResponses() throws Exception {
     String key = "tmprl-secret-" + UUID.randomUUID();
-    try (ChildJvm host = ChildJvm.start("secret", env(BenchSupport.freePort(), Map.of(
+    try (ChildProcess host = ChildProcess.start("secret", env(BenchSupport.freePort(), Map.of(
         "TEMPORAL_API_KEY", key, "DRAINHOST_LOG_FORMAT", "json")))) {
       int port = host.awaitHttpPort();
       StringBuilder responses = new StringBuilder();
@@ -141,8 +158,8 @@ class ResilienceIT {
     int temporalPort = BenchSupport.freePort();
     Map<String, String> budget = Map.of(
         "DRAINHOST_SHUTDOWN_TIMEOUT", "3s", "DRAINHOST_STOP_TIMEOUT", "7s", "DRAINHOST_HANDOFF_MARGIN", "3s");
-    try (ChildJvm dev = BenchSupport.devServer(temporalPort);
-        ChildJvm host = ChildJvm.start("down-drain", env(temporalPort, budget))) {
+    try (TemporalServer dev = startServer(temporalPort);
+        ChildProcess host = ChildProcess.start("down-drain", env(temporalPort, budget))) {
       int port = host.awaitHttpPort();
       host.awaitLog("workers started", Duration.ofSeconds(60));
       RestAssured.given().contentType("application/json")
@@ -151,8 +168,7 @@ class ResilienceIT {
       await().atMost(Duration.ofSeconds(10)).until(() ->
           RestAssured.given().get(url(port, "/inflight")).jsonPath()
               .getList("items.findAll { it.kind == 'activity' }").size() == 1);
-      dev.signal("KILL");
-      dev.awaitExit(Duration.ofSeconds(10));
+      dev.kill();
       long t = System.nanoTime();
       host.signal("TERM");
       int exit = host.awaitExit(Duration.ofSeconds(15));

@@ -1,0 +1,9 @@
+package io.drainhost.bench;
+
+/** The rolling-deployment drill against the SDK's Java test server. */
+class DrillOnJavaTestServerIT extends DrillSuite {
+  @Override
+  TemporalServer.Kind kind() {
+    return TemporalServer.Kind.JAVA_TEST_SERVER;
+  }
+}
