@@ -51,13 +51,18 @@ public final class ChildProcess implements AutoCloseable {
 
   /** Starts {@code java -jar drainhost.jar args...} with these variables added to a clean environment. */
   public static ChildProcess start(String name, Map<String, String> env, String... args) {
+    return start("256m", name, env, args);
+  }
+
+  /** As {@link #start(String, Map, String...)} with this maximum heap ({@code -Xmx}). */
+  public static ChildProcess start(String maxHeap, String name, Map<String, String> env, String... args) {
     Path jar = jar();
     if (!Files.exists(jar)) {
       throw new IllegalStateException("build the jar first (mvn -q -DskipTests package): " + jar.toAbsolutePath());
     }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx256m");
+    command.add("-Xmx" + maxHeap);
     command.add("-jar");
     command.add(jar.toString());
     command.addAll(List.of(args));

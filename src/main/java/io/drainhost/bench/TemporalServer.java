@@ -45,6 +45,7 @@ public final class TemporalServer implements AutoCloseable {
   }
 
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+  private static final String JAVA_TEST_SERVER_HEAP = "1g";
 
   private final Kind kind;
   private final int port;
@@ -79,8 +80,10 @@ public final class TemporalServer implements AutoCloseable {
   private void launchProcess() {
     process =
         switch (kind) {
+          // The Java test server keeps every workflow's history in memory: a benchmark that
+          // starts thousands would make a small heap thrash in GC and measure that instead.
           case JAVA_TEST_SERVER -> ChildProcess.start(
-              "dev-server", Map.of(), "dev-server", "--port", Integer.toString(port));
+              JAVA_TEST_SERVER_HEAP, "dev-server", Map.of(), "dev-server", "--port", Integer.toString(port));
           case TEMPORAL_CLI -> ChildProcess.exec("temporal-cli", Map.of(), cliCommand());
         };
   }
