@@ -3,9 +3,13 @@
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml .
-RUN mvn -B -q dependency:go-offline
-COPY src ./src
-RUN mvn -B -q -DskipTests package
+COPY .mvn ./.mvn
+COPY drainhost ./drainhost
+COPY drainhost-testing ./drainhost-testing
+COPY drainhost-app ./drainhost-app
+COPY drainhost-bench/pom.xml ./drainhost-bench/pom.xml
+# Only the runnable host and the modules it needs; the image carries no bench tooling.
+RUN mvn -B -q -DskipTests -pl drainhost-app -am package
 
 # Runtime stage: a slim JRE, no build tools, a non-root user.
 FROM eclipse-temurin:21-jre

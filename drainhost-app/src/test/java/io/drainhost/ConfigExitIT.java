@@ -1,0 +1,39 @@
+package io.drainhost;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.drainhost.testing.ChildProcess;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Invalid configuration stops a real `serve` process with exit code 2 and a one-line reason. */
+class ConfigExitIT {
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "DRAINHOST_SHUTDOWN_TIMEOUT | 25 seconds | DRAINHOST_SHUTDOWN_TIMEOUT=25 seconds: must be a duration such as 500ms, 25s, 2m or PT25S",
+        "DRAINHOST_PORT | 70000 | DRAINHOST_PORT=70000: must be a whole number from 0 to 65535",
+        "DRAINHOST_PORT | http | DRAINHOST_PORT=http: must be a whole number from 0 to 65535",
+        "DRAINHOST_SHUTDOWN_TIMEOUT | 28s | DRAINHOST_SHUTDOWN_TIMEOUT=28s plus DRAINHOST_HANDOFF_MARGIN=3s must fit inside DRAINHOST_STOP_TIMEOUT=30s",
+        "DRAINHOST_STOP_TIMEOUT | 20s | DRAINHOST_SHUTDOWN_TIMEOUT=25s plus DRAINHOST_HANDOFF_MARGIN=3s must fit inside DRAINHOST_STOP_TIMEOUT=20s",
+        "DRAINHOST_LOG_FORMAT | yaml | DRAINHOST_LOG_FORMAT=yaml: must be one of text, json",
+      })
+  void invalidValueExitsWithCode2AndAOneLineMessage(String variable, String value, String expected)
+      throws Exception {
+    try (ChildProcess host =
+        ChildProcess.start("config", Map.of(variable, value, "DRAINHOST_PORT_UNUSED", "1"))) {
+      int exit = host.awaitExit(Duration.ofSeconds(30));
+      String out = host.output();
+      assertEquals(2, exit, out);
+      assertTrue(out.contains("drainhost: invalid configuration: " + expected), out);
+      assertFalse(out.contains("Exception"), "no stack trace: " + out);
+      assertFalse(out.contains("http listening"), "nothing started: " + out);
+      assertEquals(1, out.strip().lines().count(), "one line per problem: " + out);
+    }
+  }
+}

@@ -1,0 +1,408 @@
+package io.drainhost;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.drainhost.support.Histories;
+import io.drainhost.testing.ChildProcess;
+import io.drainhost.testing.LocalHosts;
+import io.drainhost.testing.TemporalServer;
+import io.drainhost.testing.TemporalServers;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The drain as ECS triggers it: child JVMs of the real jar, a shared Temporal server of the kind
+ * the subclass names (the SDK's Java test server, or a real one with sticky execution on), real
+ * SIGTERM/SIGINT.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class DrainSuite {
+  TemporalServer server;
+  int temporalPort;
+
+  abstract TemporalServer.Kind kind();
+
+  @BeforeAll
+  void startTemporal() {
+    server = TemporalServers.start(kind(), getClass());
+    temporalPort = server.port();
+  }
+
+  @AfterAll
+  void stopTemporal() {
+    if (server != null) {
+      server.stop();
+      server.close();
+    }
+  }
+
+  Map<String, String> hostEnv(String taskQueue, String shutdown, String stop, String margin) {
+    return LocalHosts.hostEnv(
+        temporalPort,
+        taskQueue,
+        Map.of(
+            "DRAINHOST_SHUTDOWN_TIMEOUT", shutdown,
+            "DRAINHOST_STOP_TIMEOUT", stop,
+            "DRAINHOST_HANDOFF_MARGIN", margin));
+  }
+
+  static String url(int port, String path) {
+    return "http://127.0.0.1:" + port + path;
+  }
+
+  static Response post(int port, String body) {
+    return RestAssured.given()
+        .contentType("application/json")
+        .body(body)
+        .post(url(port, "/executions"));
+  }
+
+  static String sleep(int port, String workflowId, int seconds) {
+    return post(
+            port,
+            "{\"workflowType\":\"SleepWorkflow\",\"workflowId\":\""
+                + workflowId
+                + "\",\"input\":{\"seconds\":"
+                + seconds
+                + "}}")
+        .then()
+        .statusCode(201)
+        .extract()
+        .path("workflowId");
+  }
+
+  static int awaitReady(ChildProcess host) {
+    int port = host.awaitHttpPort();
+    host.awaitLog("workers started", Duration.ofSeconds(60));
+    RestAssured.given().get(url(port, "/health")).then().statusCode(200);
+    return port;
+  }
+
+  /** Waits until the workflow closes, asserts it COMPLETED and returns the whole execution. */
+  static Map<String, Object> awaitClosed(int port, String workflowId, Duration timeout) {
+    Object[] last = new Object[1];
+    await(workflowId + " completes")
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              Map<String, Object> body =
+                  RestAssured.given()
+                      .get(url(port, "/executions/" + workflowId))
+                      .then()
+                      .statusCode(200)
+                      .extract()
+                      .jsonPath()
+                      .getMap("");
+              last[0] = body;
+              return !"RUNNING".equals(body.get("status"));
+            });
+    @SuppressWarnings("unchecked")
+    Map<String, Object> body = (Map<String, Object>) last[0];
+    assertEquals("COMPLETED", body.get("status"), body.toString());
+    return body;
+  }
+
+  /** The result of a completed SleepWorkflow. */
+  static Map<String, Object> awaitCompleted(int port, String workflowId, Duration timeout) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> result =
+        (Map<String, Object>) awaitClosed(port, workflowId, timeout).get("result");
+    return result;
+  }
+
+  @Test
+  void sigtermFinishesWhatFitsAndHandsTheRestToAnotherHostAtOnce() throws Exception {
+    String queue = "drain-" + UUID.randomUUID();
+    Map<String, String> envA = hostEnv(queue, "10s", "14s", "3s");
+    try (ChildProcess a = ChildProcess.start("host-a", envA)) {
+      // A takes the work first, alone on the queue; B joins before A is stopped.
+      int portA = awaitReady(a);
+      List<String> shortIds = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        shortIds.add(sleep(portA, "short-" + i + "-" + queue, 7));
+      }
+      String longId = sleep(portA, "long-" + queue, 24);
+      await("A runs all four activities")
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  RestAssured.given()
+                          .get(url(portA, "/inflight"))
+                          .then()
+                          .extract()
+                          .jsonPath()
+                          .getList("items.findAll { it.kind == 'activity' }")
+                          .size()
+                      == 4);
+
+      try (ChildProcess hostB = ChildProcess.start("host-b", hostEnv(queue, "10s", "14s", "3s"))) {
+        int portB = awaitReady(hostB);
+
+        long sigterm = System.nanoTime();
+        a.signal("TERM");
+        await("A's readiness fails at once")
+            .atMost(Duration.ofSeconds(1))
+            .pollInterval(Duration.ofMillis(20))
+            .until(() -> RestAssured.given().get(url(portA, "/health")).statusCode() == 503);
+        RestAssured.given()
+            .get(url(portA, "/health"))
+            .then()
+            .statusCode(503)
+            .body("status", org.hamcrest.Matchers.equalTo("draining"));
+        post(portA, "{\"workflowType\":\"SleepWorkflow\",\"input\":{\"seconds\":1}}")
+            .then()
+            .statusCode(503)
+            .header("Retry-After", "1")
+            .header("Connection", "close")
+            .body("error", org.hamcrest.Matchers.equalTo("draining"));
+        RestAssured.given().get(url(portA, "/health/live")).then().statusCode(200);
+        RestAssured.given().get(url(portA, "/inflight")).then().statusCode(200);
+        RestAssured.given()
+            .get(url(portA, "/metrics"))
+            .then()
+            .statusCode(200)
+            .body(org.hamcrest.Matchers.containsString("drainhost_draining 1.0"));
+
+        // Watch B for the long workflow's next attempt while A drains.
+        long[] pickedUp = {0};
+        Thread watcher =
+            new Thread(
+                () -> {
+                  while (pickedUp[0] == 0
+                      && System.nanoTime() - sigterm < Duration.ofSeconds(40).toNanos()) {
+                    try {
+                      List<Integer> attempts =
+                          RestAssured.given()
+                              .get(url(portB, "/inflight"))
+                              .then()
+                              .extract()
+                              .jsonPath()
+                              .getList(
+                                  "items.findAll { it.workflowId == '" + longId + "' }.attempt");
+                      if (attempts != null && attempts.stream().anyMatch(n -> n >= 2)) {
+                        pickedUp[0] = System.nanoTime();
+                      }
+                      Thread.sleep(50);
+                    } catch (Exception e) {
+                      // keep watching
+                    }
+                  }
+                });
+        watcher.start();
+
+        int exitA = a.awaitExit(Duration.ofSeconds(30));
+        long exited = System.nanoTime();
+        assertEquals(0, exitA, a.tail());
+        Duration drainTime = Duration.ofNanos(exited - sigterm);
+        assertTrue(
+            drainTime.compareTo(Duration.ofSeconds(13)) < 0,
+            "exit inside shutdown + margin: " + drainTime);
+        assertTrue(a.output().contains("handedOff=1"), a.tail());
+
+        for (String id : shortIds) {
+          Map<String, Object> result = awaitCompleted(portB, id, Duration.ofSeconds(30));
+          assertEquals(1, result.get("attempts"), id + " finished on A, first attempt: " + result);
+          assertEquals(0, result.get("resumedFrom"), result.toString());
+        }
+        Map<String, Object> longResult = awaitCompleted(portB, longId, Duration.ofSeconds(60));
+        watcher.join();
+        assertTrue((int) longResult.get("attempts") >= 2, longResult.toString());
+        assertTrue(
+            (int) longResult.get("resumedFrom") >= 8, "resumed from A's checkpoint: " + longResult);
+        assertTrue(pickedUp[0] != 0, "B ran the next attempt");
+        // A hands off at its deadline and asks for the next attempt at once (next_retry_delay 0),
+        // so B runs it without the retry policy's 1 s interval.
+        Duration gap = Duration.ofNanos(pickedUp[0] - sigterm).minus(Duration.ofSeconds(10));
+        System.out.printf(
+            "drain on %s: A exited %d ms after SIGTERM; B picked the long activity up %d ms after A's deadline%n",
+            kind(), drainTime.toMillis(), gap.toMillis());
+        assertTrue(
+            gap.compareTo(Duration.ofSeconds(3)) < 0, "picked up soon after the deadline: " + gap);
+        assertTrue(
+            !a.output().contains("Activity failure"),
+            "a hand-off logs no activity failure: " + a.tail());
+        assertTrue(
+            !a.output().contains("Failure during reporting"),
+            "a hand-off logs no report failure: " + a.tail());
+        assertEquals(
+            1, countMatches(a.output(), "activity handed off: workflowId=" + longId), a.tail());
+
+        hostB.signal("TERM");
+        assertEquals(0, hostB.awaitExit(Duration.ofSeconds(20)), hostB.tail());
+      }
+    }
+  }
+
+  static int countMatches(String text, String needle) {
+    return text.split(java.util.regex.Pattern.quote(needle), -1).length - 1;
+  }
+
+  @Test
+  void aDrainingHostTakesNoNewTaskAndAPeerRunsTheWorkStartedMeanwhile() throws Exception {
+    String queue = "no-new-" + UUID.randomUUID();
+    try (ChildProcess a = ChildProcess.start("host-a", hostEnv(queue, "20s", "24s", "3s"));
+        Histories histories = new Histories(server.address())) {
+      // A long activity keeps A draining: A takes it alone on the queue, then B joins.
+      int portA = awaitReady(a);
+      String hostA = RestAssured.given().get(url(portA, "/inflight")).path("host");
+      sleep(portA, "long-" + queue, 40);
+      await("A runs the long activity")
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  RestAssured.given()
+                          .get(url(portA, "/inflight"))
+                          .jsonPath()
+                          .getList("items.findAll { it.kind == 'activity' }")
+                          .size()
+                      == 1);
+      ChildProcess b = ChildProcess.start("host-b", hostEnv(queue, "20s", "24s", "3s"));
+      int portB = awaitReady(b);
+      String hostB = RestAssured.given().get(url(portB, "/inflight")).path("host");
+
+      a.signal("TERM");
+      await("A stops polling")
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(20))
+          .until(
+              () ->
+                  "suspended"
+                      .equals(RestAssured.given().get(url(portA, "/health")).path("polling")));
+      List<String> started = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        started.add(sleep(portB, "during-drain-" + i + "-" + queue, 0));
+      }
+      for (String id : started) {
+        awaitCompleted(portB, id, Duration.ofSeconds(30));
+        Set<String> workers = histories.workers(id);
+        assertEquals(
+            Set.of(hostB), workers, id + " ran only on B, never on draining A (" + hostA + ")");
+      }
+      assertTrue(a.alive(), "A was still draining while the new work ran");
+      a.signal("KILL");
+      b.signal("TERM");
+      assertEquals(0, b.awaitExit(Duration.ofSeconds(30)), b.tail());
+      b.close();
+    }
+  }
+
+  @Test
+  void idleHostExitsCleanlyAtOnceAndASecondSignalChangesNothing() throws Exception {
+    try (ChildProcess host =
+        ChildProcess.start("idle", hostEnv("idle-" + UUID.randomUUID(), "25s", "30s", "3s"))) {
+      awaitReady(host);
+      long start = System.nanoTime();
+      host.signal("TERM");
+      host.signal("INT");
+      host.signal("TERM");
+      int exit = host.awaitExit(Duration.ofSeconds(10));
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      assertEquals(0, exit, host.tail());
+      String out = host.output();
+      assertEquals(1, out.split("drain started", -1).length - 1, "exactly one drain: " + out);
+      assertTrue(out.contains("ignoring trigger=SIG"), out);
+      assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "idle exit took " + took);
+    }
+  }
+
+  @Test
+  void aClientWaitingOnAWorkflowGetsItsAnswerWhenTheDrainStartsAndDoesNotDelayTheExit()
+      throws Exception {
+    try (ChildProcess host =
+        ChildProcess.start(
+            "waiting-client", hostEnv("wait-" + UUID.randomUUID(), "3s", "30s", "3s"))) {
+      int port = awaitReady(host);
+      String id = sleep(port, "wait-" + UUID.randomUUID(), 120);
+      long[] answered = {0};
+      int[] status = {0};
+      String[] state = {null};
+      Thread waiter =
+          new Thread(
+              () -> {
+                Response r = RestAssured.given().get(url(port, "/executions/" + id + "?wait=60s"));
+                answered[0] = System.nanoTime();
+                status[0] = r.statusCode();
+                state[0] = r.path("status");
+              });
+      waiter.start();
+      Thread.sleep(1000);
+      long sigterm = System.nanoTime();
+      host.signal("TERM");
+      waiter.join(20_000);
+      assertEquals(200, status[0]);
+      assertEquals("RUNNING", state[0]);
+      assertTrue(
+          answered[0] - sigterm < Duration.ofSeconds(2).toNanos(),
+          "answered when the drain started");
+      assertEquals(0, host.awaitExit(Duration.ofSeconds(15)), host.tail());
+      assertTrue(
+          System.nanoTime() - sigterm < Duration.ofSeconds(6).toNanos(),
+          "inside shutdown timeout + margin");
+    }
+  }
+
+  @Test
+  void sigintDrainsLikeSigterm() throws Exception {
+    try (ChildProcess host =
+        ChildProcess.start("sigint", hostEnv("int-" + UUID.randomUUID(), "25s", "30s", "3s"))) {
+      awaitReady(host);
+      host.signal("INT");
+      assertEquals(0, host.awaitExit(Duration.ofSeconds(10)), host.tail());
+      assertTrue(host.output().contains("drain started: trigger=SIGINT"), host.tail());
+    }
+  }
+
+  @Test
+  void requestBeingServedWhenSigtermArrivesCompletesWithItsNormalResponse() throws Exception {
+    try (ChildProcess host =
+        ChildProcess.start(
+            "inflight-http", hostEnv("http-" + UUID.randomUUID(), "25s", "30s", "3s"))) {
+      int port = awaitReady(host);
+      byte[] body =
+          ("{\"workflowType\":\"GreetingWorkflow\",\"workflowId\":\"slow-upload-"
+                  + UUID.randomUUID()
+                  + "\",\"input\":{\"name\":\"Ada\"}}")
+              .getBytes(StandardCharsets.UTF_8);
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        socket.setSoTimeout(20_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(
+            ("POST /executions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: "
+                    + body.length
+                    + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.write(body, 0, 10);
+        out.flush();
+        Thread.sleep(500); // the handler is now reading the body
+        host.signal("TERM");
+        host.awaitLog("drain step done: step=wait_inflight", Duration.ofSeconds(10));
+        Thread.sleep(300); // the drain now waits on this request before stopping HTTP
+        out.write(body, 10, body.length - 10);
+        out.flush();
+        InputStream in = socket.getInputStream();
+        String response = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(response.startsWith("HTTP/1.1 201"), response);
+        assertTrue(response.contains("\"workflowId\":\"slow-upload-"), response);
+      }
+      assertEquals(0, host.awaitExit(Duration.ofSeconds(10)), host.tail());
+    }
+  }
+}

@@ -1,0 +1,351 @@
+package io.drainhost.bench;
+
+import io.drainhost.config.Durations;
+import io.drainhost.testing.TemporalCli;
+import io.drainhost.testing.TemporalServer;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The measuring subcommands of the jar: {@code bench}, {@code bench-drain}, {@code bench-overhead},
+ * {@code bench-outage}, {@code drill}, and the hidden plain-worker baseline.
+ */
+public final class BenchCommands {
+  private BenchCommands() {}
+
+  /** {@code --server java|real}: which Temporal server a benchmark starts for its hosts. */
+  public static final class ServerOption {
+    @Option(
+        names = "--server",
+        defaultValue = "java",
+        description =
+            "java: the SDK's Java test server (the jar's dev-server); real: the Temporal"
+                + " CLI's dev server, a real Temporal (needs the CLI: "
+                + TemporalCli.INSTALL
+                + ")")
+    String server;
+
+    /** The kind, or null after printing why the value is wrong. */
+    TemporalServer.Kind kind(String command) {
+      try {
+        TemporalServer.Kind kind = TemporalServer.Kind.fromOption(server);
+        if (kind == TemporalServer.Kind.TEMPORAL_CLI && TemporalCli.find().isEmpty()) {
+          System.err.println("drainhost " + command + ": " + TemporalCli.missingAdvice());
+          return null;
+        }
+        return kind;
+      } catch (IllegalArgumentException e) {
+        System.err.println("drainhost " + command + ": " + e.getMessage());
+        return null;
+      }
+    }
+  }
+
+  @Command(
+      name = "bench",
+      description =
+          "Start workflows at a target rate and report throughput and latency percentiles.")
+  public static final class Bench implements Callable<Integer> {
+    @Option(
+        names = "--target",
+        description = "a running host's base URL, e.g. http://127.0.0.1:8080")
+    String target;
+
+    @Option(
+        names = "--temporal",
+        description = "start directly against Temporal at host:port instead of over HTTP")
+    String temporal;
+
+    @Option(
+        names = "--task-queue",
+        defaultValue = "drainhost",
+        description = "task queue for --temporal")
+    String taskQueue;
+
+    @Option(
+        names = "--pattern",
+        defaultValue = "greeting",
+        description =
+            "greeting, sleep, multi-activity, timer or child-workflow (default ${DEFAULT-VALUE})")
+    String pattern;
+
+    @Option(
+        names = "--rate",
+        defaultValue = "10",
+        description = "starts per second; 0 = closed loop")
+    double rate;
+
+    @Option(names = "--duration", defaultValue = "30s", description = "how long to start workflows")
+    String duration;
+
+    @Option(names = "--ramp-up", defaultValue = "5s", description = "linear ramp to the rate")
+    String rampUp;
+
+    @Option(
+        names = "--concurrency",
+        defaultValue = "64",
+        description = "most workflows in flight at once")
+    int concurrency;
+
+    @Option(
+        names = "--activity-seconds",
+        defaultValue = "1",
+        description = "sleep: activity length")
+    int activitySeconds;
+
+    @Option(
+        names = "--activities",
+        defaultValue = "3",
+        description = "multi-activity, child-workflow: activities per run")
+    int activities;
+
+    @Option(
+        names = "--millis",
+        defaultValue = "100",
+        description = "multi-activity, child-workflow: work per activity; timer: timer length")
+    int millis;
+
+    @Option(
+        names = "--max-p99-latency",
+        description = "exit 4 unless p99 end-to-end latency is at most this")
+    String maxP99;
+
+    @Option(
+        names = "--min-throughput",
+        description = "exit 4 unless completions per second reach this")
+    Double minThroughput;
+
+    @Option(names = "--json", description = "also write the report as JSON to this file")
+    java.nio.file.Path json;
+
+    @Option(
+        names = "--completion-timeout",
+        defaultValue = "120s",
+        description = "wait this long for started workflows")
+    String completionTimeout;
+
+    @Option(
+        names = "--metrics-port",
+        defaultValue = "0",
+        description = "serve the bench's own /metrics here (0 = off)")
+    int metricsPort;
+
+    @Override
+    public Integer call() {
+      WorkflowBenchmark.Options options;
+      try {
+        options =
+            BenchCommand.options(
+                pattern,
+                rate,
+                duration,
+                rampUp,
+                concurrency,
+                activitySeconds,
+                activities,
+                millis,
+                maxP99,
+                minThroughput,
+                json,
+                completionTimeout,
+                metricsPort);
+      } catch (IllegalArgumentException e) {
+        System.err.println("drainhost bench: " + e.getMessage());
+        return 2;
+      }
+      return BenchCommand.run(options, target, temporal, taskQueue);
+    }
+  }
+
+  @Command(
+      name = "bench-drain",
+      description =
+          "Measure SIGTERM-to-exit and hand-off: drainhost against a plain worker with a shutdown hook.")
+  public static final class BenchDrain implements Callable<Integer> {
+    @Option(
+        names = "--idle-rounds",
+        defaultValue = "5",
+        description = "idle stops per subject (median)")
+    int idleRounds;
+
+    @Option(
+        names = "--activities",
+        defaultValue = "4",
+        description = "activities in flight for the busy stop")
+    int activities;
+
+    @Option(
+        names = "--activity-seconds",
+        defaultValue = "6",
+        description = "length of each busy activity")
+    int activitySeconds;
+
+    @Mixin ServerOption server;
+
+    @Override
+    public Integer call() {
+      TemporalServer.Kind kind = server.kind("bench-drain");
+      return kind == null
+          ? 2
+          : new DrainBenchmark(kind, idleRounds, activities, activitySeconds).run();
+    }
+  }
+
+  @Command(
+      name = "bench-overhead",
+      description =
+          "Workflows per second through drainhost against a plain Temporal worker, in one run.")
+  public static final class BenchOverhead implements Callable<Integer> {
+    @Option(names = "--rounds", defaultValue = "3", description = "runs per subject (median)")
+    int rounds;
+
+    @Option(names = "--seconds", defaultValue = "20", description = "length of each measured run")
+    int seconds;
+
+    @Option(names = "--clients", defaultValue = "16", description = "closed-loop clients")
+    int clients;
+
+    @Mixin ServerOption server;
+
+    @Override
+    public Integer call() {
+      TemporalServer.Kind kind = server.kind("bench-overhead");
+      return kind == null
+          ? 2
+          : new OverheadBenchmark(kind, rounds, java.time.Duration.ofSeconds(seconds), clients)
+              .run();
+    }
+  }
+
+  @Command(
+      name = "drill",
+      description =
+          "Rolling restarts of N hosts behind HAProxy under load; fails if any work is lost.")
+  public static final class DrillCommand implements Callable<Integer> {
+    @Option(
+        names = "--hosts",
+        defaultValue = "3",
+        description = "drainhost processes (default ${DEFAULT-VALUE})")
+    int hosts;
+
+    @Option(names = "--rounds", defaultValue = "2", description = "times every host is restarted")
+    int rounds;
+
+    @Option(names = "--rate", defaultValue = "8", description = "starts per second through HAProxy")
+    double rate;
+
+    @Option(
+        names = "--short-seconds",
+        defaultValue = "1",
+        description = "length of the short SleepWorkflows")
+    int shortSeconds;
+
+    @Option(
+        names = "--long-seconds",
+        defaultValue = "12",
+        description = "length of the long ones (outlive the drain)")
+    int longSeconds;
+
+    @Option(
+        names = "--long-every",
+        defaultValue = "10",
+        description = "every n-th start is a long one")
+    int longEvery;
+
+    @Option(
+        names = "--shutdown-timeout",
+        defaultValue = "5s",
+        description = "the hosts' DRAINHOST_SHUTDOWN_TIMEOUT")
+    String shutdownTimeout;
+
+    @Mixin ServerOption server;
+
+    @Override
+    public Integer call() {
+      TemporalServer.Kind kind = server.kind("drill");
+      if (kind == null) {
+        return 2;
+      }
+      if (hosts < 2 || rounds < 1 || rate <= 0 || longEvery < 1) {
+        System.err.println(
+            "drainhost drill: need --hosts >= 2, --rounds >= 1, --rate > 0, --long-every >= 1");
+        return 2;
+      }
+      return new Drill(
+              new Drill.Options(
+                  kind,
+                  hosts,
+                  rounds,
+                  rate,
+                  shortSeconds,
+                  longSeconds,
+                  longEvery,
+                  Durations.parse(shutdownTimeout)))
+          .run();
+    }
+  }
+
+  @Command(
+      name = "bench-outage",
+      description =
+          "Fail-fast latency and recovery time when Temporal dies and returns, against the plain SDK.")
+  public static final class BenchOutage implements Callable<Integer> {
+    @Option(
+        names = "--outages",
+        defaultValue = "10,60",
+        split = ",",
+        description = "outage lengths in seconds")
+    java.util.List<Integer> outages;
+
+    @Mixin ServerOption server;
+
+    @Override
+    public Integer call() {
+      TemporalServer.Kind kind = server.kind("bench-outage");
+      return kind == null ? 2 : new OutageBenchmark(kind, outages).run();
+    }
+  }
+
+  @Command(
+      name = "bench-footprint",
+      description = "Idle resident memory: drainhost against a plain SDK worker, in one run.")
+  public static final class BenchFootprint implements Callable<Integer> {
+    @Option(
+        names = "--rounds",
+        defaultValue = "3",
+        description = "measurements per subject (median)")
+    int rounds;
+
+    @Option(names = "--settle", defaultValue = "10s", description = "idle time before reading RSS")
+    String settle;
+
+    @Option(
+        names = "--max-heap",
+        defaultValue = "256m",
+        description =
+            "-Xmx of both subjects, e.g. 256m (a small ECS task); default: the JVM's own sizing")
+    String maxHeap;
+
+    @Mixin ServerOption server;
+
+    @Override
+    public Integer call() {
+      TemporalServer.Kind kind = server.kind("bench-footprint");
+      return kind == null
+          ? 2
+          : new FootprintBenchmark(kind, rounds, Durations.parse(settle), maxHeap).run();
+    }
+  }
+
+  @Command(name = "plain-worker", hidden = true, description = "The baseline of bench-drain.")
+  public static final class PlainWorkerCommand implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      String address = System.getenv().getOrDefault("TEMPORAL_ADDRESS", "127.0.0.1:7233");
+      String queue = System.getenv().getOrDefault("DRAINHOST_TASK_QUEUE", "drainhost");
+      return PlainWorker.run(address, queue, java.time.Duration.ofSeconds(25));
+    }
+  }
+}

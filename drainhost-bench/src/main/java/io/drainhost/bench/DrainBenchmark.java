@@ -1,0 +1,218 @@
+package io.drainhost.bench;
+
+import io.drainhost.samples.SleepResult;
+import io.drainhost.testing.ChildProcess;
+import io.drainhost.testing.LocalHosts;
+import io.drainhost.testing.TemporalServer;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * {@code bench-drain}: measures, in one run on one machine, what a SIGTERM costs with drainhost and
+ * with a plain Temporal worker that calls {@code shutdown()} + {@code awaitTermination} from a
+ * shutdown hook. Prints a table; it asserts nothing (figures, not a test).
+ */
+public final class DrainBenchmark {
+  /** The two programs under test. */
+  enum Subject {
+    PLAIN("plain worker + shutdown hook"),
+    DRAINHOST("drainhost");
+
+    final String label;
+
+    Subject(String label) {
+      this.label = label;
+    }
+  }
+
+  private final int idleRounds;
+  private final int activities;
+  private final int activitySeconds;
+  private final Duration stragglerShutdown = Duration.ofSeconds(3);
+  private int temporalPort;
+  private WorkflowClient client;
+
+  private final TemporalServer.Kind server;
+
+  public DrainBenchmark(
+      TemporalServer.Kind server, int idleRounds, int activities, int activitySeconds) {
+    this.server = server;
+    this.idleRounds = idleRounds;
+    this.activities = activities;
+    this.activitySeconds = activitySeconds;
+  }
+
+  public int run() {
+    try (TemporalServer dev = TemporalServer.start(server)) {
+      temporalPort = dev.port();
+      WorkflowServiceStubs stubs =
+          WorkflowServiceStubs.newServiceStubs(
+              WorkflowServiceStubsOptions.newBuilder()
+                  .setTarget("127.0.0.1:" + temporalPort)
+                  .build());
+      client = WorkflowClient.newInstance(stubs);
+      List<String> rows = new ArrayList<>();
+      for (Subject s : Subject.values()) {
+        System.out.printf("measuring %s ...%n", s.label);
+        long idle = idleExit(s);
+        Busy busy = busy(s);
+        Straggler straggler = straggler(s);
+        rows.add(
+            String.format(
+                "| %-29s | %12d | %14d | %15s | %21s | %14s |",
+                s.label,
+                idle,
+                busy.exitMs,
+                busy.overheadMs == null ? "n/a" : busy.overheadMs.toString(),
+                busy.finished
+                    + "/"
+                    + activities
+                    + " finished, "
+                    + (activities - busy.finished)
+                    + " failed",
+                straggler.describe()));
+      }
+      System.out.println();
+      System.out.printf(
+          "SIGTERM on this machine (%d cores), %s Temporal server; idle = median of %d; busy = %d heartbeating %d s activities, SIGTERM 2 s in%n",
+          Runtime.getRuntime().availableProcessors(),
+          server.option(),
+          idleRounds,
+          activities,
+          activitySeconds);
+      System.out.println(
+          "| subject                       | idle exit ms | busy exit ms   | busy overhead ms | in-flight activities  | straggler next attempt |");
+      System.out.println(
+          "|-------------------------------|-------------:|---------------:|----------------:|-----------------------|----------------|");
+      rows.forEach(System.out::println);
+      System.out.println();
+      System.out.println(
+          "busy overhead = exit time minus the end of the last in-flight activity (n/a when activities failed).");
+      System.out.printf(
+          "straggler = a %d s activity that cannot finish: time from the drain deadline (drainhost, %d s shutdown timeout)%n",
+          30, stragglerShutdown.toSeconds());
+      System.out.println(
+          "  or from SIGTERM (plain: it has no deadline) to the next attempt running on another host, and where it resumed.");
+      stubs.shutdownNow();
+      dev.stop();
+    }
+    return 0;
+  }
+
+  private ChildProcess startSubject(Subject s, String queue, Map<String, String> extra) {
+    ChildProcess host =
+        s == Subject.PLAIN
+            ? BenchJar.start(
+                "plain", LocalHosts.hostEnv(temporalPort, queue, extra), "plain-worker")
+            : ChildProcess.start("drainhost", LocalHosts.hostEnv(temporalPort, queue, extra));
+    host.awaitLog("workers started", Duration.ofSeconds(60));
+    return host;
+  }
+
+  private long idleExit(Subject s) {
+    List<Long> times = new ArrayList<>();
+    for (int i = 0; i < idleRounds; i++) {
+      try (ChildProcess host = startSubject(s, "idle-" + UUID.randomUUID(), Map.of())) {
+        ChildProcess.sleep(Duration.ofMillis(500));
+        long t0 = System.nanoTime();
+        host.signal("TERM");
+        host.awaitExit(Duration.ofSeconds(60));
+        times.add((System.nanoTime() - t0) / 1_000_000);
+      }
+    }
+    return Math.round(BenchSupport.median(times));
+  }
+
+  private record Busy(long exitMs, Long overheadMs, int finished) {}
+
+  private Busy busy(Subject s) {
+    String queue = "busy-" + UUID.randomUUID();
+    try (ChildProcess host = startSubject(s, queue, Map.of())) {
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < activities; i++) {
+        ids.add(BenchSupport.startSleep(client, queue, queue + "-" + i, activitySeconds));
+      }
+      BenchSupport.awaitActivitiesRunning(client, ids, Duration.ofSeconds(30));
+      try (ChildProcess catcher = startSubject(Subject.DRAINHOST, queue, Map.of())) {
+        ChildProcess.sleep(Duration.ofMillis(2000 - 0)); // SIGTERM ~2 s into the activities
+        long sigtermWall = System.currentTimeMillis();
+        long t0 = System.nanoTime();
+        host.signal("TERM");
+        host.awaitExit(Duration.ofSeconds(60));
+        long exitMs = (System.nanoTime() - t0) / 1_000_000;
+        long exitWall = sigtermWall + exitMs;
+        int finished = 0;
+        long lastEnd = 0;
+        for (String id : ids) {
+          SleepResult r = BenchSupport.result(client, id);
+          if (r.attempts() == 1) {
+            finished++;
+            lastEnd = Math.max(lastEnd, firstCompletionMillis(id));
+          }
+        }
+        catcher.signal("TERM");
+        catcher.awaitExit(Duration.ofSeconds(60));
+        Long overhead = finished == activities ? exitWall - lastEnd : null;
+        return new Busy(exitMs, overhead, finished);
+      }
+    }
+  }
+
+  private long firstCompletionMillis(String workflowId) {
+    for (HistoryEvent e : client.fetchHistory(workflowId).getEvents()) {
+      if (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED) {
+        return e.getEventTime().getSeconds() * 1000 + e.getEventTime().getNanos() / 1_000_000;
+      }
+    }
+    throw new IllegalStateException("no completed activity in " + workflowId);
+  }
+
+  private record Straggler(long gapMs, int resumedFrom, String from) {
+    String describe() {
+      return gapMs + " ms after " + from + ", resumed at " + resumedFrom + " s";
+    }
+  }
+
+  private Straggler straggler(Subject s) {
+    String queue = "straggler-" + UUID.randomUUID();
+    Map<String, String> extra =
+        Map.of(
+            "DRAINHOST_SHUTDOWN_TIMEOUT", stragglerShutdown.toSeconds() + "s",
+            "DRAINHOST_STOP_TIMEOUT", (stragglerShutdown.toSeconds() + 4) + "s",
+            "DRAINHOST_HANDOFF_MARGIN", "3s");
+    try (ChildProcess host = startSubject(s, queue, extra)) {
+      String id = BenchSupport.startSleep(client, queue, queue, 30);
+      BenchSupport.awaitActivitiesRunning(client, List.of(id), Duration.ofSeconds(30));
+      try (ChildProcess catcher = startSubject(Subject.DRAINHOST, queue, Map.of())) {
+        int catcherPort = catcher.awaitHttpPort();
+        ChildProcess.sleep(Duration.ofMillis(2000));
+        long t0 = System.nanoTime();
+        host.signal("TERM");
+        long picked = 0;
+        while (picked == 0 && System.nanoTime() - t0 < Duration.ofSeconds(60).toNanos()) {
+          if (BenchSupport.inflightAttempt(catcherPort, id) >= 2) {
+            picked = System.nanoTime();
+          } else {
+            ChildProcess.sleep(Duration.ofMillis(10));
+          }
+        }
+        host.awaitExit(Duration.ofSeconds(60));
+        SleepResult r = BenchSupport.result(client, id);
+        catcher.signal("TERM");
+        catcher.awaitExit(Duration.ofSeconds(60));
+        long fromSigterm = (picked - t0) / 1_000_000;
+        return s == Subject.DRAINHOST
+            ? new Straggler(fromSigterm - stragglerShutdown.toMillis(), r.resumedFrom(), "deadline")
+            : new Straggler(fromSigterm, r.resumedFrom(), "SIGTERM");
+      }
+    }
+  }
+}

@@ -1,0 +1,412 @@
+package io.drainhost.bench;
+
+import com.google.protobuf.Timestamp;
+import io.drainhost.lifecycle.DaemonThreads;
+import io.drainhost.samples.SleepResult;
+import io.drainhost.testing.ChildProcess;
+import io.drainhost.testing.LocalHosts;
+import io.drainhost.testing.TemporalServer;
+import io.temporal.api.enums.v1.PendingActivityState;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code drill}: a rolling deployment under load, end to end. A Temporal server, N drainhost
+ * processes behind a real HAProxy, a constant stream of starts mixing short and long
+ * SleepWorkflows, and every host restarted in turn (SIGTERM, wait for exit, start a replacement,
+ * wait until healthy) for several rounds. Passes only when no started workflow is lost or failed,
+ * no client saw a 5xx other than a 503, and every host exited 0.
+ */
+public final class Drill {
+  /** The drill's shape; the defaults are CI's short configuration. */
+  public record Options(
+      TemporalServer.Kind server,
+      int hosts,
+      int rounds,
+      double rate,
+      int shortSeconds,
+      int longSeconds,
+      int longEvery,
+      Duration shutdownTimeout) {}
+
+  private static final Pattern HANDED_OFF = Pattern.compile("handedOff=(\\d+)");
+
+  private final Options options;
+  private final String run = UUID.randomUUID().toString().substring(0, 8);
+  private final String queue = "drill-" + run;
+  private final Map<String, String> outcomes = new ConcurrentHashMap<>();
+  private final Set<String> longStarted = ConcurrentHashMap.newKeySet();
+  private final Map<String, Long> handoffWaitMs = new ConcurrentHashMap<>();
+  private final AtomicLong sent = new AtomicLong();
+  private final List<String> hostRows = new ArrayList<>();
+  private int temporalPort;
+  private WorkflowClient client;
+  private int handedOffTotal;
+  private boolean allExitedZero = true;
+
+  public Drill(Options options) {
+    this.options = options;
+  }
+
+  public int run() {
+    if (!HaProxy.installed()) {
+      System.err.println(
+          "drainhost drill: haproxy not found; install it (apt-get install haproxy)");
+      return 2;
+    }
+    List<Integer> ports = new ArrayList<>();
+    for (int i = 0; i < options.hosts(); i++) {
+      ports.add(LocalHosts.freePort());
+    }
+    ChildProcess[] hosts = new ChildProcess[options.hosts()];
+    try (TemporalServer dev = TemporalServer.start(options.server())) {
+      temporalPort = dev.port();
+      WorkflowServiceStubs stubs =
+          WorkflowServiceStubs.newServiceStubs(
+              WorkflowServiceStubsOptions.newBuilder()
+                  .setTarget("127.0.0.1:" + temporalPort)
+                  .build());
+      client = WorkflowClient.newInstance(stubs);
+      for (int i = 0; i < hosts.length; i++) {
+        hosts[i] = startHost(i, ports.get(i));
+      }
+      for (ChildProcess h : hosts) {
+        h.awaitLog("workers started", Duration.ofSeconds(90));
+      }
+      try (HaProxy lb = HaProxy.start(ports)) {
+        awaitHealthy(lb.port, Duration.ofSeconds(30));
+        ScheduledExecutorService load = startLoad(lb.port);
+        ScheduledExecutorService watcher = watchHandoffs();
+        sleep(Duration.ofSeconds(3));
+        for (int round = 1; round <= options.rounds(); round++) {
+          for (int i = 0; i < hosts.length; i++) {
+            hosts[i] = restart(round, i, hosts[i], ports.get(i));
+            sleep(Duration.ofSeconds(2));
+          }
+        }
+        sleep(Duration.ofSeconds(2));
+        load.shutdown();
+        load.awaitTermination(30, TimeUnit.SECONDS);
+        awaitResponses(Duration.ofSeconds(30));
+        Verdict verdict = verify();
+        watcher.shutdownNow();
+        for (ChildProcess h : hosts) {
+          h.signal("TERM");
+          h.awaitExit(Duration.ofSeconds(60));
+        }
+        report(verdict);
+        return verdict.passed() && allExitedZero ? 0 : 1;
+      } finally {
+        for (ChildProcess h : hosts) {
+          if (h != null) {
+            h.close();
+          }
+        }
+        stubs.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    }
+  }
+
+  private ChildProcess startHost(int index, int port) {
+    Duration shutdown = options.shutdownTimeout();
+    return ChildProcess.start(
+        "drill-host" + (index + 1),
+        LocalHosts.hostEnv(
+            temporalPort,
+            queue,
+            Map.of(
+                "DRAINHOST_PORT",
+                Integer.toString(port),
+                "DRAINHOST_SHUTDOWN_TIMEOUT",
+                shutdown.toMillis() + "ms",
+                "DRAINHOST_STOP_TIMEOUT",
+                shutdown.plusSeconds(4).toMillis() + "ms",
+                "DRAINHOST_HANDOFF_MARGIN",
+                "3s")));
+  }
+
+  private ChildProcess restart(int round, int index, ChildProcess old, int port) {
+    long t0 = System.nanoTime();
+    old.signal("TERM");
+    int exit = old.awaitExit(options.shutdownTimeout().plusSeconds(10));
+    long drainMs = (System.nanoTime() - t0) / 1_000_000;
+    Matcher m = HANDED_OFF.matcher(old.output());
+    int handedOff = m.find() ? Integer.parseInt(m.group(1)) : -1;
+    handedOffTotal += Math.max(0, handedOff);
+    allExitedZero &= exit == 0;
+    ChildProcess fresh = startHost(index, port);
+    fresh.awaitLog("workers started", Duration.ofSeconds(90));
+    awaitHealthy(port, Duration.ofSeconds(30));
+    long replacedMs = (System.nanoTime() - t0) / 1_000_000;
+    String row =
+        String.format(
+            "| %d | host%d | %d | %d | %d | %d |",
+            round, index + 1, drainMs, exit, handedOff, replacedMs);
+    hostRows.add(row);
+    System.out.println("restarted: " + row);
+    return fresh;
+  }
+
+  private static void awaitHealthy(int port, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        HttpResponse<Void> r =
+            BenchSupport.HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                    .timeout(Duration.ofSeconds(2))
+                    .build(),
+                HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (Exception e) {
+        // not up yet
+      }
+      sleep(Duration.ofMillis(100));
+    }
+    throw new IllegalStateException("127.0.0.1:" + port + " not healthy within " + timeout);
+  }
+
+  private ScheduledExecutorService startLoad(int lbPort) {
+    ScheduledExecutorService ticker =
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("drill-load"));
+    long periodMicros = (long) (1_000_000 / options.rate());
+    URI uri = URI.create("http://127.0.0.1:" + lbPort + "/executions");
+    ticker.scheduleAtFixedRate(
+        () -> {
+          long n = sent.incrementAndGet();
+          boolean isLong = n % options.longEvery() == 0;
+          String id = "drill-" + run + "-" + n + (isLong ? "-long" : "-short");
+          int seconds = isLong ? options.longSeconds() : options.shortSeconds();
+          String body =
+              "{\"workflowType\":\"SleepWorkflow\",\"workflowId\":\""
+                  + id
+                  + "\",\"input\":{\"seconds\":"
+                  + seconds
+                  + "}}";
+          outcomes.put(id, "pending");
+          BenchSupport.HTTP
+              .sendAsync(
+                  HttpRequest.newBuilder(uri)
+                      .timeout(Duration.ofSeconds(30))
+                      .header("Content-Type", "application/json")
+                      .POST(HttpRequest.BodyPublishers.ofString(body))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .whenComplete(
+                  (r, error) -> {
+                    String outcome = error != null ? "io_error" : Integer.toString(r.statusCode());
+                    outcomes.put(id, outcome);
+                    if (isLong && "201".equals(outcome)) {
+                      longStarted.add(id);
+                    }
+                  });
+        },
+        0,
+        periodMicros,
+        TimeUnit.MICROSECONDS);
+    return ticker;
+  }
+
+  private void awaitResponses(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (outcomes.containsValue("pending") && System.nanoTime() < deadline) {
+      sleep(Duration.ofMillis(100));
+    }
+  }
+
+  /** Records how long each handed-off activity waited between its failed attempt and the next. */
+  private ScheduledExecutorService watchHandoffs() {
+    ScheduledExecutorService watcher =
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("drill-watch"));
+    watcher.scheduleWithFixedDelay(
+        () -> {
+          for (String id : longStarted) {
+            try {
+              DescribeWorkflowExecutionResponse d =
+                  client.newUntypedWorkflowStub(id).describe().getRawDescription();
+              if (d.getWorkflowExecutionInfo().getStatus()
+                  != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+                longStarted.remove(id);
+                continue;
+              }
+              for (PendingActivityInfo a : d.getPendingActivitiesList()) {
+                if (a.getAttempt() >= 2
+                    && a.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED
+                    && a.hasLastAttemptCompleteTime()) {
+                  long waited =
+                      millis(a.getLastStartedTime()) - millis(a.getLastAttemptCompleteTime());
+                  if (waited >= 0) {
+                    handoffWaitMs.merge(id + "#" + a.getAttempt(), waited, Math::max);
+                  }
+                }
+              }
+            } catch (RuntimeException e) {
+              // a transient describe failure; the next lap tries again
+            }
+          }
+        },
+        200,
+        200,
+        TimeUnit.MILLISECONDS);
+    return watcher;
+  }
+
+  private static long millis(Timestamp t) {
+    return t.getSeconds() * 1000 + t.getNanos() / 1_000_000;
+  }
+
+  private record Verdict(
+      long requests,
+      TreeMap<String, Long> statuses,
+      long started,
+      long startedDespiteError,
+      long completed,
+      long failed,
+      long lost,
+      long retriedAttempts) {
+    boolean passed() {
+      long fiveHundreds =
+          statuses.entrySet().stream()
+              .filter(e -> e.getKey().startsWith("5") && !e.getKey().equals("503"))
+              .mapToLong(Map.Entry::getValue)
+              .sum();
+      return lost == 0 && failed == 0 && fiveHundreds == 0 && started > 0;
+    }
+  }
+
+  private Verdict verify() {
+    TreeMap<String, Long> statuses = new TreeMap<>();
+    outcomes.values().forEach(o -> statuses.merge(o, 1L, Long::sum));
+    List<String> toCheck = new ArrayList<>();
+    long startedDespiteError = 0;
+    for (Map.Entry<String, String> e : outcomes.entrySet()) {
+      if ("201".equals(e.getValue())) {
+        toCheck.add(e.getKey());
+      } else if (exists(e.getKey())) {
+        // The client saw no 201 but Temporal has the workflow: it must finish like any other.
+        startedDespiteError++;
+        toCheck.add(e.getKey());
+      }
+    }
+    long completed = 0;
+    long failed = 0;
+    long lost = 0;
+    long retried = 0;
+    long deadline =
+        System.nanoTime() + Duration.ofSeconds(options.longSeconds() * 3L + 90).toNanos();
+    for (String id : toCheck) {
+      try {
+        long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+        SleepResult r =
+            client
+                .newUntypedWorkflowStub(id)
+                .getResult(left, TimeUnit.MILLISECONDS, SleepResult.class);
+        completed++;
+        if (r.attempts() > 1) {
+          retried++;
+        }
+      } catch (WorkflowFailedException e) {
+        failed++;
+        System.out.println("failed: " + id + " " + e.getMessage());
+      } catch (TimeoutException | RuntimeException e) {
+        lost++;
+        System.out.println("lost: " + id + " " + e);
+      }
+    }
+    return new Verdict(
+        sent.get(),
+        statuses,
+        statuses.getOrDefault("201", 0L),
+        startedDespiteError,
+        completed,
+        failed,
+        lost,
+        retried);
+  }
+
+  private boolean exists(String id) {
+    try {
+      client.newUntypedWorkflowStub(id).describe();
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private void report(Verdict v) {
+    List<Long> waits = new ArrayList<>(handoffWaitMs.values());
+    waits.sort(Long::compare);
+    System.out.println();
+    System.out.printf(
+        "drill: %d hosts behind HAProxy, %d rounds of rolling restarts, %.0f starts/s"
+            + " (every %dth a %d s SleepWorkflow, the rest %d s), shutdown timeout %d ms%n",
+        options.hosts(),
+        options.rounds(),
+        options.rate(),
+        options.longEvery(),
+        options.longSeconds(),
+        options.shortSeconds(),
+        options.shutdownTimeout().toMillis());
+    System.out.println(
+        "| requests | responses by status | started | started despite an error | completed | failed | lost | activities retried |");
+    System.out.println("|---:|---|---:|---:|---:|---:|---:|---:|");
+    System.out.printf(
+        "| %d | %s | %d | %d | %d | %d | %d | %d |%n",
+        v.requests(),
+        v.statuses(),
+        v.started(),
+        v.startedDespiteError(),
+        v.completed(),
+        v.failed(),
+        v.lost(),
+        v.retriedAttempts());
+    System.out.printf(
+        "activities handed off (drain reports): %d; next attempt started after: %s%n",
+        handedOffTotal,
+        waits.isEmpty()
+            ? "n/a"
+            : String.format(
+                "min %d ms, median %d ms, max %d ms (%d observed)",
+                waits.get(0),
+                waits.get(waits.size() / 2),
+                waits.get(waits.size() - 1),
+                waits.size()));
+    System.out.println(
+        "| round | host | SIGTERM→exit ms | exit code | handed off | replacement healthy after ms |");
+    System.out.println("|---:|---|---:|---:|---:|---:|");
+    hostRows.forEach(System.out::println);
+    System.out.println(v.passed() && allExitedZero ? "drill PASSED" : "drill FAILED");
+  }
+
+  private static void sleep(Duration d) {
+    ChildProcess.sleep(d);
+  }
+}

@@ -1,0 +1,124 @@
+package io.drainhost.bench;
+
+import io.drainhost.testing.LocalHosts;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real HAProxy in front of the drill's hosts, configured as a careful ALB stand-in: health checks
+ * on {@code /health} (readiness), and starts retried on another host when one answers 503 or
+ * refuses the connection.
+ */
+final class HaProxy implements AutoCloseable {
+  private final Process process;
+  private final Path config;
+  private final Path log;
+  final int port;
+
+  private HaProxy(Process process, Path config, Path log, int port) {
+    this.process = process;
+    this.config = config;
+    this.log = log;
+    this.port = port;
+  }
+
+  static boolean installed() {
+    try {
+      Process p = new ProcessBuilder("haproxy", "-v").redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  static String configFor(int port, List<Integer> hostPorts) {
+    StringBuilder servers = new StringBuilder();
+    for (int i = 0; i < hostPorts.size(); i++) {
+      servers
+          .append("  server host")
+          .append(i + 1)
+          .append(" 127.0.0.1:")
+          .append(hostPorts.get(i))
+          .append(" check\n");
+    }
+    return String.join(
+        "\n",
+        "global",
+        "  maxconn 4096",
+        "  log stdout format raw local0 info",
+        "defaults",
+        "  mode http",
+        "  log global",
+        "  option httplog",
+        "  timeout connect 1s",
+        "  timeout client 30s",
+        "  timeout server 30s",
+        "  timeout queue 10s",
+        // A start refused with 503 (draining, starting) or a refused connection (the process has
+        // exited) was not processed: send it to another host. Nothing else is retried.
+        "  retries 6",
+        // L7 retries replay the request from HAProxy's buffer: wait for the whole body first.
+        "  option http-buffer-request",
+        "  option redispatch 1",
+        "  retry-on conn-failure empty-response 503",
+        "frontend drill",
+        "  bind 127.0.0.1:" + port,
+        "  default_backend hosts",
+        "backend hosts",
+        "  balance roundrobin",
+        "  option httpchk GET /health",
+        "  http-check expect status 200",
+        "  default-server inter 250ms fastinter 100ms fall 1 rise 2",
+        servers.toString());
+  }
+
+  static HaProxy start(List<Integer> hostPorts) {
+    int port = LocalHosts.freePort();
+    try {
+      Path config = Files.createTempFile("drill-haproxy-", ".cfg");
+      Files.writeString(config, configFor(port, hostPorts));
+      Path log = Files.createTempFile("drill-haproxy-", ".log");
+      Process p =
+          new ProcessBuilder("haproxy", "-db", "-f", config.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      return new HaProxy(p, config, log, port);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start haproxy (apt-get install haproxy)", e);
+    }
+  }
+
+  String output() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      Files.deleteIfExists(config);
+    } catch (IOException ignored) {
+      // a temp file
+    }
+  }
+}

@@ -1,0 +1,271 @@
+package io.drainhost.config;
+
+import io.temporal.envconfig.ClientConfigProfile;
+import io.temporal.envconfig.LoadClientConfigProfileOptions;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Builds the one {@link HostConfig} from environment variables. Reports every problem at once, each
+ * naming the variable, the value and the rule, so an operator fixes a task definition in one go.
+ */
+public final class ConfigLoader {
+  static final long MAX_BODY_LIMIT = 64L * 1024 * 1024;
+
+  private final Map<String, String> env;
+  private final List<String> problems = new ArrayList<>();
+
+  private ConfigLoader(Map<String, String> env) {
+    this.env = env;
+  }
+
+  /** Loads from the process environment. */
+  public static HostConfig fromEnvironment() {
+    return load(System.getenv());
+  }
+
+  /** Loads from the given variables; throws {@link ConfigException} listing every problem. */
+  public static HostConfig load(Map<String, String> env) {
+    return new ConfigLoader(env).build();
+  }
+
+  private HostConfig build() {
+    int port = integer("DRAINHOST_PORT", 8080, 0, 65535);
+    String bind = text("DRAINHOST_BIND", "0.0.0.0");
+    String taskQueue = text("DRAINHOST_TASK_QUEUE", "drainhost");
+    Duration shutdown = duration("DRAINHOST_SHUTDOWN_TIMEOUT", "25s", Duration.ofMillis(1));
+    Duration stop = duration("DRAINHOST_STOP_TIMEOUT", "30s", Duration.ofSeconds(1));
+    Duration margin = duration("DRAINHOST_HANDOFF_MARGIN", "3s", Duration.ofSeconds(1));
+    long maxBody = integer("DRAINHOST_MAX_BODY_BYTES", 1_048_576, 1, MAX_BODY_LIMIT);
+    LogFormat logFormat = choice("DRAINHOST_LOG_FORMAT", LogFormat.TEXT, LogFormat.class);
+    Optional<URI> ecsUri = uri("ECS_CONTAINER_METADATA_URI_V4");
+    Duration ecsPoll = duration("DRAINHOST_ECS_METADATA_POLL", "1s", Duration.ofMillis(100));
+    Optional<Duration> lbSilence = optionalDuration("DRAINHOST_LB_SILENCE_AFTER");
+    StickyExecution sticky =
+        choice("DRAINHOST_STICKY_EXECUTION", StickyExecution.AUTO, StickyExecution.class);
+    Duration checkInterval =
+        duration("DRAINHOST_TEMPORAL_CHECK_INTERVAL", "5s", Duration.ofMillis(100));
+    Duration backoffMax = duration("DRAINHOST_TEMPORAL_BACKOFF_MAX", "30s", Duration.ofSeconds(1));
+    Duration requestTimeout = duration("DRAINHOST_REQUEST_TIMEOUT", "5s", Duration.ofMillis(100));
+    boolean readinessRequiresTemporal =
+        choice("DRAINHOST_READINESS_REQUIRES_TEMPORAL", YesNo.FALSE, YesNo.class) == YesNo.TRUE;
+    SlotLimits slots =
+        new SlotLimits(
+            integer("DRAINHOST_WORKFLOW_TASK_SLOTS", 200, 1, SlotLimits.MAX),
+            integer("DRAINHOST_ACTIVITY_SLOTS", 200, 1, SlotLimits.MAX),
+            choice("DRAINHOST_SLOT_TUNER", SlotTuner.FIXED, SlotTuner.class));
+    TemporalTarget temporal = temporal();
+
+    if (shutdown != null
+        && stop != null
+        && margin != null
+        && shutdown.plus(margin).compareTo(stop) > 0) {
+      problems.add(
+          "DRAINHOST_SHUTDOWN_TIMEOUT="
+              + Durations.format(shutdown)
+              + " plus DRAINHOST_HANDOFF_MARGIN="
+              + Durations.format(margin)
+              + " must fit inside DRAINHOST_STOP_TIMEOUT="
+              + Durations.format(stop)
+              + " (the ECS stopTimeout): shutdown timeout + margin <= stop timeout");
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    return new HostConfig(
+        port,
+        bind,
+        taskQueue,
+        shutdown,
+        stop,
+        margin,
+        maxBody,
+        logFormat,
+        ecsUri,
+        ecsPoll,
+        lbSilence,
+        sticky,
+        checkInterval,
+        backoffMax,
+        requestTimeout,
+        readinessRequiresTemporal,
+        slots,
+        temporal);
+  }
+
+  private enum YesNo {
+    TRUE,
+    FALSE
+  }
+
+  private Optional<String> raw(String name) {
+    String v = env.get(name);
+    return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+  }
+
+  private String text(String name, String fallback) {
+    return raw(name).orElse(fallback);
+  }
+
+  private int integer(String name, int fallback, long min, long max) {
+    return (int) integer(name, (long) fallback, min, max);
+  }
+
+  private long integer(String name, long fallback, long min, long max) {
+    Optional<String> v = raw(name);
+    if (v.isEmpty()) {
+      return fallback;
+    }
+    try {
+      long parsed = Long.parseLong(v.get());
+      if (parsed >= min && parsed <= max) {
+        return parsed;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below with the rule
+    }
+    problems.add(name + "=" + v.get() + ": must be a whole number from " + min + " to " + max);
+    return fallback;
+  }
+
+  private Duration duration(String name, String fallback, Duration min) {
+    String v = raw(name).orElse(fallback);
+    return parseDuration(name, v, min);
+  }
+
+  private Optional<Duration> optionalDuration(String name) {
+    Optional<String> v = raw(name);
+    if (v.isEmpty() || v.get().equalsIgnoreCase("off")) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(parseDuration(name, v.get(), Duration.ofSeconds(1)));
+  }
+
+  private Duration parseDuration(String name, String v, Duration min) {
+    try {
+      Duration d = Durations.parse(v);
+      if (d.compareTo(min) >= 0) {
+        return d;
+      }
+      problems.add(name + "=" + v + ": must be at least " + Durations.format(min));
+    } catch (IllegalArgumentException e) {
+      problems.add(name + "=" + v + ": " + e.getMessage());
+    }
+    return null;
+  }
+
+  private <E extends Enum<E>> E choice(String name, E fallback, Class<E> type) {
+    Optional<String> v = raw(name);
+    if (v.isEmpty()) {
+      return fallback;
+    }
+    try {
+      return Enum.valueOf(type, v.get().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      List<String> allowed = new ArrayList<>();
+      for (E c : type.getEnumConstants()) {
+        allowed.add(c.name().toLowerCase(Locale.ROOT));
+      }
+      problems.add(name + "=" + v.get() + ": must be one of " + String.join(", ", allowed));
+      return fallback;
+    }
+  }
+
+  private Optional<URI> uri(String name) {
+    return raw(name)
+        .map(
+            checked(
+                name,
+                v -> {
+                  URI u = URI.create(v);
+                  if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme())) {
+                    throw new IllegalArgumentException("not http");
+                  }
+                  return u;
+                }));
+  }
+
+  private <T> Function<String, T> checked(String name, Function<String, T> parse) {
+    return v -> {
+      try {
+        return parse.apply(v);
+      } catch (IllegalArgumentException e) {
+        problems.add(name + "=" + v + ": must be an http(s) URL");
+        return null;
+      }
+    };
+  }
+
+  /** An empty or malformed address is a mistake, not a request for the embedded server. */
+  private void checkAddress(TemporalTarget target) {
+    String raw = env.get("TEMPORAL_ADDRESS");
+    if (raw != null && raw.isBlank()) {
+      problems.add(
+          "TEMPORAL_ADDRESS is set but empty: unset it for the embedded server, or give host:port");
+      return;
+    }
+    if (target.embedded() && !embeddedServerAvailable()) {
+      problems.add(
+          "TEMPORAL_ADDRESS is not set and the embedded Temporal server is not on the classpath:"
+              + " set TEMPORAL_ADDRESS to your Temporal cluster (host:port), or add"
+              + " io.temporal:temporal-test-server for an in-memory development server");
+      return;
+    }
+    target
+        .address()
+        .ifPresent(
+            address -> {
+              if (address.contains("://")) {
+                return; // a gRPC target URI such as dns:///temporal:7233
+              }
+              int colon = address.lastIndexOf(':');
+              boolean valid = colon > 0 && colon < address.length() - 1;
+              if (valid) {
+                try {
+                  int port = Integer.parseInt(address.substring(colon + 1));
+                  valid = port >= 1 && port <= 65535;
+                } catch (NumberFormatException e) {
+                  valid = false;
+                }
+              }
+              if (!valid) {
+                problems.add(
+                    "TEMPORAL_ADDRESS="
+                        + address
+                        + ": must be host:port, e.g. temporal.example.com:7233");
+              }
+            });
+  }
+
+  /** The library declares temporal-test-server optional: a service may leave it out. */
+  private static boolean embeddedServerAvailable() {
+    try {
+      Class.forName(
+          "io.temporal.testserver.TestServer", false, ConfigLoader.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+  }
+
+  private TemporalTarget temporal() {
+    try {
+      ClientConfigProfile profile =
+          ClientConfigProfile.load(
+              LoadClientConfigProfileOptions.newBuilder().setEnvOverrides(env).build());
+      TemporalTarget target = new TemporalTarget(profile);
+      checkAddress(target);
+      return target;
+    } catch (Exception e) {
+      // The message may quote a file path but never the key: envconfig reports parse errors only.
+      problems.add("Temporal environment configuration (TEMPORAL_*): " + e.getMessage());
+      return new TemporalTarget(ClientConfigProfile.getDefaultInstance());
+    }
+  }
+}

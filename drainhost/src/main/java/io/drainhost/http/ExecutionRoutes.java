@@ -1,0 +1,328 @@
+package io.drainhost.http;
+
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
+import io.drainhost.ValidatedInput;
+import io.drainhost.config.Durations;
+import io.drainhost.metrics.MeterNames;
+import io.drainhost.temporal.WorkflowTypes;
+import io.drainhost.temporal.WorkflowTypes.WorkflowType;
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionDescription;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TemporalFailure;
+import java.lang.reflect.Type;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** {@code POST /executions} and {@code GET /executions/{workflowId}}. */
+final class ExecutionRoutes {
+  static final int MAX_WORKFLOW_ID_LENGTH = 1000;
+  static final Duration MAX_WAIT = Duration.ofSeconds(60);
+
+  private final WorkflowClient client;
+  private final WorkflowTypes types;
+  private final ObjectMapper mapper;
+  private final RequestBodies bodies;
+  private final TemporalCalls calls;
+  private final MeterRegistry registry;
+  private final CompletableFuture<Void> drainStarted;
+
+  ExecutionRoutes(
+      WorkflowClient client,
+      WorkflowTypes types,
+      ObjectMapper mapper,
+      RequestBodies bodies,
+      TemporalCalls calls,
+      MeterRegistry registry,
+      CompletableFuture<Void> drainStarted) {
+    this.drainStarted = drainStarted;
+    this.client = client;
+    this.types = types;
+    this.mapper = mapper;
+    this.bodies = bodies;
+    this.calls = calls;
+    this.registry = registry;
+  }
+
+  void start(Context ctx) {
+    try {
+      StartRequest request = parse(bodies.readJson(ctx));
+      WorkflowExecution execution =
+          calls.call(
+              () -> {
+                WorkflowStub stub =
+                    client.newUntypedWorkflowStub(
+                        request.type.name(),
+                        WorkflowOptions.newBuilder()
+                            .setTaskQueue(request.type.taskQueue())
+                            .setWorkflowId(request.workflowId)
+                            .build());
+                return stub.start(request.args);
+              });
+      Counter.builder(MeterNames.EXECUTIONS_STARTED)
+          .tag("workflow_type", request.type.name())
+          .register(registry)
+          .increment();
+      ctx.status(201)
+          .header("Location", "/executions/" + pathSegment(execution.getWorkflowId()))
+          .json(Map.of("workflowId", execution.getWorkflowId(), "runId", execution.getRunId()));
+    } catch (ApiError e) {
+      rejected(e.code());
+      throw e;
+    }
+  }
+
+  /** Percent-encodes one path segment (URLEncoder writes form encoding, where "+" means space). */
+  static String pathSegment(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  void rejected(String reason) {
+    Counter.builder(MeterNames.EXECUTIONS_REJECTED)
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
+  }
+
+  private record StartRequest(WorkflowType type, String workflowId, Object[] args) {}
+
+  private StartRequest parse(JsonNode body) {
+    if (!body.isObject()) {
+      throw ApiError.badRequest("invalid_request", "the request body must be a JSON object");
+    }
+    JsonNode typeNode = body.get("workflowType");
+    if (typeNode == null || typeNode.isNull()) {
+      throw ApiError.badRequest("invalid_request", "workflowType is required");
+    }
+    if (!typeNode.isTextual() || typeNode.asText().isBlank()) {
+      throw ApiError.badRequest("invalid_request", "workflowType must be a non-empty string");
+    }
+    String typeName = typeNode.asText();
+    WorkflowType type =
+        types
+            .find(typeName)
+            .orElseThrow(
+                () ->
+                    ApiError.badRequest(
+                        "unknown_workflow_type",
+                        "workflowType '"
+                            + truncate(typeName)
+                            + "' is not registered on this host;"
+                            + " registered: "
+                            + String.join(", ", types.names())));
+    String workflowId = workflowId(body.get("workflowId"));
+    Object[] args = arguments(type, body.get("input"));
+    return new StartRequest(type, workflowId, args);
+  }
+
+  private static String workflowId(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return UUID.randomUUID().toString();
+    }
+    if (!node.isTextual() || node.asText().isBlank()) {
+      throw ApiError.badRequest(
+          "invalid_request", "workflowId must be a non-empty string when given");
+    }
+    if (node.asText().length() > MAX_WORKFLOW_ID_LENGTH) {
+      throw ApiError.badRequest(
+          "invalid_request",
+          "workflowId must be at most " + MAX_WORKFLOW_ID_LENGTH + " characters");
+    }
+    return node.asText();
+  }
+
+  /**
+   * Converts {@code input} to the workflow method's parameters: one value, or an array for several.
+   */
+  private Object[] arguments(WorkflowType type, JsonNode input) {
+    Type[] params = type.parameterTypes();
+    boolean absent = input == null || input.isNull();
+    if (params.length == 0) {
+      return new Object[0];
+    }
+    if (absent) {
+      throw ApiError.badRequest(
+          "invalid_request", "input is required for workflowType '" + type.name() + "'");
+    }
+    List<JsonNode> values;
+    if (params.length == 1) {
+      values = List.of(input);
+    } else if (input.getNodeType() == JsonNodeType.ARRAY && input.size() == params.length) {
+      values = new java.util.ArrayList<>();
+      input.forEach(values::add);
+    } else {
+      throw ApiError.badRequest(
+          "invalid_request",
+          "input must be an array of "
+              + params.length
+              + " values for workflowType '"
+              + type.name()
+              + "'");
+    }
+    Object[] args = new Object[params.length];
+    for (int i = 0; i < params.length; i++) {
+      JavaType javaType = mapper.getTypeFactory().constructType(params[i]);
+      try {
+        args[i] = mapper.convertValue(values.get(i), javaType);
+      } catch (IllegalArgumentException e) {
+        throw ApiError.badRequest(
+            "invalid_request",
+            "input does not match the parameter of workflowType '"
+                + type.name()
+                + "' ("
+                + javaType.getRawClass().getSimpleName()
+                + ")");
+      }
+      if (args[i] instanceof ValidatedInput) {
+        List<String> problems = ((ValidatedInput) args[i]).problems();
+        if (!problems.isEmpty()) {
+          throw ApiError.badRequest("invalid_request", String.join("; ", problems));
+        }
+      }
+    }
+    return args;
+  }
+
+  void get(Context ctx) {
+    String workflowId = ctx.pathParam("workflowId");
+    if (workflowId.isBlank() || workflowId.length() > MAX_WORKFLOW_ID_LENGTH) {
+      throw ApiError.workflowNotFound();
+    }
+    Duration wait = waitParameter(ctx.queryParam("wait"));
+    Map<String, Object> body =
+        calls.call(
+            () -> {
+              WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
+              // Waiting yields the outcome too: no second history fetch once it closed.
+              Optional<Outcome> awaited = wait.isZero() ? Optional.empty() : awaitClose(stub, wait);
+              WorkflowExecutionDescription d = stub.describe();
+              Map<String, Object> out = new LinkedHashMap<>();
+              out.put("workflowId", d.getExecution().getWorkflowId());
+              out.put("runId", d.getExecution().getRunId());
+              out.put("workflowType", d.getWorkflowType());
+              out.put("status", status(d.getStatus()));
+              if (closed(d.getStatus())) {
+                Outcome o =
+                    awaited.orElseGet(
+                        () ->
+                            outcome(
+                                client.newUntypedWorkflowStub(
+                                    d.getExecution(), Optional.of(d.getWorkflowType()))));
+                out.put(o.key(), o.value());
+              }
+              return out;
+            },
+            wait);
+    ctx.json(body);
+  }
+
+  /** {@code ?wait=10s}: hold the request until the workflow closes or the wait is over. */
+  private static Duration waitParameter(String value) {
+    if (value == null || value.isBlank()) {
+      return Duration.ZERO;
+    }
+    try {
+      Duration wait = Durations.parse(value);
+      if (wait.compareTo(MAX_WAIT) <= 0) {
+        return wait;
+      }
+    } catch (IllegalArgumentException e) {
+      // reported below
+    }
+    throw ApiError.badRequest(
+        "invalid_request",
+        "wait must be a duration such as 500ms or 10s, at most " + MAX_WAIT.toSeconds() + "s");
+  }
+
+  /**
+   * Waits for the outcome up to {@code wait}; empty when still running. A drain cuts the wait
+   * short, so a waiting client gets its answer (RUNNING) instead of holding up the HTTP stop.
+   */
+  private Optional<Outcome> awaitClose(WorkflowStub stub, Duration wait) {
+    CompletableFuture<JsonNode> result =
+        stub.getResultAsync(wait.toMillis(), TimeUnit.MILLISECONDS, JsonNode.class);
+    try {
+      CompletableFuture.anyOf(result, drainStarted).join();
+    } catch (CompletionException e) {
+      // the result future failed; examined below
+    }
+    if (!result.isDone()) {
+      result.cancel(true);
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new Outcome("result", result.join()));
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      if (cause instanceof WorkflowFailedException) {
+        return Optional.of(new Outcome("failure", failure((WorkflowFailedException) cause)));
+      }
+      if (cause instanceof TimeoutException) {
+        return Optional.empty(); // still running
+      }
+      throw cause instanceof RuntimeException ? (RuntimeException) cause : e;
+    }
+  }
+
+  /** The {@code result} or {@code failure} of a closed run. */
+  private record Outcome(String key, Object value) {}
+
+  private static boolean closed(WorkflowExecutionStatus status) {
+    return status != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
+        && status != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW;
+  }
+
+  /** Reads the outcome of a run known to be closed. */
+  private static Outcome outcome(WorkflowStub run) {
+    try {
+      return new Outcome("result", run.getResult(JsonNode.class));
+    } catch (WorkflowFailedException e) {
+      return new Outcome("failure", failure(e));
+    }
+  }
+
+  private static Map<String, String> failure(WorkflowFailedException e) {
+    Throwable cause = e.getCause() != null ? e.getCause() : e;
+    Map<String, String> f = new LinkedHashMap<>();
+    f.put(
+        "type",
+        cause instanceof ApplicationFailure
+            ? ((ApplicationFailure) cause).getType()
+            : cause.getClass().getSimpleName());
+    f.put(
+        "message",
+        cause instanceof TemporalFailure
+            ? ((TemporalFailure) cause).getOriginalMessage()
+            : String.valueOf(cause.getMessage()));
+    return f;
+  }
+
+  private static String status(WorkflowExecutionStatus status) {
+    return status.name().replace("WORKFLOW_EXECUTION_STATUS_", "");
+  }
+
+  private static String truncate(String s) {
+    return s.length() > 100 ? s.substring(0, 100) + "…" : s;
+  }
+}

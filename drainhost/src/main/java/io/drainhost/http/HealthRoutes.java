@@ -1,0 +1,41 @@
+package io.drainhost.http;
+
+import io.drainhost.lifecycle.HostState;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Readiness ({@code /health}, for the load balancer) and liveness ({@code /health/live}, for the
+ * ECS container health check). Liveness never fails because the host is busy or draining: a
+ * container health check that did would get busy tasks killed, the very loss drainhost prevents.
+ */
+final class HealthRoutes {
+  private final HostStatus host;
+
+  HealthRoutes(HostStatus host) {
+    this.host = host;
+  }
+
+  void readiness(Context ctx) {
+    host.readinessProbed(ctx.userAgent());
+    HostState state = host.state();
+    int inflight = host.inflight();
+    boolean connected = host.temporalConnected();
+    boolean ready = state == HostState.SERVING && (connected || !host.readinessRequiresTemporal());
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", state.wireName());
+    body.put("activeExecutions", inflight);
+    body.put("temporal", connected ? "connected" : "disconnected");
+    body.put("temporalSince", host.temporalSince().toString());
+    body.put("polling", host.pollingSuspended() ? "suspended" : "active");
+    body.put(
+        "readyForTermination",
+        (state == HostState.DRAINING || state == HostState.STOPPED) && inflight == 0);
+    ctx.status(ready ? 200 : 503).json(body);
+  }
+
+  void liveness(Context ctx) {
+    ctx.json(Map.of("status", "alive"));
+  }
+}

@@ -1,0 +1,201 @@
+package io.drainhost.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drainhost.config.HostConfig;
+import io.drainhost.lifecycle.HostState;
+import io.drainhost.temporal.ConnectionMonitor;
+import io.drainhost.temporal.WorkflowTypes;
+import io.drainhost.tracking.InflightRegistry;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.temporal.client.WorkflowClient;
+import java.time.Duration;
+import java.util.Set;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Javalin server: routes, the drain gate, JSON errors, request metrics and a graceful stop.
+ * Jetty 12 only finishes requests in progress at stop with its {@link GracefulHandler} and a stop
+ * timeout; Javalin installs neither, so this class does.
+ */
+public final class HttpServer {
+  private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+  public static final String READINESS_PATH = "/health";
+  public static final String LIVENESS_PATH = "/health/live";
+  public static final String METRICS_PATH = "/metrics";
+  public static final String INFLIGHT_PATH = "/inflight";
+
+  /** Answered in every state, until the very end of a drain. */
+  public static final Set<String> ALWAYS_OPEN =
+      Set.of(READINESS_PATH, LIVENESS_PATH, METRICS_PATH, INFLIGHT_PATH);
+
+  private final Javalin app;
+  private final HostStatus host;
+  private final TemporalCalls calls;
+  private final ExecutionRoutes executions;
+  private final GracefulHandler graceful = new GracefulHandler();
+  private Server jetty;
+
+  public HttpServer(
+      HostConfig config,
+      HostStatus host,
+      InflightRegistry registry,
+      String identity,
+      WorkflowClient client,
+      WorkflowTypes types,
+      ConnectionMonitor monitor,
+      PrometheusMeterRegistry metrics,
+      ObjectMapper mapper) {
+    this.host = host;
+    this.calls = new TemporalCalls(monitor, config.requestTimeout());
+    RequestBodies bodies = new RequestBodies(mapper, config.maxBodyBytes());
+    this.executions =
+        new ExecutionRoutes(client, types, mapper, bodies, calls, metrics, host.drainStarted());
+    HealthRoutes health = new HealthRoutes(host);
+    InflightRoutes inflight = new InflightRoutes(registry, identity);
+    RequestMetrics requestMetrics = new RequestMetrics(metrics);
+    this.app =
+        Javalin.create(
+            cfg -> {
+              cfg.startup.showJavalinBanner = false;
+              cfg.startup.showOldJavalinVersionWarning = false;
+              cfg.jetty.host = config.bind();
+              cfg.jetty.port = config.port();
+              cfg.http.maxRequestSize = config.maxBodyBytes();
+              cfg.jsonMapper(new JavalinJackson(mapper, false));
+              cfg.jetty.modifyServer(
+                  server -> {
+                    jetty = server;
+                    server.insertHandler(graceful);
+                    server.setErrorHandler(new JsonErrorHandler());
+                  });
+              cfg.routes.before(requestMetrics::begin);
+              cfg.routes.before(this::gate);
+              cfg.routes.post("/executions", executions::start);
+              cfg.routes.get("/executions/{workflowId}", executions::get);
+              cfg.routes.get(INFLIGHT_PATH, inflight::list);
+              cfg.routes.get(READINESS_PATH, health::readiness);
+              cfg.routes.get(LIVENESS_PATH, health::liveness);
+              cfg.routes.get(
+                  METRICS_PATH,
+                  ctx ->
+                      ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                          .result(metrics.scrape()));
+              cfg.routes.after(requestMetrics::end);
+              cfg.routes.exception(ApiError.class, HttpServer::writeError);
+              cfg.routes.exception(HttpResponseException.class, HttpServer::writeHttpError);
+              cfg.routes.exception(Exception.class, HttpServer::writeInternalError);
+            });
+  }
+
+  /** Refuses work the host cannot take in its current state, before any route runs. */
+  private void gate(Context ctx) {
+    if (ALWAYS_OPEN.contains(ctx.path())) {
+      return;
+    }
+    HostState state = host.state();
+    if (state == HostState.DRAINING || state == HostState.STOPPED) {
+      ctx.header("Connection", "close");
+      rejectIfStart(ctx, "draining");
+      throw ApiError.unavailable(
+          "draining", "this host is draining before it stops; retry on another host");
+    }
+    if (state == HostState.STARTING && ctx.path().startsWith("/executions")) {
+      rejectIfStart(ctx, "starting");
+      throw ApiError.unavailable("starting", "this host is still starting; retry shortly");
+    }
+  }
+
+  private void rejectIfStart(Context ctx, String reason) {
+    if ("POST".equals(ctx.method().name()) && "/executions".equals(ctx.path())) {
+      executions.rejected(reason);
+    }
+  }
+
+  private static void writeError(ApiError e, Context ctx) {
+    if (e.status() == 503) {
+      ctx.header("Retry-After", Integer.toString(ApiError.RETRY_AFTER_SECONDS));
+    }
+    ctx.status(e.status()).json(new ErrorBody(e.code(), e.getMessage()));
+  }
+
+  private static void writeHttpError(HttpResponseException e, Context ctx) {
+    int status = e.getStatus();
+    String code;
+    String message;
+    switch (status) {
+      case 404:
+        code = "not_found";
+        message = "no such endpoint: " + ctx.method().name() + " " + ctx.path();
+        break;
+      case 405:
+        code = "method_not_allowed";
+        message = ctx.method().name() + " is not allowed on " + ctx.path();
+        break;
+      case 413:
+        code = "payload_too_large";
+        message = "the request body is too large";
+        break;
+      default:
+        code = status < 500 ? "bad_request" : "internal_error";
+        message = e.getMessage();
+    }
+    ctx.status(status).json(new ErrorBody(code, message));
+  }
+
+  private static void writeInternalError(Exception e, Context ctx) {
+    log.error("request failed: method={} path={}", ctx.method().name(), ctx.path(), e);
+    ctx.status(500).json(new ErrorBody("internal_error", "internal error; see the host's log"));
+  }
+
+  /** Binds and serves; throws when the port is taken (Javalin's message says so). */
+  public void start() {
+    app.start();
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  /**
+   * Stops accepting connections and lets requests already being handled finish, up to {@code
+   * timeout}; then closes what is left.
+   */
+  public void stop(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    // First let requests being handled finish, with idle connections still open (closing them
+    // early would be harmless, but a slow upload has no I/O for a while and must not be cut).
+    while (graceful.getCurrentRequestCount() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    if (jetty != null) {
+      // Jetty waits for every connection to close, giving idle keep-alive ones (a load balancer
+      // holds several) 1 s by default; nothing is in progress on them any more.
+      for (Connector c : jetty.getConnectors()) {
+        if (c instanceof AbstractConnector) {
+          ((AbstractConnector) c).setShutdownIdleTimeout(50);
+        }
+      }
+      jetty.setStopTimeout(Math.max(200, (deadline - System.nanoTime()) / 1_000_000));
+    }
+    try {
+      app.stop();
+    } catch (RuntimeException e) {
+      log.warn("HTTP server stopped with an error: error={}", e.toString());
+    }
+    calls.close();
+  }
+}

@@ -1,0 +1,40 @@
+package io.drainhost.http;
+
+import io.drainhost.tracking.InflightItem;
+import io.drainhost.tracking.InflightRegistry;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code GET /inflight}: the work executing in this process now. */
+final class InflightRoutes {
+  private final InflightRegistry registry;
+  private final String identity;
+
+  InflightRoutes(InflightRegistry registry, String identity) {
+    this.registry = registry;
+    this.identity = identity;
+  }
+
+  void list(Context ctx) {
+    List<Map<String, Object>> items = new ArrayList<>();
+    for (InflightItem item : registry.snapshot()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("kind", item.kind().wireName());
+      m.put("taskQueue", item.taskQueue());
+      m.put("workflowId", item.workflowId());
+      m.put("runId", item.runId());
+      m.put("type", item.type());
+      m.put("attempt", item.attempt());
+      m.put("startedAt", item.startedAt().toString());
+      items.add(m);
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("host", identity);
+    body.put("count", items.size());
+    body.put("items", items);
+    ctx.json(body);
+  }
+}

@@ -1,0 +1,65 @@
+package io.drainhost.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+
+/** Reads a JSON request body within the size limit, before anything else looks at it. */
+final class RequestBodies {
+  private final ObjectMapper mapper;
+  private final long maxBytes;
+
+  RequestBodies(ObjectMapper mapper, long maxBytes) {
+    this.mapper = mapper;
+    this.maxBytes = maxBytes;
+  }
+
+  JsonNode readJson(Context ctx) {
+    long declared = ctx.req().getContentLengthLong();
+    if (declared > maxBytes) {
+      throw tooLarge();
+    }
+    byte[] body = readLimited(ctx);
+    if (body.length == 0) {
+      throw ApiError.badRequest("invalid_json", "the request body is empty; send a JSON object");
+    }
+    try {
+      return mapper.readTree(body);
+    } catch (JsonProcessingException e) {
+      // Without a location (e.g. nesting deeper than the parser allows) the message says less.
+      String where =
+          e.getLocation() == null
+              ? ""
+              : " (line "
+                  + e.getLocation().getLineNr()
+                  + ", column "
+                  + e.getLocation().getColumnNr()
+                  + ")";
+      throw ApiError.badRequest("invalid_json", "the request body is not valid JSON" + where);
+    } catch (IOException e) {
+      throw ApiError.badRequest("invalid_json", "the request body could not be read");
+    }
+  }
+
+  private byte[] readLimited(Context ctx) {
+    try (InputStream in = ctx.req().getInputStream()) {
+      byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+      if (bytes.length > maxBytes) {
+        throw tooLarge();
+      }
+      return bytes;
+    } catch (IOException e) {
+      throw ApiError.badRequest("invalid_request", "the request body could not be read");
+    }
+  }
+
+  private ApiError tooLarge() {
+    return new ApiError(
+        413,
+        "payload_too_large",
+        "the request body is larger than DRAINHOST_MAX_BODY_BYTES=" + maxBytes + " bytes");
+  }
+}

@@ -1,0 +1,191 @@
+package io.drainhost.lifecycle;
+
+import io.drainhost.config.HostConfig;
+import io.drainhost.http.HttpServer;
+import io.drainhost.metrics.MeterNames;
+import io.drainhost.temporal.ActivityHandoff;
+import io.drainhost.temporal.WorkerHost;
+import io.drainhost.tracking.InflightItem;
+import io.drainhost.tracking.InflightRegistry;
+import io.drainhost.tracking.WorkKind;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The drain, in the order that loses nothing: readiness already false (the caller moved the host to
+ * DRAINING) → stop polling → wait for in-flight work within the shutdown timeout → hand off what is
+ * left → stop HTTP → close Temporal. Each step is logged with its elapsed time; no step waits past
+ * the ECS stop timeout.
+ */
+public final class DrainSequence {
+  private static final Logger log = LoggerFactory.getLogger(DrainSequence.class);
+
+  /** Kept before the SIGKILL for the JVM to exit after the last step. */
+  private static final Duration EXIT_RESERVE = Duration.ofMillis(500);
+
+  /** The longest closing the Temporal connection takes (channel, then its event loop). */
+  private static final Duration CLOSE_RESERVE = Duration.ofMillis(2500);
+
+  /** Exit code when every piece of work finished or was handed back. */
+  public static final int EXIT_CLEAN = 0;
+
+  /** Exit code when some work could not be handed back before the deadline. */
+  public static final int EXIT_HANDOFF_FAILED = 3;
+
+  private final HostConfig config;
+  private final Lifecycle lifecycle;
+  private final WorkerHost workers;
+  private final InflightRegistry registry;
+  private final ActivityHandoff handoff;
+  private final HttpServer http;
+  private final AutoCloseable temporal;
+  private final Counter handoffs;
+  private final Timer drainTimer;
+
+  public DrainSequence(
+      HostConfig config,
+      Lifecycle lifecycle,
+      WorkerHost workers,
+      InflightRegistry registry,
+      ActivityHandoff handoff,
+      HttpServer http,
+      AutoCloseable temporal,
+      MeterRegistry metrics) {
+    this.config = config;
+    this.lifecycle = lifecycle;
+    this.workers = workers;
+    this.registry = registry;
+    this.handoff = handoff;
+    this.http = http;
+    this.temporal = temporal;
+    this.handoffs =
+        Counter.builder(MeterNames.HANDOFFS)
+            .description("in-flight activities handed back to Temporal at the drain deadline")
+            .register(metrics);
+    this.drainTimer =
+        Timer.builder(MeterNames.DRAIN).description("duration of drains").register(metrics);
+  }
+
+  /** Runs the whole drain on the calling thread; returns the process exit code. */
+  public int run(String trigger) {
+    long start = System.nanoTime();
+    long deadline = start + config.shutdownTimeout().toNanos();
+    long hardEnd = start + config.stopTimeout().minus(EXIT_RESERVE).toNanos();
+    Map<String, Long> stepsMs = new LinkedHashMap<>();
+    int atStart = registry.total();
+    log.info(
+        "drain started: trigger={} inflight={} shutdownTimeout={}ms stopTimeout={}ms",
+        trigger,
+        atStart,
+        config.shutdownTimeout().toMillis(),
+        config.stopTimeout().toMillis());
+
+    long t = System.nanoTime();
+    workers.stopPolling();
+    step(stepsMs, "stop_polling", t);
+
+    t = System.nanoTime();
+    long finishedBefore = registry.finishedTotal();
+    boolean allDone = waitForWork(deadline);
+    long finished = registry.finishedTotal() - finishedBefore;
+    step(stepsMs, "wait_inflight", t);
+
+    ActivityHandoff.Outcome outcome = new ActivityHandoff.Outcome(0, 0, 0);
+    int leftWorkflowTasks = 0;
+    if (!allDone) {
+      t = System.nanoTime();
+      List<InflightItem> left = registry.snapshot();
+      List<InflightItem> activities =
+          left.stream().filter(i -> i.kind() == WorkKind.ACTIVITY).collect(Collectors.toList());
+      leftWorkflowTasks = left.size() - activities.size();
+      log.warn(
+          "drain deadline reached: activities={} workflowTasks={}; handing activities back to Temporal",
+          activities.size(),
+          leftWorkflowTasks);
+      Duration rpcBudget = remaining(hardEnd).dividedBy(2);
+      outcome = handoff.handOff(activities, min(rpcBudget, Duration.ofSeconds(2)));
+      handoffs.increment(outcome.handedOff());
+      finished += outcome.finishedMeanwhile();
+      workers.interruptRemaining();
+      // The handed-off attempts are no longer ours; give their threads a moment to unwind.
+      workers.awaitTermination(min(remaining(hardEnd).dividedBy(2), Duration.ofSeconds(1)));
+      step(stepsMs, "handoff", t);
+    }
+
+    t = System.nanoTime();
+    // Requests still being served may use the time left, less what closing Temporal may take.
+    http.stop(max(Duration.ofMillis(200), remaining(hardEnd).minus(CLOSE_RESERVE)));
+    step(stepsMs, "stop_http", t);
+
+    t = System.nanoTime();
+    try {
+      temporal.close();
+    } catch (Exception e) {
+      log.warn("closing the Temporal connection failed: error={}", e.toString());
+    }
+    step(stepsMs, "close_temporal", t);
+
+    // Work still registered now neither finished nor was handed back (its report is stuck, e.g.
+    // because Temporal is unreachable); Temporal will only find out through a timeout.
+    int stranded = registry.total();
+    lifecycle.transition(HostState.DRAINING, HostState.STOPPED);
+    long totalNanos = System.nanoTime() - start;
+    drainTimer.record(Duration.ofNanos(totalNanos));
+    int exitCode = outcome.failed() > 0 || stranded > 0 ? EXIT_HANDOFF_FAILED : EXIT_CLEAN;
+    log.info(
+        "drain report: trigger={} inflightAtStart={} finished={} handedOff={} handoffFailed={}"
+            + " workflowTasksLeft={} stranded={} stepsMs={} totalMs={} exitCode={}",
+        trigger,
+        atStart,
+        finished,
+        outcome.handedOff(),
+        outcome.failed(),
+        leftWorkflowTasks,
+        stranded,
+        stepsMs,
+        totalNanos / 1_000_000,
+        exitCode);
+    return exitCode;
+  }
+
+  /** Waits until nothing is in flight and the workers have stopped, or the deadline passes. */
+  private boolean waitForWork(long deadline) {
+    try {
+      if (!registry.awaitEmpty(remaining(deadline))) {
+        return false;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    // Nothing runs; the workers only have to finish stopping their pollers.
+    return workers.awaitTermination(max(Duration.ofMillis(1), remaining(deadline)))
+        || registry.total() == 0;
+  }
+
+  private static void step(Map<String, Long> stepsMs, String name, long startNanos) {
+    long ms = (System.nanoTime() - startNanos) / 1_000_000;
+    stepsMs.put(name, ms);
+    log.info("drain step done: step={} elapsedMs={}", name, ms);
+  }
+
+  private static Duration remaining(long deadlineNanos) {
+    return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+}

@@ -1,0 +1,23 @@
+package io.drainhost.metrics;
+
+/**
+ * Every meter name of drainhost in one place. Dotted Micrometer names; the Prometheus registry adds
+ * the unit and {@code _total} suffixes (so {@code drainhost.handoffs} is exported as {@code
+ * drainhost_handoffs_total}).
+ */
+public final class MeterNames {
+  public static final String INFLIGHT = "drainhost.inflight";
+  public static final String DRAINING = "drainhost.draining";
+  public static final String HANDOFFS = "drainhost.handoffs";
+  public static final String DRAIN = "drainhost.drain";
+  public static final String TEMPORAL_CONNECTED = "drainhost.temporal.connected";
+  public static final String TEMPORAL_RECONNECT_ATTEMPTS = "drainhost.temporal.reconnect.attempts";
+  public static final String TEMPORAL_CONNECTION_FAILURES =
+      "drainhost.temporal.connection.failures";
+  public static final String EXECUTIONS_STARTED = "drainhost.executions.started";
+  public static final String EXECUTIONS_REJECTED = "drainhost.executions.rejected";
+  public static final String POLLING_SUSPENDED = "drainhost.polling.suspended";
+  public static final String HTTP_REQUESTS = "http.server.requests";
+
+  private MeterNames() {}
+}

@@ -1,0 +1,58 @@
+package io.drainhost.temporal;
+
+import io.temporal.common.metadata.POJOWorkflowImplMetadata;
+import io.temporal.common.metadata.POJOWorkflowMethodMetadata;
+import java.lang.reflect.Type;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The workflow types registered on this host, by Temporal type name, with the parameter types of
+ * their workflow methods (what an HTTP {@code input} must convert to) and the task queue of the
+ * worker that runs them (where a start through the API puts the execution).
+ */
+public final class WorkflowTypes {
+  private final Map<String, WorkflowType> byName = new LinkedHashMap<>();
+
+  /** One registered workflow type. */
+  public record WorkflowType(String name, Type[] parameterTypes, String taskQueue) {}
+
+  /** Throws {@link IllegalArgumentException} when one type is registered on two task queues. */
+  public WorkflowTypes(List<WorkerSpec> workers) {
+    for (WorkerSpec worker : workers) {
+      for (Class<?> impl : worker.workflowTypes()) {
+        for (POJOWorkflowMethodMetadata m :
+            POJOWorkflowImplMetadata.newInstance(impl).getWorkflowMethods()) {
+          WorkflowType type =
+              new WorkflowType(
+                  m.getName(),
+                  m.getWorkflowMethod().getGenericParameterTypes(),
+                  worker.taskQueue());
+          WorkflowType before = byName.put(m.getName(), type);
+          if (before != null && !before.taskQueue().equals(type.taskQueue())) {
+            throw new IllegalArgumentException(
+                "workflow type "
+                    + m.getName()
+                    + " is registered on two task queues ("
+                    + before.taskQueue()
+                    + ", "
+                    + type.taskQueue()
+                    + "): a start through the API"
+                    + " could not tell which one to use");
+          }
+        }
+      }
+    }
+  }
+
+  public Optional<WorkflowType> find(String name) {
+    return Optional.ofNullable(byName.get(name));
+  }
+
+  public Set<String> names() {
+    return byName.keySet();
+  }
+}

@@ -1,0 +1,20 @@
+package io.drainhost.tracking;
+
+import java.time.Instant;
+
+/**
+ * One piece of work executing in this process: an activity attempt or a workflow task.
+ *
+ * @param taskQueue the task queue of the worker that runs it
+ * @param type the activity type or the workflow type
+ * @param taskToken the activity task token (empty for workflow tasks); never sent to clients
+ */
+public record InflightItem(
+    WorkKind kind,
+    String taskQueue,
+    String workflowId,
+    String runId,
+    String type,
+    int attempt,
+    Instant startedAt,
+    byte[] taskToken) {}

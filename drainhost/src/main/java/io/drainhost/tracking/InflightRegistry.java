@@ -1,0 +1,91 @@
+package io.drainhost.tracking;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The work executing in this process, keyed by the SDK's slot permit. The SDK marks a permit used
+ * exactly once when it hands a task to this worker and releases it exactly once after the result is
+ * reported, so counting puts and removes that changed the map is exact: it cannot drift and cannot
+ * go negative, whatever the interleaving.
+ */
+public final class InflightRegistry {
+  private final Map<Object, InflightItem> items = new ConcurrentHashMap<>();
+  private final Map<WorkKind, AtomicInteger> counts = new EnumMap<>(WorkKind.class);
+  private final Object emptied = new Object();
+  private final java.util.concurrent.atomic.AtomicLong finished =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  public InflightRegistry() {
+    for (WorkKind k : WorkKind.values()) {
+      counts.put(k, new AtomicInteger());
+    }
+  }
+
+  /** Records that {@code key} (a slot permit) now carries {@code item}. */
+  public void add(Object key, InflightItem item) {
+    if (items.putIfAbsent(key, item) == null) {
+      counts.get(item.kind()).incrementAndGet();
+    }
+  }
+
+  /** Forgets {@code key}; a key that was never added (a slot never used) changes nothing. */
+  public void remove(Object key) {
+    InflightItem removed = items.remove(key);
+    if (removed != null) {
+      counts.get(removed.kind()).decrementAndGet();
+      finished.incrementAndGet();
+      if (items.isEmpty()) {
+        synchronized (emptied) {
+          emptied.notifyAll();
+        }
+      }
+    }
+  }
+
+  /** How many items have left the registry since the process started (monotonic). */
+  public long finishedTotal() {
+    return finished.get();
+  }
+
+  public int count(WorkKind kind) {
+    return counts.get(kind).get();
+  }
+
+  public int total() {
+    int sum = 0;
+    for (AtomicInteger c : counts.values()) {
+      sum += c.get();
+    }
+    return sum;
+  }
+
+  /** The items now in flight, oldest first. */
+  public List<InflightItem> snapshot() {
+    List<InflightItem> list = new ArrayList<>(items.values());
+    list.sort(Comparator.comparing(InflightItem::startedAt));
+    return list;
+  }
+
+  /** Waits until nothing is in flight or {@code timeout} passes; returns true when empty. */
+  public boolean awaitEmpty(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (emptied) {
+      while (!items.isEmpty()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        // Bounded wait: a notify between the isEmpty check and wait() is caught on the next lap.
+        emptied.wait(Math.max(1, Math.min(left / 1_000_000, 50)));
+      }
+      return true;
+    }
+  }
+}

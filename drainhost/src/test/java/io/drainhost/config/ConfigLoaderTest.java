@@ -1,0 +1,184 @@
+package io.drainhost.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+  @Test
+  void defaultsMatchTheContract() {
+    HostConfig c = ConfigLoader.load(Map.of());
+    assertEquals(8080, c.port());
+    assertEquals("0.0.0.0", c.bind());
+    assertEquals("drainhost", c.taskQueue());
+    assertEquals(Duration.ofSeconds(25), c.shutdownTimeout());
+    assertEquals(Duration.ofSeconds(30), c.stopTimeout());
+    assertEquals(Duration.ofSeconds(3), c.handoffMargin());
+    assertEquals(1_048_576, c.maxBodyBytes());
+    assertEquals(LogFormat.TEXT, c.logFormat());
+    assertEquals(Optional.empty(), c.ecsMetadataUri());
+    assertEquals(Duration.ofSeconds(1), c.ecsMetadataPoll());
+    assertEquals(Optional.empty(), c.lbSilenceAfter());
+    assertTrue(c.temporal().embedded());
+    assertEquals("default", c.temporal().namespace());
+    assertFalse(c.readinessRequiresTemporal());
+    assertEquals(new SlotLimits(200, 200, SlotTuner.FIXED), c.slots());
+  }
+
+  @Test
+  void slotLimitsComeFromTheEnvironment() {
+    HostConfig c =
+        ConfigLoader.load(
+            Map.of(
+                "DRAINHOST_WORKFLOW_TASK_SLOTS", "8",
+                "DRAINHOST_ACTIVITY_SLOTS", "2",
+                "DRAINHOST_SLOT_TUNER", "resource"));
+    assertEquals(new SlotLimits(8, 2, SlotTuner.RESOURCE), c.slots());
+  }
+
+  @Test
+  void badSlotSettingsAreReportedTogetherEachNamingItsVariable() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                ConfigLoader.load(
+                    Map.of(
+                        "DRAINHOST_WORKFLOW_TASK_SLOTS", "0",
+                        "DRAINHOST_ACTIVITY_SLOTS", "lots",
+                        "DRAINHOST_SLOT_TUNER", "magic")));
+    assertEquals(3, e.problems().size(), e.problems().toString());
+    assertTrue(
+        e.problems()
+            .get(0)
+            .startsWith("DRAINHOST_WORKFLOW_TASK_SLOTS=0: must be a whole number from 1 to 10000"),
+        e.problems().toString());
+    assertTrue(
+        e.problems().get(1).startsWith("DRAINHOST_ACTIVITY_SLOTS=lots:"), e.problems().toString());
+    assertTrue(
+        e.problems()
+            .get(2)
+            .startsWith("DRAINHOST_SLOT_TUNER=magic: must be one of fixed, resource"),
+        e.problems().toString());
+  }
+
+  @Test
+  void readsEveryVariable() {
+    HostConfig c =
+        ConfigLoader.load(
+            Map.ofEntries(
+                Map.entry("DRAINHOST_PORT", "9090"),
+                Map.entry("DRAINHOST_BIND", "127.0.0.1"),
+                Map.entry("DRAINHOST_TASK_QUEUE", "orders"),
+                Map.entry("DRAINHOST_SHUTDOWN_TIMEOUT", "PT100S"),
+                Map.entry("DRAINHOST_STOP_TIMEOUT", "2m"),
+                Map.entry("DRAINHOST_HANDOFF_MARGIN", "5000ms"),
+                Map.entry("DRAINHOST_MAX_BODY_BYTES", "2048"),
+                Map.entry("DRAINHOST_LOG_FORMAT", "json"),
+                Map.entry("ECS_CONTAINER_METADATA_URI_V4", "http://169.254.170.2/v4/abc"),
+                Map.entry("DRAINHOST_ECS_METADATA_POLL", "500ms"),
+                Map.entry("DRAINHOST_LB_SILENCE_AFTER", "90s"),
+                Map.entry("TEMPORAL_ADDRESS", "temporal.example:7233"),
+                Map.entry("TEMPORAL_NAMESPACE", "prod")));
+    assertEquals(9090, c.port());
+    assertEquals("127.0.0.1", c.bind());
+    assertEquals("orders", c.taskQueue());
+    assertEquals(Duration.ofSeconds(100), c.shutdownTimeout());
+    assertEquals(Duration.ofMinutes(2), c.stopTimeout());
+    assertEquals(Duration.ofSeconds(5), c.handoffMargin());
+    assertEquals(2048, c.maxBodyBytes());
+    assertEquals(LogFormat.JSON, c.logFormat());
+    assertEquals(Optional.of(URI.create("http://169.254.170.2/v4/abc")), c.ecsMetadataUri());
+    assertEquals(Duration.ofMillis(500), c.ecsMetadataPoll());
+    assertEquals(Optional.of(Duration.ofSeconds(90)), c.lbSilenceAfter());
+    assertEquals(Optional.of("temporal.example:7233"), c.temporal().address());
+    assertEquals("prod", c.temporal().namespace());
+  }
+
+  @Test
+  void shutdownTimeoutThatDoesNotFitTheStopTimeoutIsRefusedNamingBothVariables() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigLoader.load(Map.of("DRAINHOST_SHUTDOWN_TIMEOUT", "28s")));
+    assertEquals(1, e.problems().size());
+    String problem = e.problems().get(0);
+    assertTrue(problem.contains("DRAINHOST_SHUTDOWN_TIMEOUT=28s"), problem);
+    assertTrue(problem.contains("DRAINHOST_HANDOFF_MARGIN=3s"), problem);
+    assertTrue(problem.contains("DRAINHOST_STOP_TIMEOUT=30s"), problem);
+    assertTrue(problem.contains("shutdown timeout + margin <= stop timeout"), problem);
+  }
+
+  @Test
+  void reportsEveryProblemAtOnceEachNamingVariableValueAndRule() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                ConfigLoader.load(
+                    Map.of(
+                        "DRAINHOST_PORT", "70000",
+                        "DRAINHOST_SHUTDOWN_TIMEOUT", "soon",
+                        "DRAINHOST_LOG_FORMAT", "xml",
+                        "DRAINHOST_MAX_BODY_BYTES", "0",
+                        "ECS_CONTAINER_METADATA_URI_V4", "ftp://x",
+                        "DRAINHOST_LB_SILENCE_AFTER", "sometimes")));
+    assertEquals(6, e.problems().size(), e.problems().toString());
+    assertTrue(
+        e.problems().contains("DRAINHOST_PORT=70000: must be a whole number from 0 to 65535"));
+    assertTrue(
+        e.problems()
+            .contains(
+                "DRAINHOST_SHUTDOWN_TIMEOUT=soon: must be a duration such as 500ms, 25s, 2m or PT25S"));
+    assertTrue(e.problems().contains("DRAINHOST_LOG_FORMAT=xml: must be one of text, json"));
+    assertTrue(e.problems().stream().anyMatch(p -> p.startsWith("DRAINHOST_MAX_BODY_BYTES=0: ")));
+    assertTrue(
+        e.problems().stream()
+            .anyMatch(p -> p.startsWith("ECS_CONTAINER_METADATA_URI_V4=ftp://x: ")));
+    assertTrue(
+        e.problems().stream()
+            .anyMatch(p -> p.startsWith("DRAINHOST_LB_SILENCE_AFTER=sometimes: ")));
+  }
+
+  @Test
+  void anEmptyOrMalformedTemporalAddressIsAnErrorNotTheEmbeddedServer() {
+    ConfigException empty =
+        assertThrows(
+            ConfigException.class, () -> ConfigLoader.load(Map.of("TEMPORAL_ADDRESS", "")));
+    assertTrue(
+        empty.problems().get(0).startsWith("TEMPORAL_ADDRESS is set but empty"),
+        empty.getMessage());
+    for (String bad : new String[] {"temporal", "temporal:", "temporal:http", "temporal:70000"}) {
+      ConfigException e =
+          assertThrows(
+              ConfigException.class, () -> ConfigLoader.load(Map.of("TEMPORAL_ADDRESS", bad)));
+      assertEquals(
+          "TEMPORAL_ADDRESS=" + bad + ": must be host:port, e.g. temporal.example.com:7233",
+          e.problems().get(0));
+    }
+    assertEquals(
+        Optional.of("dns:///temporal:7233"),
+        ConfigLoader.load(Map.of("TEMPORAL_ADDRESS", "dns:///temporal:7233")).temporal().address());
+    assertEquals(
+        Optional.of("[::1]:7233"),
+        ConfigLoader.load(Map.of("TEMPORAL_ADDRESS", "[::1]:7233")).temporal().address());
+  }
+
+  @Test
+  void apiKeyNeverAppearsInTheTemporalTargetDescription() {
+    HostConfig c =
+        ConfigLoader.load(
+            Map.of(
+                "TEMPORAL_ADDRESS", "ns.tmprl.cloud:7233", "TEMPORAL_API_KEY", "secret-key-123"));
+    assertTrue(c.temporal().hasApiKey());
+    assertFalse(c.temporal().toString().contains("secret-key-123"), c.temporal().toString());
+    assertFalse(c.toString().contains("secret-key-123"), c.toString());
+  }
+}

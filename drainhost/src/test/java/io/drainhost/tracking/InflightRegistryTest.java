@@ -1,0 +1,81 @@
+package io.drainhost.tracking;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+class InflightRegistryTest {
+  static InflightItem item(WorkKind kind, String id) {
+    return new InflightItem(kind, "queue", id, "run", "T", 1, Instant.now(), new byte[] {1});
+  }
+
+  @Test
+  void countsAreExactUnderConcurrentAddsAndRemovesIncludingStrayReleases() throws Exception {
+    InflightRegistry registry = new InflightRegistry();
+    int threads = 8;
+    int perThread = 20_000;
+    CountDownLatch go = new CountDownLatch(1);
+    List<Thread> workers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      WorkKind kind = t % 2 == 0 ? WorkKind.ACTIVITY : WorkKind.WORKFLOW_TASK;
+      Thread th =
+          new Thread(
+              () -> {
+                try {
+                  go.await();
+                } catch (InterruptedException e) {
+                  return;
+                }
+                for (int i = 0; i < perThread; i++) {
+                  Object permit = new Object();
+                  registry.add(permit, item(kind, "w" + i));
+                  registry.add(
+                      permit, item(kind, "again")); // a second add of one permit counts once
+                  registry.remove(permit);
+                  registry.remove(permit); // a second release changes nothing
+                  registry.remove(new Object()); // a slot that was never used
+                  assertTrue(registry.count(kind) >= 0);
+                }
+              });
+      th.start();
+      workers.add(th);
+    }
+    go.countDown();
+    for (Thread th : workers) {
+      th.join();
+    }
+    assertEquals(0, registry.total());
+    assertEquals(0, registry.count(WorkKind.ACTIVITY));
+    assertEquals(0, registry.count(WorkKind.WORKFLOW_TASK));
+    assertEquals((long) threads * perThread, registry.finishedTotal());
+    assertTrue(registry.snapshot().isEmpty());
+  }
+
+  @Test
+  void awaitEmptyReturnsAsSoonAsTheLastItemLeaves() throws Exception {
+    InflightRegistry registry = new InflightRegistry();
+    Object permit = new Object();
+    registry.add(permit, item(WorkKind.ACTIVITY, "a"));
+    assertFalse(registry.awaitEmpty(Duration.ofMillis(20)));
+    Thread releaser =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(100);
+              } catch (InterruptedException ignored) {
+                // test ends anyway
+              }
+              registry.remove(permit);
+            });
+    releaser.start();
+    assertTrue(registry.awaitEmpty(Duration.ofSeconds(30)));
+    releaser.join();
+  }
+}

@@ -1,9 +1,0 @@
-package io.drainhost.bench;
-
-/** The rolling-deployment drill against the SDK's Java test server. */
-class DrillOnJavaTestServerIT extends DrillSuite {
-  @Override
-  TemporalServer.Kind kind() {
-    return TemporalServer.Kind.JAVA_TEST_SERVER;
-  }
-}
