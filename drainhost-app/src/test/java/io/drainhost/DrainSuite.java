@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.drainhost.support.Histories;
 import io.drainhost.testing.ChildProcess;
+import io.drainhost.testing.DelayingProxy;
 import io.drainhost.testing.LocalHosts;
 import io.drainhost.testing.TemporalServer;
 import io.drainhost.testing.TemporalServers;
@@ -141,16 +142,7 @@ abstract class DrainSuite {
       String longId = sleep(portA, "long-" + queue, 24);
       await("A runs all four activities")
           .atMost(Duration.ofSeconds(20))
-          .until(
-              () ->
-                  RestAssured.given()
-                          .get(url(portA, "/inflight"))
-                          .then()
-                          .extract()
-                          .jsonPath()
-                          .getList("items.findAll { it.kind == 'activity' }")
-                          .size()
-                      == 4);
+          .until(() -> activitiesInFlight(portA) == 4);
 
       try (ChildProcess hostB = ChildProcess.start("host-b", hostEnv(queue, "10s", "14s", "3s"))) {
         int portB = awaitReady(hostB);
@@ -300,6 +292,194 @@ abstract class DrainSuite {
       b.signal("TERM");
       assertEquals(0, b.awaitExit(Duration.ofSeconds(30)), b.tail());
       b.close();
+    }
+  }
+
+  /** How many activity attempts that host runs now, by its /inflight. */
+  static int activitiesInFlight(int port) {
+    return RestAssured.given()
+        .get(url(port, "/inflight"))
+        .then()
+        .extract()
+        .jsonPath()
+        .getList("items.findAll { it.kind == 'activity' }")
+        .size();
+  }
+
+  /**
+   * The smallest attempt number of {@code workflowId}'s activity on that host, or 0 when absent.
+   */
+  static int activityAttempt(int port, String workflowId) {
+    List<Integer> attempts =
+        RestAssured.given()
+            .get(url(port, "/inflight"))
+            .then()
+            .extract()
+            .jsonPath()
+            .getList(
+                "items.findAll { it.workflowId == '"
+                    + workflowId
+                    + "' && it.kind == 'activity' }.attempt");
+    return attempts == null || attempts.isEmpty() ? 0 : attempts.get(0);
+  }
+
+  @Test
+  void anAttemptThatWillNotFinishIsHandedOffWhenTheDrainStartsWhileTheOthersFinish()
+      throws Exception {
+    String queue = "early-" + UUID.randomUUID();
+    Map<String, String> env = new java.util.HashMap<>(hostEnv(queue, "20s", "24s", "3s"));
+    env.put("DRAINHOST_DRAIN_POLICY", "Work=handoff");
+    try (ChildProcess a = ChildProcess.start("host-a", env)) {
+      int portA = awaitReady(a);
+      List<String> fits = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        fits.add(sleep(portA, "fits-" + i + "-" + queue, 6));
+      }
+      String straggler =
+          post(
+                  portA,
+                  "{\"workflowType\":\"BenchmarkWorkflow\",\"workflowId\":\"straggler-"
+                      + queue
+                      + "\",\"input\":{\"pattern\":\"multi-activity\",\"activities\":1,\"millis\":120000}}")
+              .then()
+              .statusCode(201)
+              .extract()
+              .path("workflowId");
+      await("A runs all four activities")
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> activitiesInFlight(portA) == 4);
+      try (ChildProcess b = ChildProcess.start("host-b", hostEnv(queue, "20s", "24s", "3s"))) {
+        int portB = awaitReady(b);
+        long sigterm = System.nanoTime();
+        a.signal("TERM");
+        long pickedUp = 0;
+        while (pickedUp == 0 && System.nanoTime() - sigterm < Duration.ofSeconds(15).toNanos()) {
+          if (activityAttempt(portB, straggler) >= 2) {
+            pickedUp = System.nanoTime();
+          } else {
+            Thread.sleep(20);
+          }
+        }
+        assertTrue(pickedUp != 0, "B ran the straggler's next attempt while A was still draining");
+        Duration afterSigterm = Duration.ofNanos(pickedUp - sigterm);
+        // While A drains, its /inflight says what the drain decided for the attempts it kept.
+        List<Map<String, Object>> kept =
+            RestAssured.given()
+                .get(url(portA, "/inflight"))
+                .then()
+                .extract()
+                .jsonPath()
+                .getList("items.drain");
+        assertTrue(
+            kept.size() >= 1 && kept.stream().allMatch(d -> "finish".equals(d.get("decision"))),
+            kept.toString());
+        assertTrue(
+            kept.stream()
+                .allMatch(
+                    d ->
+                        "auto".equals(d.get("policy"))
+                            && String.valueOf(d.get("reason")).startsWith("too little history")),
+            kept.toString());
+        RestAssured.given()
+            .get(url(portA, "/metrics"))
+            .then()
+            .body(
+                org.hamcrest.Matchers.containsString(
+                    "drainhost_handoffs_total{when=\"early\"} 1.0"));
+        assertEquals(0, a.awaitExit(Duration.ofSeconds(30)), a.tail());
+        System.out.printf(
+            "drain on %s: the straggler (policy handoff) ran again on B %d ms after SIGTERM%n",
+            kind(), afterSigterm.toMillis());
+        assertTrue(
+            afterSigterm.compareTo(Duration.ofSeconds(3)) < 0,
+            "handed off at once: " + afterSigterm);
+        assertTrue(a.output().contains("handedOffEarly=1"), a.tail());
+        assertTrue(a.output().contains("decision=handoff_now reason=policy handoff"), a.tail());
+        for (String id : fits) {
+          assertEquals(
+              1,
+              awaitCompleted(portB, id, Duration.ofSeconds(30)).get("attempts"),
+              id + " finished on A");
+        }
+        b.signal("TERM");
+        assertEquals(0, b.awaitExit(Duration.ofSeconds(30)), b.tail());
+      }
+    }
+  }
+
+  /**
+   * The fastest of a few GetSystemInfo calls through this port (the first opens the connection).
+   */
+  static Duration roundTrip(int port) {
+    io.temporal.serviceclient.WorkflowServiceStubs stubs =
+        io.temporal.serviceclient.WorkflowServiceStubs.newServiceStubs(
+            io.temporal.serviceclient.WorkflowServiceStubsOptions.newBuilder()
+                .setTarget("127.0.0.1:" + port)
+                .build());
+    try {
+      long best = Long.MAX_VALUE;
+      for (int i = 0; i < 4; i++) {
+        long t = System.nanoTime();
+        stubs
+            .blockingStub()
+            .getSystemInfo(
+                io.temporal.api.workflowservice.v1.GetSystemInfoRequest.getDefaultInstance());
+        best = Math.min(best, System.nanoTime() - t);
+      }
+      return Duration.ofNanos(best);
+    } finally {
+      stubs.shutdownNow();
+    }
+  }
+
+  @Test
+  void twoHundredStragglersFiftyMillisecondsAwayAreAllHandedBackInsideTheStopTimeout()
+      throws Exception {
+    String queue = "far-" + UUID.randomUUID();
+    int stragglers = 200;
+    try (DelayingProxy far = DelayingProxy.start(temporalPort, Duration.ofMillis(25));
+        Histories histories = new Histories(server.address())) {
+      assertTrue(
+          roundTrip(far.port()).compareTo(Duration.ofMillis(50)) >= 0,
+          "the proxy puts Temporal 50 ms away: " + roundTrip(far.port()));
+      Map<String, String> env = new java.util.HashMap<>(hostEnv(queue, "3s", "10s", "3s"));
+      env.put("TEMPORAL_ADDRESS", "127.0.0.1:" + far.port());
+      try (ChildProcess a = ChildProcess.start("far-host", env)) {
+        int port = awaitReady(a);
+        for (int i = 0; i < stragglers; i++) {
+          io.temporal.client.WorkflowStub stub =
+              histories
+                  .client()
+                  .newUntypedWorkflowStub(
+                      "SleepWorkflow",
+                      io.temporal.client.WorkflowOptions.newBuilder()
+                          .setTaskQueue(queue)
+                          .setWorkflowId("far-" + i + "-" + queue)
+                          .build());
+          stub.start(new io.drainhost.samples.SleepInput(120));
+        }
+        await("all " + stragglers + " activities run on the far host")
+            .atMost(Duration.ofSeconds(90))
+            .pollInterval(Duration.ofMillis(500))
+            .until(() -> activitiesInFlight(port) == stragglers);
+        long sigterm = System.nanoTime();
+        a.signal("TERM");
+        assertEquals(0, a.awaitExit(Duration.ofSeconds(20)), a.tail());
+        Duration drain = Duration.ofNanos(System.nanoTime() - sigterm);
+        String report = a.awaitLog("(drain report: .*)", Duration.ofSeconds(1));
+        assertTrue(report.contains("handedOff=" + stragglers + " "), report);
+        assertTrue(report.contains("handoffFailed=0 "), report);
+        java.util.regex.Matcher step =
+            java.util.regex.Pattern.compile("[{ ]handoff=(\\d+)").matcher(report);
+        assertTrue(step.find(), report);
+        long handoffMs = Long.parseLong(step.group(1));
+        System.out.printf(
+            "drain on %s, 50 ms from Temporal: %d stragglers handed off in %d ms; exit %d ms after SIGTERM%n",
+            kind(), stragglers, handoffMs, drain.toMillis());
+        assertTrue(handoffMs < 1000, "the hand-off step takes about one round trip: " + report);
+        assertTrue(
+            drain.compareTo(Duration.ofSeconds(10)) < 0, "inside the stop timeout: " + drain);
+      }
     }
   }
 

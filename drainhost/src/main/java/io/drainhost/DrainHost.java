@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.drainhost.config.ConfigException;
 import io.drainhost.config.ConfigLoader;
+import io.drainhost.config.DrainPolicies;
+import io.drainhost.config.DrainPolicy;
 import io.drainhost.config.HostConfig;
 import io.drainhost.config.Logging;
 import io.drainhost.ecs.LoadBalancerSilenceWatcher;
 import io.drainhost.ecs.TaskMetadataWatcher;
 import io.drainhost.http.HostStatus;
 import io.drainhost.http.HttpServer;
+import io.drainhost.lifecycle.DrainDecider;
 import io.drainhost.lifecycle.DrainSequence;
 import io.drainhost.lifecycle.HostState;
 import io.drainhost.lifecycle.Lifecycle;
@@ -22,6 +25,7 @@ import io.drainhost.temporal.WorkerHost;
 import io.drainhost.temporal.WorkerSpec;
 import io.drainhost.temporal.WorkflowTypes;
 import io.drainhost.tracking.ActivityAttempts;
+import io.drainhost.tracking.ActivityDurations;
 import io.drainhost.tracking.InflightRegistry;
 import io.drainhost.tracking.WorkKind;
 import io.javalin.util.JavalinBindException;
@@ -57,6 +61,7 @@ public final class DrainHost implements HostStatus {
   private final Lifecycle lifecycle = new Lifecycle();
   private final InflightRegistry registry = new InflightRegistry();
   private final ActivityAttempts attempts = new ActivityAttempts();
+  private final ActivityDurations durations = new ActivityDurations();
   private final PrometheusMeterRegistry metrics = Metrics.newRegistry();
   private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
   private final CompletableFuture<Void> drainStarted = new CompletableFuture<>();
@@ -94,6 +99,7 @@ public final class DrainHost implements HostStatus {
     private HostConfig config;
     private String taskQueue;
     private final TaskQueueWorker defaultWorker = new TaskQueueWorker();
+    private final Map<String, DrainPolicy> drainPolicies = new LinkedHashMap<>();
     private final Map<String, TaskQueueWorker> otherWorkers = new LinkedHashMap<>();
 
     /** Uses this configuration instead of the environment's. */
@@ -129,6 +135,15 @@ public final class DrainHost implements HostStatus {
     /** The default worker's activity slots; overrides {@code DRAINHOST_ACTIVITY_SLOTS}. */
     public Builder activitySlots(int n) {
       defaultWorker.activitySlots(n);
+      return this;
+    }
+
+    /**
+     * What a drain does with {@code activityType}'s attempts ({@code "*"}: every other type);
+     * overrides {@code DRAINHOST_DRAIN_POLICY} for that type.
+     */
+    public Builder drainPolicy(String activityType, DrainPolicy policy) {
+      drainPolicies.put(activityType, policy);
       return this;
     }
 
@@ -216,6 +231,14 @@ public final class DrainHost implements HostStatus {
         config =
             (config != null ? config : ConfigLoader.fromEnvironment()).withTaskQueue(taskQueue);
       }
+      if (!drainPolicies.isEmpty()) {
+        HostConfig base = config != null ? config : ConfigLoader.fromEnvironment();
+        DrainPolicies policies = base.drainPolicies();
+        for (Map.Entry<String, DrainPolicy> e : drainPolicies.entrySet()) {
+          policies = policies.with(e.getKey(), e.getValue());
+        }
+        config = base.withDrainPolicies(policies);
+      }
       return new DrainHost(this);
     }
   }
@@ -239,7 +262,7 @@ public final class DrainHost implements HostStatus {
     monitor =
         new ConnectionMonitor(
             connection, config.temporalCheckInterval(), config.temporalBackoffMax(), metrics);
-    workers = new WorkerHost(config, connection, workerSpecs, registry, attempts);
+    workers = new WorkerHost(config, connection, workerSpecs, registry, attempts, durations);
     http =
         new HttpServer(
             config,
@@ -281,7 +304,8 @@ public final class DrainHost implements HostStatus {
             lifecycle,
             workers,
             registry,
-            new ActivityHandoff(connection, attempts),
+            new ActivityHandoff(connection, attempts, registry),
+            new DrainDecider(config.drainPolicies(), durations),
             http,
             () -> {
               closeQuietly(ecsWatcher);

@@ -182,14 +182,34 @@ public final class BenchCommands {
         description = "length of each busy activity")
     int activitySeconds;
 
+    @Option(
+        names = "--scenario",
+        defaultValue = "standard",
+        description =
+            "standard: idle, busy and straggler stops; mixed: activities that fit and stragglers of"
+                + " two types after a warm-up, 25 s shutdown timeout")
+    String scenario;
+
     @Mixin ServerOption server;
 
     @Override
     public Integer call() {
       TemporalServer.Kind kind = server.kind("bench-drain");
-      return kind == null
-          ? 2
-          : new DrainBenchmark(kind, idleRounds, activities, activitySeconds).run();
+      if (kind == null) {
+        return 2;
+      }
+      switch (scenario) {
+        case "standard":
+          return new DrainBenchmark(kind, idleRounds, activities, activitySeconds).run();
+        case "mixed":
+          return new MixedDrainBenchmark(kind).run();
+        default:
+          System.err.println(
+              "drainhost-bench bench-drain: --scenario="
+                  + scenario
+                  + ": must be standard or mixed");
+          return 2;
+      }
     }
   }
 

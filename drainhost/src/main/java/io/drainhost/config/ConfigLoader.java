@@ -60,6 +60,18 @@ public final class ConfigLoader {
             integer("DRAINHOST_WORKFLOW_TASK_SLOTS", 200, 1, SlotLimits.MAX),
             integer("DRAINHOST_ACTIVITY_SLOTS", 200, 1, SlotLimits.MAX),
             choice("DRAINHOST_SLOT_TUNER", SlotTuner.FIXED, SlotTuner.class));
+    DrainPolicies drainPolicies =
+        raw("DRAINHOST_DRAIN_POLICY")
+            .map(
+                v -> {
+                  try {
+                    return DrainPolicies.parse(v);
+                  } catch (IllegalArgumentException e) {
+                    problems.add("DRAINHOST_DRAIN_POLICY=" + v + ": " + e.getMessage());
+                    return DrainPolicies.DEFAULT;
+                  }
+                })
+            .orElse(DrainPolicies.DEFAULT);
     TemporalTarget temporal = temporal();
 
     if (shutdown != null
@@ -96,6 +108,7 @@ public final class ConfigLoader {
         requestTimeout,
         readinessRequiresTemporal,
         slots,
+        drainPolicies,
         temporal);
   }
 

@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param requestTimeout longest time an HTTP request waits on one Temporal call
  * @param readinessRequiresTemporal whether {@code /health} fails while Temporal is unreachable
  * @param slots each worker's slot limits, unless the builder sets a worker's own
+ * @param drainPolicies what a drain does with each activity type's attempts
  */
 public record HostConfig(
     int port,
@@ -38,6 +39,7 @@ public record HostConfig(
     Duration requestTimeout,
     boolean readinessRequiresTemporal,
     SlotLimits slots,
+    DrainPolicies drainPolicies,
     TemporalTarget temporal) {
 
   /** The configuration of a host with every default, for tests and for users' own mains. */
@@ -64,6 +66,7 @@ public record HostConfig(
         requestTimeout,
         readinessRequiresTemporal,
         slots,
+        drainPolicies,
         temporal);
   }
 
@@ -86,6 +89,30 @@ public record HostConfig(
         requestTimeout,
         readinessRequiresTemporal,
         slots,
+        drainPolicies,
+        temporal);
+  }
+
+  public HostConfig withDrainPolicies(DrainPolicies newPolicies) {
+    return new HostConfig(
+        port,
+        bind,
+        taskQueue,
+        shutdownTimeout,
+        stopTimeout,
+        handoffMargin,
+        maxBodyBytes,
+        logFormat,
+        ecsMetadataUri,
+        ecsMetadataPoll,
+        lbSilenceAfter,
+        stickyExecution,
+        temporalCheckInterval,
+        temporalBackoffMax,
+        requestTimeout,
+        readinessRequiresTemporal,
+        slots,
+        newPolicies,
         temporal);
   }
 }

@@ -1,5 +1,6 @@
 package io.drainhost.http;
 
+import io.drainhost.tracking.DrainDecision;
 import io.drainhost.tracking.InflightItem;
 import io.drainhost.tracking.InflightRegistry;
 import io.javalin.http.Context;
@@ -29,6 +30,16 @@ final class InflightRoutes {
       m.put("type", item.type());
       m.put("attempt", item.attempt());
       m.put("startedAt", item.startedAt().toString());
+      DrainDecision decision = registry.decision(item);
+      if (decision != null) {
+        // While draining: what the drain decided for this attempt, and why.
+        m.put(
+            "drain",
+            Map.of(
+                "policy", decision.policy().wireName(),
+                "decision", decision.handOffNow() ? "handoff_now" : "finish",
+                "reason", decision.reason()));
+      }
       items.add(m);
     }
     Map<String, Object> body = new LinkedHashMap<>();

@@ -5,6 +5,7 @@ import io.drainhost.http.HttpServer;
 import io.drainhost.metrics.MeterNames;
 import io.drainhost.temporal.ActivityHandoff;
 import io.drainhost.temporal.WorkerHost;
+import io.drainhost.tracking.DrainDecision;
 import io.drainhost.tracking.InflightItem;
 import io.drainhost.tracking.InflightRegistry;
 import io.drainhost.tracking.WorkKind;
@@ -12,6 +13,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,9 +48,11 @@ public final class DrainSequence {
   private final WorkerHost workers;
   private final InflightRegistry registry;
   private final ActivityHandoff handoff;
+  private final DrainDecider decider;
   private final HttpServer http;
   private final AutoCloseable temporal;
-  private final Counter handoffs;
+  private final Counter earlyHandoffs;
+  private final Counter deadlineHandoffs;
   private final Timer drainTimer;
 
   public DrainSequence(
@@ -56,6 +61,7 @@ public final class DrainSequence {
       WorkerHost workers,
       InflightRegistry registry,
       ActivityHandoff handoff,
+      DrainDecider decider,
       HttpServer http,
       AutoCloseable temporal,
       MeterRegistry metrics) {
@@ -64,14 +70,22 @@ public final class DrainSequence {
     this.workers = workers;
     this.registry = registry;
     this.handoff = handoff;
+    this.decider = decider;
     this.http = http;
     this.temporal = temporal;
-    this.handoffs =
-        Counter.builder(MeterNames.HANDOFFS)
-            .description("in-flight activities handed back to Temporal at the drain deadline")
-            .register(metrics);
+    this.earlyHandoffs = handoffCounter(metrics, "early");
+    this.deadlineHandoffs = handoffCounter(metrics, "deadline");
     this.drainTimer =
         Timer.builder(MeterNames.DRAIN).description("duration of drains").register(metrics);
+  }
+
+  private static Counter handoffCounter(MeterRegistry metrics, String when) {
+    return Counter.builder(MeterNames.HANDOFFS)
+        .tag("when", when)
+        .description(
+            "activity attempts handed back to Temporal: early (when the drain started, by policy)"
+                + " or at the deadline")
+        .register(metrics);
   }
 
   /** Runs the whole drain on the calling thread; returns the process exit code. */
@@ -92,13 +106,24 @@ public final class DrainSequence {
     workers.stopPolling();
     step(stepsMs, "stop_polling", t);
 
+    // What will not finish in time goes back to Temporal now, not at the deadline: its next
+    // attempt runs elsewhere about a second after SIGTERM instead of after the shutdown timeout.
+    t = System.nanoTime();
+    List<InflightItem> early = decideEarlyHandoffs(remaining(deadline));
+    ActivityHandoff.Outcome earlyOutcome = ActivityHandoff.Outcome.NONE;
+    if (!early.isEmpty()) {
+      earlyOutcome = handoff.handOff(early, rpcDeadline(hardEnd));
+      earlyHandoffs.increment(earlyOutcome.handedOff());
+    }
+    step(stepsMs, "early_handoff", t);
+
     t = System.nanoTime();
     long finishedBefore = registry.finishedTotal();
     boolean allDone = waitForWork(deadline);
     long finished = registry.finishedTotal() - finishedBefore;
     step(stepsMs, "wait_inflight", t);
 
-    ActivityHandoff.Outcome outcome = new ActivityHandoff.Outcome(0, 0, 0);
+    ActivityHandoff.Outcome outcome = ActivityHandoff.Outcome.NONE;
     int leftWorkflowTasks = 0;
     if (!allDone) {
       t = System.nanoTime();
@@ -110,14 +135,16 @@ public final class DrainSequence {
           "drain deadline reached: activities={} workflowTasks={}; handing activities back to Temporal",
           activities.size(),
           leftWorkflowTasks);
-      Duration rpcBudget = remaining(hardEnd).dividedBy(2);
-      outcome = handoff.handOff(activities, min(rpcBudget, Duration.ofSeconds(2)));
-      handoffs.increment(outcome.handedOff());
+      outcome = handoff.handOff(activities, rpcDeadline(hardEnd));
+      deadlineHandoffs.increment(outcome.handedOff());
       finished += outcome.finishedMeanwhile();
+      step(stepsMs, "handoff", t);
+
+      t = System.nanoTime();
       workers.interruptRemaining();
       // The handed-off attempts are no longer ours; give their threads a moment to unwind.
       workers.awaitTermination(min(remaining(hardEnd).dividedBy(2), Duration.ofSeconds(1)));
-      step(stepsMs, "handoff", t);
+      step(stepsMs, "unwind", t);
     }
 
     t = System.nanoTime();
@@ -139,21 +166,62 @@ public final class DrainSequence {
     lifecycle.transition(HostState.DRAINING, HostState.STOPPED);
     long totalNanos = System.nanoTime() - start;
     drainTimer.record(Duration.ofNanos(totalNanos));
-    int exitCode = outcome.failed() > 0 || stranded > 0 ? EXIT_HANDOFF_FAILED : EXIT_CLEAN;
+    int exitCode =
+        outcome.failed() + earlyOutcome.failed() > 0 || stranded > 0
+            ? EXIT_HANDOFF_FAILED
+            : EXIT_CLEAN;
     log.info(
-        "drain report: trigger={} inflightAtStart={} finished={} handedOff={} handoffFailed={}"
+        "drain report: trigger={} inflightAtStart={} finished={} handedOff={} handedOffEarly={}"
+            + " handoffFailed={}"
             + " workflowTasksLeft={} stranded={} stepsMs={} totalMs={} exitCode={}",
         trigger,
         atStart,
         finished,
-        outcome.handedOff(),
-        outcome.failed(),
+        outcome.handedOff() + earlyOutcome.handedOff(),
+        earlyOutcome.handedOff(),
+        outcome.failed() + earlyOutcome.failed(),
         leftWorkflowTasks,
         stranded,
         stepsMs,
         totalNanos / 1_000_000,
         exitCode);
     return exitCode;
+  }
+
+  /**
+   * Decides for every activity attempt in flight, logs each decision and keeps it for /inflight;
+   * returns the attempts to hand off now.
+   */
+  private List<InflightItem> decideEarlyHandoffs(Duration left) {
+    Instant now = Instant.now();
+    List<InflightItem> early = new ArrayList<>();
+    for (InflightItem item : registry.snapshot()) {
+      if (item.kind() != WorkKind.ACTIVITY) {
+        continue;
+      }
+      DrainDecision decision = decider.decide(item, now, left);
+      registry.decided(item, decision);
+      log.info(
+          "drain decision: workflowId={} activityType={} attempt={} policy={} decision={} reason={}",
+          item.workflowId(),
+          item.type(),
+          item.attempt(),
+          decision.policy().wireName(),
+          decision.handOffNow() ? "handoff_now" : "finish",
+          decision.reason());
+      if (decision.handOffNow()) {
+        early.add(item);
+      }
+    }
+    return early;
+  }
+
+  /**
+   * How long the hand-off RPCs may take: half of what is left before the SIGKILL (the rest is for
+   * stopping HTTP, closing Temporal and exiting), at most 2 s.
+   */
+  private static Duration rpcDeadline(long hardEnd) {
+    return min(remaining(hardEnd).dividedBy(2), Duration.ofSeconds(2));
   }
 
   /** Waits until nothing is in flight and the workers have stopped, or the deadline passes. */

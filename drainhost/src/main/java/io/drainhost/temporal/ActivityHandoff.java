@@ -5,6 +5,7 @@ import com.google.protobuf.ByteString;
 import io.drainhost.tracking.ActivityAttempt;
 import io.drainhost.tracking.ActivityAttempts;
 import io.drainhost.tracking.InflightItem;
+import io.drainhost.tracking.InflightRegistry;
 import io.grpc.Status;
 import io.temporal.api.failure.v1.ApplicationFailureInfo;
 import io.temporal.api.failure.v1.Failure;
@@ -43,14 +44,20 @@ public final class ActivityHandoff {
   private final ActivityAttempts attempts;
   private final DataConverter converter;
 
-  public ActivityHandoff(TemporalConnection connection, ActivityAttempts attempts) {
+  private final InflightRegistry registry;
+
+  public ActivityHandoff(
+      TemporalConnection connection, ActivityAttempts attempts, InflightRegistry registry) {
     this.connection = connection;
     this.attempts = attempts;
+    this.registry = registry;
     this.converter = connection.client().getOptions().getDataConverter();
   }
 
   /** What became of the attempts offered for hand-off. */
-  public record Outcome(int handedOff, int finishedMeanwhile, int failed) {}
+  public record Outcome(int handedOff, int finishedMeanwhile, int failed) {
+    public static final Outcome NONE = new Outcome(0, 0, 0);
+  }
 
   /**
    * Fails every attempt back to Temporal at once (one round trip for all, not one per attempt) and
@@ -79,6 +86,7 @@ public final class ActivityHandoff {
       if (code == Status.Code.OK) {
         handedOff++;
         attempt.ifPresent(ActivityAttempt::markHandedOff);
+        registry.handedOff(item);
         log.info(
             "activity handed off: workflowId={} runId={} activityType={} attempt={} details={}"
                 + " nextAttempt=now",

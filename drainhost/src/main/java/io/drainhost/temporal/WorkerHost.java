@@ -4,6 +4,7 @@ import io.drainhost.config.HostConfig;
 import io.drainhost.config.SlotLimits;
 import io.drainhost.config.StickyExecution;
 import io.drainhost.tracking.ActivityAttempts;
+import io.drainhost.tracking.ActivityDurations;
 import io.drainhost.tracking.InflightRegistry;
 import io.drainhost.tracking.PollGate;
 import io.drainhost.tracking.TrackingWorkerInterceptor;
@@ -33,6 +34,7 @@ public final class WorkerHost {
   private final List<WorkerSpec> workers;
   private final WorkerTuners tuners;
   private final ActivityAttempts attempts;
+  private final ActivityDurations durations;
 
   /** The factory that polls now, or is about to; null while suspended. */
   private volatile WorkerFactory factory;
@@ -51,12 +53,14 @@ public final class WorkerHost {
       TemporalConnection connection,
       List<WorkerSpec> workers,
       InflightRegistry registry,
-      ActivityAttempts attempts) {
+      ActivityAttempts attempts,
+      ActivityDurations durations) {
     this.config = config;
     this.connection = connection;
     this.workers = List.copyOf(workers);
     this.tuners = new WorkerTuners(registry);
     this.attempts = attempts;
+    this.durations = durations;
   }
 
   /**
@@ -162,7 +166,7 @@ public final class WorkerHost {
         WorkerFactory.newInstance(
             connection.client(),
             WorkerFactoryOptions.newBuilder()
-                .setWorkerInterceptors(new TrackingWorkerInterceptor(attempts))
+                .setWorkerInterceptors(new TrackingWorkerInterceptor(attempts, durations))
                 // The default 250 ms check interval would add up to 250 ms to every drain.
                 .setShutdownCheckInterval(Duration.ofMillis(10))
                 .build());

@@ -92,6 +92,7 @@ final class WorkerTuners {
         slot.getRunId(),
         slot.getWorkflowType(),
         0,
+        0,
         Instant.now(),
         new byte[0]);
   }
@@ -105,6 +106,7 @@ final class WorkerTuners {
         info.getRunId(),
         info.getActivityType(),
         info.getAttempt(),
+        info.getRetryOptions() == null ? 0 : info.getRetryOptions().getMaximumAttempts(),
         Instant.now(),
         info.getTaskToken());
   }

@@ -7,6 +7,8 @@ import java.time.Instant;
  *
  * @param taskQueue the task queue of the worker that runs it
  * @param type the activity type or the workflow type
+ * @param maxAttempts the retry policy's maximum attempts (0: unlimited; always 0 for workflow
+ *     tasks)
  * @param taskToken the activity task token (empty for workflow tasks); never sent to clients
  */
 public record InflightItem(
@@ -16,5 +18,6 @@ public record InflightItem(
     String runId,
     String type,
     int attempt,
+    int maxAttempts,
     Instant startedAt,
     byte[] taskToken) {}

@@ -17,6 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class InflightRegistry {
   private final Map<Object, InflightItem> items = new ConcurrentHashMap<>();
+
+  /** Decisions of the current drain, by item; an item's entry goes when the item does. */
+  private final Map<InflightItem, DrainDecision> decisions = new ConcurrentHashMap<>();
+
   private final Map<WorkKind, AtomicInteger> counts = new EnumMap<>(WorkKind.class);
   private final Object emptied = new Object();
   private final java.util.concurrent.atomic.AtomicLong finished =
@@ -39,6 +43,7 @@ public final class InflightRegistry {
   public void remove(Object key) {
     InflightItem removed = items.remove(key);
     if (removed != null) {
+      decisions.remove(removed);
       counts.get(removed.kind()).decrementAndGet();
       finished.incrementAndGet();
       if (items.isEmpty()) {
@@ -47,6 +52,38 @@ public final class InflightRegistry {
         }
       }
     }
+  }
+
+  /**
+   * Forgets an item that was handed back to Temporal: it belongs to its next attempt now, even if
+   * its thread has not ended yet (the slot's later release changes nothing). Not counted as
+   * finished.
+   */
+  public void handedOff(InflightItem item) {
+    for (Map.Entry<Object, InflightItem> e : items.entrySet()) {
+      if (e.getValue() == item && items.remove(e.getKey(), item)) {
+        counts.get(item.kind()).decrementAndGet();
+        decisions.remove(item);
+        if (items.isEmpty()) {
+          synchronized (emptied) {
+            emptied.notifyAll();
+          }
+        }
+        return;
+      }
+    }
+  }
+
+  /** Records what the drain decided for an item still in flight. */
+  public void decided(InflightItem item, DrainDecision decision) {
+    if (items.containsValue(item)) {
+      decisions.put(item, decision);
+    }
+  }
+
+  /** The drain's decision for this item, or null before a drain (or for workflow tasks). */
+  public DrainDecision decision(InflightItem item) {
+    return decisions.get(item);
   }
 
   /** How many items have left the registry since the process started (monotonic). */

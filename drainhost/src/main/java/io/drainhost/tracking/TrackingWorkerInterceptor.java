@@ -6,6 +6,7 @@ import io.temporal.common.interceptors.ActivityExecutionContextBase;
 import io.temporal.common.interceptors.ActivityInboundCallsInterceptor;
 import io.temporal.common.interceptors.ActivityInboundCallsInterceptorBase;
 import io.temporal.common.interceptors.WorkerInterceptorBase;
+import java.time.Duration;
 
 /**
  * Sees every activity attempt on its own thread: records the thread (so a hand-off can interrupt
@@ -22,9 +23,11 @@ public final class TrackingWorkerInterceptor extends WorkerInterceptorBase {
   }
 
   private final ActivityAttempts attempts;
+  private final ActivityDurations durations;
 
-  public TrackingWorkerInterceptor(ActivityAttempts attempts) {
+  public TrackingWorkerInterceptor(ActivityAttempts attempts, ActivityDurations durations) {
     this.attempts = attempts;
+    this.durations = durations;
   }
 
   @Override
@@ -52,8 +55,14 @@ public final class TrackingWorkerInterceptor extends WorkerInterceptorBase {
       public ActivityOutput execute(ActivityInput input) {
         byte[] token = context.getTaskToken();
         attempt = attempts.begin(token, Thread.currentThread());
+        long started = System.nanoTime();
         try {
           ActivityOutput output = super.execute(input);
+          if (!attempt.handedOff()) {
+            // What a drain's prediction learns from: attempts of this type that completed.
+            durations.record(
+                context.getInfo().getActivityType(), Duration.ofNanos(System.nanoTime() - started));
+          }
           // An attempt that ignored its interrupt and finished anyway: its next attempt runs.
           return attempt.handedOff() ? endQuietly() : output;
         } catch (RuntimeException | Error e) {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class InflightRegistryTest {
   static InflightItem item(WorkKind kind, String id) {
-    return new InflightItem(kind, "queue", id, "run", "T", 1, Instant.now(), new byte[] {1});
+    return new InflightItem(kind, "queue", id, "run", "T", 1, 0, Instant.now(), new byte[] {1});
   }
 
   @Test
