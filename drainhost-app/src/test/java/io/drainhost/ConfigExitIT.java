@@ -36,4 +36,15 @@ class ConfigExitIT {
       assertEquals(1, out.strip().lines().count(), "one line per problem: " + out);
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void subcommandsAnswerHelpWithTheirUsageAndExit0() {
+    for (String[] args : new String[][] {{"serve", "--help"}, {"dev-server", "-h"}, {"--help"}}) {
+      try (ChildProcess help = ChildProcess.start("help", Map.of(), args)) {
+        assertEquals(0, help.awaitExit(Duration.ofSeconds(60)), help.output());
+        assertTrue(help.output().contains("Usage: drainhost"), help.output());
+        assertFalse(help.output().contains("Unknown option"), help.output());
+      }
+    }
+  }
 }

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.drainhost.support.InProcessHost;
 import io.restassured.RestAssured;
@@ -177,11 +178,63 @@ class HostIT {
   }
 
   @Test
-  void duplicateRunningWorkflowIdIsAlreadyStarted() {
+  void duplicateRunningWorkflowIdIsAlreadyStartedWithTheRunningRunId() {
     String body =
         "{\"workflowType\":\"SleepWorkflow\",\"workflowId\":\"dup-1\",\"input\":{\"seconds\":2}}";
-    startExecution(body).then().statusCode(201);
-    startExecution(body).then().statusCode(409).body("error", equalTo("already_started"));
+    String runId = startExecution(body).then().statusCode(201).extract().path("runId");
+    startExecution(body)
+        .then()
+        .statusCode(409)
+        .body("error", equalTo("already_started"))
+        .body("runId", equalTo(runId));
+  }
+
+  @Test
+  void aRetriedStartOfAWorkflowThatAlreadyCompletedDoesNotRunItAgain() {
+    String body =
+        "{\"workflowType\":\"GreetingWorkflow\",\"workflowId\":\"once-1\",\"input\":{\"name\":\"Ada\"}}";
+    String runId = startExecution(body).then().statusCode(201).extract().path("runId");
+    assertEquals("COMPLETED", awaitClosed("once-1").get("status"));
+    startExecution(body)
+        .then()
+        .statusCode(409)
+        .body("error", equalTo("already_started"))
+        .body("runId", equalTo(runId));
+    given().get("/executions/once-1").then().body("runId", equalTo(runId));
+  }
+
+  @Test
+  void aMisspelledFieldIsRejectedNamingItInsteadOfIgnored() {
+    startExecution(
+            "{\"workflowType\":\"GreetingWorkflow\",\"workflowID\":\"typo\",\"input\":{\"name\":\"x\"}}")
+        .then()
+        .statusCode(400)
+        .body("error", equalTo("invalid_request"))
+        .body("message", containsString("unknown field 'workflowID'"));
+  }
+
+  @Test
+  void inputsOfTheWrongTypeAreRejectedNotCoerced() {
+    for (String input :
+        List.of(
+            "\"GreetingWorkflow\",\"input\":{\"name\":5}",
+            "\"GreetingWorkflow\",\"input\":{\"name\":true}",
+            "\"SleepWorkflow\",\"input\":{\"seconds\":1.5}",
+            "\"SleepWorkflow\",\"input\":{\"seconds\":\"5\"}")) {
+      startExecution("{\"workflowType\":" + input + "}")
+          .then()
+          .statusCode(400)
+          .body("error", equalTo("invalid_request"))
+          .body("message", containsString("does not match the parameter"));
+    }
+  }
+
+  @Test
+  void trailingContentAfterTheJsonValueIsInvalidJson() {
+    String ok = "{\"workflowType\":\"GreetingWorkflow\",\"input\":{\"name\":\"x\"}}";
+    for (String trailing : List.of(" xyz", "{\"a\":1}", "]")) {
+      startExecution(ok + trailing).then().statusCode(400).body("error", equalTo("invalid_json"));
+    }
   }
 
   @Test
@@ -259,6 +312,93 @@ class HostIT {
         .statusCode(200)
         .body("workflowId", equalTo(id));
     given().get("/metrics").then().body(not(containsString("status=\"500\"")));
+  }
+
+  @Test
+  void aKnownPathWithAnotherMethodIs405NamingTheAllowedOneAndAnUnknownPathIs404() {
+    for (String[] c :
+        new String[][] {
+          {"DELETE", "/executions", "POST"},
+          {"GET", "/executions", "POST"},
+          {"PUT", "/executions/some-id", "GET"},
+          {"POST", "/health", "GET"},
+          {"POST", "/metrics", "GET"}
+        }) {
+      given()
+          .request(c[0], c[1])
+          .then()
+          .statusCode(405)
+          .header("Allow", c[2])
+          .contentType(ContentType.JSON)
+          .body("error", equalTo("method_not_allowed"))
+          .body("message", containsString("allowed: " + c[2]));
+    }
+    given().get("/no/such/path").then().statusCode(404).body("error", equalTo("not_found"));
+  }
+
+  @Test
+  void aBodyDeclaredAsAnythingButJsonIs415() {
+    String body = "{\"workflowType\":\"GreetingWorkflow\",\"input\":{\"name\":\"x\"}}";
+    for (String type :
+        List.of("text/plain", "application/x-www-form-urlencoded", "application/xml")) {
+      given()
+          .contentType(type)
+          .body(body)
+          .post("/executions")
+          .then()
+          .statusCode(415)
+          .body("error", equalTo("unsupported_media_type"));
+    }
+    given()
+        .contentType("application/json; charset=utf-8")
+        .body(body)
+        .post("/executions")
+        .then()
+        .statusCode(201);
+  }
+
+  @Test
+  void anUnsupportedHttpVersionIs505WithItsOwnCode() throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", host.port())) {
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write(
+              "GET /health HTTP/9.9\r\nHost: x\r\n\r\n"
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String response =
+          new String(
+              socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(response.startsWith("HTTP/1.1 505"), response);
+      assertTrue(response.contains("\"error\":\"http_version_not_supported\""), response);
+    }
+  }
+
+  @Test
+  void readinessThatFailsBecauseTemporalIsUnreachableSaysSo() {
+    DrainHost lonely =
+        InProcessHost.start(
+            Map.of(
+                "TEMPORAL_ADDRESS",
+                "127.0.0.1:" + io.drainhost.testing.LocalHosts.freePort(),
+                "DRAINHOST_READINESS_REQUIRES_TEMPORAL",
+                "true"));
+    try {
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .untilAsserted(
+              () ->
+                  given()
+                      .port(lonely.port())
+                      .get("/health")
+                      .then()
+                      .statusCode(503)
+                      .body("status", equalTo("temporal_unavailable"))
+                      .body("temporal", equalTo("disconnected")));
+    } finally {
+      lonely.drain("test");
+      lonely.awaitExit();
+    }
   }
 
   @Test

@@ -27,7 +27,10 @@ public final class Main implements Callable<Integer> {
     return new Serve().call();
   }
 
-  @Command(name = "serve", description = "Run the host with the sample workflows (the default).")
+  @Command(
+      name = "serve",
+      mixinStandardHelpOptions = true,
+      description = "Run the host with the sample workflows (the default).")
   static final class Serve implements Callable<Integer> {
     @Override
     public Integer call() {
@@ -40,6 +43,7 @@ public final class Main implements Callable<Integer> {
 
   @Command(
       name = "dev-server",
+      mixinStandardHelpOptions = true,
       description = "Run only the embedded Temporal dev server on 127.0.0.1.")
   static final class DevServerCommand implements Callable<Integer> {
     @Option(

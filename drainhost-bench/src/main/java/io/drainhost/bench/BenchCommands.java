@@ -45,6 +45,7 @@ public final class BenchCommands {
 
   @Command(
       name = "bench",
+      mixinStandardHelpOptions = true,
       description =
           "Start workflows at a target rate and report throughput and latency percentiles.")
   public static final class Bench implements Callable<Integer> {
@@ -161,6 +162,7 @@ public final class BenchCommands {
 
   @Command(
       name = "bench-drain",
+      mixinStandardHelpOptions = true,
       description =
           "Measure SIGTERM-to-exit and hand-off: drainhost against a plain worker with a shutdown hook.")
   public static final class BenchDrain implements Callable<Integer> {
@@ -215,6 +217,7 @@ public final class BenchCommands {
 
   @Command(
       name = "bench-overhead",
+      mixinStandardHelpOptions = true,
       description =
           "Workflows per second through drainhost against a plain Temporal worker, in one run.")
   public static final class BenchOverhead implements Callable<Integer> {
@@ -241,6 +244,7 @@ public final class BenchCommands {
 
   @Command(
       name = "drill",
+      mixinStandardHelpOptions = true,
       description =
           "Rolling restarts of N hosts behind HAProxy under load; fails if any work is lost.")
   public static final class DrillCommand implements Callable<Integer> {
@@ -309,6 +313,7 @@ public final class BenchCommands {
 
   @Command(
       name = "bench-outage",
+      mixinStandardHelpOptions = true,
       description =
           "Fail-fast latency and recovery time when Temporal dies and returns, against the plain SDK.")
   public static final class BenchOutage implements Callable<Integer> {
@@ -330,6 +335,7 @@ public final class BenchCommands {
 
   @Command(
       name = "bench-footprint",
+      mixinStandardHelpOptions = true,
       description = "Idle resident memory: drainhost against a plain SDK worker, in one run.")
   public static final class BenchFootprint implements Callable<Integer> {
     @Option(
@@ -359,7 +365,11 @@ public final class BenchCommands {
     }
   }
 
-  @Command(name = "plain-worker", hidden = true, description = "The baseline of bench-drain.")
+  @Command(
+      name = "plain-worker",
+      mixinStandardHelpOptions = true,
+      hidden = true,
+      description = "The baseline of bench-drain.")
   public static final class PlainWorkerCommand implements Callable<Integer> {
     @Override
     public Integer call() {

@@ -71,4 +71,19 @@ class BenchIT {
       assertTrue(bench.output().contains("unknown pattern 'teleport'"), bench.output());
     }
   }
+
+  @Test
+  void everyMeasuringCommandAnswersHelp() {
+    for (String command :
+        new String[] {
+          "bench", "bench-drain", "bench-overhead", "bench-outage", "bench-footprint", "drill"
+        }) {
+      for (String flag : new String[] {"--help", "-h"}) {
+        try (ChildProcess help = BenchJar.start("help", Map.of(), command, flag)) {
+          assertEquals(0, help.awaitExit(Duration.ofSeconds(60)), help.output());
+          assertTrue(help.output().contains("Usage: drainhost-bench " + command), help.output());
+        }
+      }
+    }
+  }
 }

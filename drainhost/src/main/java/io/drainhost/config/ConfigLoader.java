@@ -72,6 +72,8 @@ public final class ConfigLoader {
                   }
                 })
             .orElse(DrainPolicies.DEFAULT);
+    WorkflowIdReuse workflowIdReuse =
+        choice("DRAINHOST_WORKFLOW_ID_REUSE", WorkflowIdReuse.REJECT, WorkflowIdReuse.class);
     TemporalTarget temporal = temporal();
 
     if (shutdown != null
@@ -109,6 +111,7 @@ public final class ConfigLoader {
         readinessRequiresTemporal,
         slots,
         drainPolicies,
+        workflowIdReuse,
         temporal);
   }
 

@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param readinessRequiresTemporal whether {@code /health} fails while Temporal is unreachable
  * @param slots each worker's slot limits, unless the builder sets a worker's own
  * @param drainPolicies what a drain does with each activity type's attempts
+ * @param workflowIdReuse whether a start may reuse the id of a closed execution
  */
 public record HostConfig(
     int port,
@@ -40,6 +41,7 @@ public record HostConfig(
     boolean readinessRequiresTemporal,
     SlotLimits slots,
     DrainPolicies drainPolicies,
+    WorkflowIdReuse workflowIdReuse,
     TemporalTarget temporal) {
 
   /** The configuration of a host with every default, for tests and for users' own mains. */
@@ -67,6 +69,7 @@ public record HostConfig(
         readinessRequiresTemporal,
         slots,
         drainPolicies,
+        workflowIdReuse,
         temporal);
   }
 
@@ -90,6 +93,7 @@ public record HostConfig(
         readinessRequiresTemporal,
         slots,
         drainPolicies,
+        workflowIdReuse,
         temporal);
   }
 
@@ -113,6 +117,7 @@ public record HostConfig(
         readinessRequiresTemporal,
         slots,
         newPolicies,
+        workflowIdReuse,
         temporal);
   }
 }

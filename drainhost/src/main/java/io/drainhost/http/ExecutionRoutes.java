@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowFailedException;
@@ -47,16 +48,24 @@ final class ExecutionRoutes {
   private final TemporalCalls calls;
   private final MeterRegistry registry;
   private final CompletableFuture<Void> drainStarted;
+  private final WorkflowIdReusePolicy reusePolicy;
 
   ExecutionRoutes(
       WorkflowClient client,
       WorkflowTypes types,
+      boolean allowRerun,
       ObjectMapper mapper,
       RequestBodies bodies,
       TemporalCalls calls,
       MeterRegistry registry,
       CompletableFuture<Void> drainStarted) {
     this.drainStarted = drainStarted;
+    // Idempotent starts: a client that retries a POST after a timeout must not run the work twice,
+    // so an id that ran before (closed, within retention) is refused like a running one.
+    this.reusePolicy =
+        allowRerun
+            ? WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE
+            : WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE;
     this.client = client;
     this.types = types;
     this.mapper = mapper;
@@ -67,6 +76,7 @@ final class ExecutionRoutes {
 
   void start(Context ctx) {
     try {
+      requireJson(ctx.contentType());
       StartRequest request = parse(bodies.readJson(ctx));
       WorkflowExecution execution =
           calls.call(
@@ -77,6 +87,7 @@ final class ExecutionRoutes {
                         WorkflowOptions.newBuilder()
                             .setTaskQueue(request.type.taskQueue())
                             .setWorkflowId(request.workflowId)
+                            .setWorkflowIdReusePolicy(reusePolicy)
                             .build());
                 return stub.start(request.args);
               });
@@ -90,6 +101,23 @@ final class ExecutionRoutes {
     } catch (ApiError e) {
       rejected(e.code());
       throw e;
+    }
+  }
+
+  /**
+   * A body declared as something else than JSON is refused (a form post from {@code curl -d}
+   * without {@code -H 'Content-Type: application/json'} included); no declared type is accepted.
+   */
+  private static void requireJson(String contentType) {
+    if (contentType == null || contentType.isBlank()) {
+      return;
+    }
+    String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+    if (!mediaType.equals("application/json") && !mediaType.endsWith("+json")) {
+      throw new ApiError(
+          415,
+          "unsupported_media_type",
+          "the body must be JSON (Content-Type: application/json), not " + truncate(mediaType));
     }
   }
 
@@ -107,9 +135,23 @@ final class ExecutionRoutes {
 
   private record StartRequest(WorkflowType type, String workflowId, Object[] args) {}
 
+  /** The fields of a start request; any other is a client's typo, not something to ignore. */
+  private static final java.util.Set<String> START_FIELDS =
+      java.util.Set.of("workflowType", "workflowId", "input");
+
   private StartRequest parse(JsonNode body) {
     if (!body.isObject()) {
       throw ApiError.badRequest("invalid_request", "the request body must be a JSON object");
+    }
+    for (java.util.Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!START_FIELDS.contains(name)) {
+        throw ApiError.badRequest(
+            "invalid_request",
+            "unknown field '"
+                + truncate(name)
+                + "'; a start takes workflowType, workflowId and input");
+      }
     }
     JsonNode typeNode = body.get("workflowType");
     if (typeNode == null || typeNode.isNull()) {

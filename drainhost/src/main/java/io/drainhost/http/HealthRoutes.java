@@ -24,7 +24,9 @@ final class HealthRoutes {
     boolean connected = host.temporalConnected();
     boolean ready = state == HostState.SERVING && (connected || !host.readinessRequiresTemporal());
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("status", state.wireName());
+    // Serving but not ready because Temporal is unreachable: the body says so, not "serving".
+    boolean temporalIsTheReason = state == HostState.SERVING && !ready;
+    body.put("status", temporalIsTheReason ? "temporal_unavailable" : state.wireName());
     body.put("activeExecutions", inflight);
     body.put("temporal", connected ? "connected" : "disconnected");
     body.put("temporalSince", host.temporalSince().toString());

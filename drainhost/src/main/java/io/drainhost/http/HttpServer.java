@@ -2,6 +2,7 @@ package io.drainhost.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drainhost.config.HostConfig;
+import io.drainhost.config.WorkflowIdReuse;
 import io.drainhost.lifecycle.HostState;
 import io.drainhost.temporal.ConnectionMonitor;
 import io.drainhost.temporal.WorkflowTypes;
@@ -13,6 +14,9 @@ import io.javalin.json.JavalinJackson;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.temporal.client.WorkflowClient;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
@@ -58,7 +62,15 @@ public final class HttpServer {
     this.calls = new TemporalCalls(monitor, config.requestTimeout());
     RequestBodies bodies = new RequestBodies(mapper, config.maxBodyBytes());
     this.executions =
-        new ExecutionRoutes(client, types, mapper, bodies, calls, metrics, host.drainStarted());
+        new ExecutionRoutes(
+            client,
+            types,
+            config.workflowIdReuse() == WorkflowIdReuse.ALLOW,
+            mapper,
+            bodies,
+            calls,
+            metrics,
+            host.drainStarted());
     HealthRoutes health = new HealthRoutes(host);
     InflightRoutes inflight = new InflightRoutes(registry, identity);
     RequestMetrics requestMetrics = new RequestMetrics(metrics);
@@ -124,6 +136,14 @@ public final class HttpServer {
     if (e.status() == 503) {
       ctx.header("Retry-After", Integer.toString(ApiError.RETRY_AFTER_SECONDS));
     }
+    if (e.runId() != null) {
+      Map<String, String> body = new LinkedHashMap<>();
+      body.put("error", e.code());
+      body.put("message", e.getMessage());
+      body.put("runId", e.runId());
+      ctx.status(e.status()).json(body);
+      return;
+    }
     ctx.status(e.status()).json(new ErrorBody(e.code(), e.getMessage()));
   }
 
@@ -131,6 +151,11 @@ public final class HttpServer {
     int status = e.getStatus();
     String code;
     String message;
+    Optional<String> allow = status == 404 ? KnownRoutes.allowed(ctx.path()) : Optional.empty();
+    if (allow.isPresent()) {
+      status = 405;
+      ctx.header("Allow", allow.get());
+    }
     switch (status) {
       case 404:
         code = "not_found";
@@ -138,7 +163,11 @@ public final class HttpServer {
         break;
       case 405:
         code = "method_not_allowed";
-        message = ctx.method().name() + " is not allowed on " + ctx.path();
+        message =
+            ctx.method().name()
+                + " is not allowed on "
+                + ctx.path()
+                + allow.map(a -> "; allowed: " + a).orElse("");
         break;
       case 413:
         code = "payload_too_large";

@@ -41,6 +41,9 @@ final class JsonErrorHandler extends ErrorHandler {
     if (code == 413) {
       return "payload_too_large";
     }
+    if (code == 505) {
+      return "http_version_not_supported";
+    }
     if (code >= 500) {
       return "internal_error";
     }

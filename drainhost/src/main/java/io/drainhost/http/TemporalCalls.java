@@ -70,7 +70,8 @@ final class TemporalCalls implements AutoCloseable {
       return (ApiError) error;
     }
     if (error instanceof WorkflowExecutionAlreadyStarted) {
-      return ApiError.alreadyStarted();
+      return ApiError.alreadyStarted(
+          ((WorkflowExecutionAlreadyStarted) error).getExecution().getRunId());
     }
     if (error instanceof WorkflowNotFoundException) {
       return ApiError.workflowNotFound();
@@ -87,7 +88,8 @@ final class TemporalCalls implements AutoCloseable {
         case NOT_FOUND:
           return ApiError.workflowNotFound();
         case ALREADY_EXISTS:
-          return ApiError.alreadyStarted();
+          return ApiError.alreadyStarted(
+              ((WorkflowExecutionAlreadyStarted) error).getExecution().getRunId());
         case INVALID_ARGUMENT:
           return ApiError.badRequest(
               "invalid_request",

@@ -33,6 +33,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void startsAreIdempotentUnlessTheOperatorAllowsReruns() {
+    assertEquals(WorkflowIdReuse.REJECT, ConfigLoader.load(Map.of()).workflowIdReuse());
+    assertEquals(
+        WorkflowIdReuse.ALLOW,
+        ConfigLoader.load(Map.of("DRAINHOST_WORKFLOW_ID_REUSE", "allow")).workflowIdReuse());
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigLoader.load(Map.of("DRAINHOST_WORKFLOW_ID_REUSE", "sometimes")));
+    assertEquals(
+        "DRAINHOST_WORKFLOW_ID_REUSE=sometimes: must be one of reject, allow", e.problems().get(0));
+  }
+
+  @Test
   void slotLimitsComeFromTheEnvironment() {
     HostConfig c =
         ConfigLoader.load(
