@@ -22,6 +22,11 @@ class ConfigExitIT {
         "DRAINHOST_SHUTDOWN_TIMEOUT | 28s | DRAINHOST_SHUTDOWN_TIMEOUT=28s plus DRAINHOST_HANDOFF_MARGIN=3s must fit inside DRAINHOST_STOP_TIMEOUT=30s",
         "DRAINHOST_STOP_TIMEOUT | 20s | DRAINHOST_SHUTDOWN_TIMEOUT=25s plus DRAINHOST_HANDOFF_MARGIN=3s must fit inside DRAINHOST_STOP_TIMEOUT=20s",
         "DRAINHOST_LOG_FORMAT | yaml | DRAINHOST_LOG_FORMAT=yaml: must be one of text, json",
+        "DRAINHOST_BIND | not-an-ip | DRAINHOST_BIND=not-an-ip: must be an IP address of this host",
+        "DRAINHOST_BIND | 203.0.113.7 | DRAINHOST_BIND=203.0.113.7: must be an IP address of this host, e.g. 0.0.0.0 (all) or 127.0.0.1 (no interface of this host has it)",
+        "TEMPORAL_ADDRESS | http://temporal.example:7233 | TEMPORAL_ADDRESS=http://temporal.example:7233: must be host:port without http:// or https://",
+        "TEMPORAL_ADDRESS | 'temporal.example:7233 ' | TEMPORAL_ADDRESS='temporal.example:7233 ': has leading or trailing spaces",
+        "TEMPORAL_CONFIG_FILE | /nonexistent/temporal.toml | TEMPORAL_CONFIG_FILE=/nonexistent/temporal.toml: no such file",
       })
   void invalidValueExitsWithCode2AndAOneLineMessage(String variable, String value, String expected)
       throws Exception {
@@ -34,6 +39,34 @@ class ConfigExitIT {
       assertFalse(out.contains("Exception"), "no stack trace: " + out);
       assertFalse(out.contains("http listening"), "nothing started: " + out);
       assertEquals(1, out.strip().lines().count(), "one line per problem: " + out);
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void inJsonLogModeConfigurationErrorsAreJsonLinesToo() throws Exception {
+    try (ChildProcess host =
+        ChildProcess.start(
+            "config-json",
+            Map.of(
+                "DRAINHOST_LOG_FORMAT",
+                "json",
+                "DRAINHOST_PORT",
+                "70000",
+                "DRAINHOST_BIND",
+                "nope"))) {
+      assertEquals(2, host.awaitExit(Duration.ofSeconds(30)), host.output());
+      java.util.List<String> lines = host.output().strip().lines().toList();
+      assertEquals(2, lines.size(), "both problems, one line each: " + lines);
+      com.fasterxml.jackson.databind.ObjectMapper json =
+          new com.fasterxml.jackson.databind.ObjectMapper();
+      for (String line : lines) {
+        com.fasterxml.jackson.databind.JsonNode event = json.readTree(line);
+        assertEquals("ERROR", event.path("level").asText(), line);
+        assertTrue(
+            event.path("message").asText().startsWith("drainhost: invalid configuration: "), line);
+      }
+      assertTrue(lines.get(0).contains("DRAINHOST_PORT=70000"), lines.toString());
+      assertTrue(lines.get(1).contains("DRAINHOST_BIND=nope"), lines.toString());
     }
   }
 

@@ -206,9 +206,7 @@ public final class DrainHost implements HostStatus {
         try {
           config = ConfigLoader.fromEnvironment();
         } catch (ConfigException e) {
-          for (String problem : e.problems()) {
-            System.err.println("drainhost: invalid configuration: " + problem);
-          }
+          printConfigurationProblems(e.problems(), System.getenv("DRAINHOST_LOG_FORMAT"));
           return 2;
         }
       }
@@ -222,6 +220,31 @@ public final class DrainHost implements HostStatus {
       } catch (RuntimeException e) {
         log.error("drainhost failed: {}", e.getMessage(), e);
         return 1;
+      }
+    }
+
+    /**
+     * One line per problem on stderr; JSON objects when the log format asks for JSON (a log shipper
+     * must be able to parse the one failure that matters most), plain text otherwise.
+     */
+    static void printConfigurationProblems(List<String> problems, String logFormat) {
+      boolean json = logFormat != null && logFormat.trim().equalsIgnoreCase("json");
+      ObjectMapper mapper = new ObjectMapper();
+      for (String problem : problems) {
+        String line = "drainhost: invalid configuration: " + problem;
+        if (json) {
+          Map<String, Object> event = new LinkedHashMap<>();
+          event.put("timestamp", System.currentTimeMillis());
+          event.put("level", "ERROR");
+          event.put("loggerName", "io.drainhost.config");
+          event.put("message", line);
+          try {
+            line = mapper.writeValueAsString(event);
+          } catch (com.fasterxml.jackson.core.JsonProcessingException impossible) {
+            // a map of strings and a number always serializes
+          }
+        }
+        System.err.println(line);
       }
     }
 

@@ -37,7 +37,7 @@ public final class ConfigLoader {
 
   private HostConfig build() {
     int port = integer("DRAINHOST_PORT", 8080, 0, 65535);
-    String bind = text("DRAINHOST_BIND", "0.0.0.0");
+    String bind = bindAddress();
     String taskQueue = text("DRAINHOST_TASK_QUEUE", "drainhost");
     Duration shutdown = duration("DRAINHOST_SHUTDOWN_TIMEOUT", "25s", Duration.ofMillis(1));
     Duration stop = duration("DRAINHOST_STOP_TIMEOUT", "30s", Duration.ofSeconds(1));
@@ -123,6 +123,31 @@ public final class ConfigLoader {
   private Optional<String> raw(String name) {
     String v = env.get(name);
     return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+  }
+
+  /**
+   * An IP address of this host, or the wildcard: a name or an address of another machine would only
+   * fail later, at bind time, as a misleading "port already in use".
+   */
+  private String bindAddress() {
+    String v = text("DRAINHOST_BIND", "0.0.0.0");
+    String rule = ": must be an IP address of this host, e.g. 0.0.0.0 (all) or 127.0.0.1";
+    boolean literal = v.matches("[0-9.]+") || v.contains(":");
+    if (!literal) {
+      problems.add("DRAINHOST_BIND=" + v + rule);
+      return v;
+    }
+    try {
+      java.net.InetAddress address = java.net.InetAddress.getByName(v);
+      if (!address.isAnyLocalAddress()
+          && !address.isLoopbackAddress()
+          && java.net.NetworkInterface.getByInetAddress(address) == null) {
+        problems.add("DRAINHOST_BIND=" + v + rule + " (no interface of this host has it)");
+      }
+    } catch (java.io.IOException e) {
+      problems.add("DRAINHOST_BIND=" + v + rule);
+    }
+    return v;
   }
 
   private String text(String name, String fallback) {
@@ -224,6 +249,30 @@ public final class ConfigLoader {
     if (raw != null && raw.isBlank()) {
       problems.add(
           "TEMPORAL_ADDRESS is set but empty: unset it for the embedded server, or give host:port");
+      return;
+    }
+    if (raw != null && !raw.equals(raw.trim())) {
+      problems.add(
+          "TEMPORAL_ADDRESS='" + raw + "': has leading or trailing spaces; give host:port alone");
+      return;
+    }
+    if (raw != null && raw.matches("(?i)https?://.*")) {
+      problems.add(
+          "TEMPORAL_ADDRESS="
+              + raw
+              + ": must be host:port without http:// or https:// (Temporal"
+              + " speaks gRPC; TLS is TEMPORAL_TLS), e.g. temporal.example.com:7233");
+      return;
+    }
+    String configFile = env.get("TEMPORAL_CONFIG_FILE");
+    if (configFile != null
+        && !configFile.isBlank()
+        && !java.nio.file.Files.isRegularFile(java.nio.file.Path.of(configFile.trim()))) {
+      problems.add(
+          "TEMPORAL_CONFIG_FILE="
+              + configFile
+              + ": no such file (unset it, or point it at the"
+              + " TOML profile file)");
       return;
     }
     if (target.embedded() && !embeddedServerAvailable()) {
