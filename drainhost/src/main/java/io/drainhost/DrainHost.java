@@ -281,10 +281,11 @@ public final class DrainHost implements HostStatus {
     }
     String identity = identity();
     log.info(
-        "drainhost starting: identity={} taskQueues={} temporal={}",
+        "drainhost starting: identity={} taskQueues={} temporal={} apiToken={}",
         identity,
         workerSpecs.stream().map(WorkerSpec::taskQueue).toList(),
-        config.temporal());
+        config.temporal(),
+        config.apiToken().map(Object::toString).orElse("unset"));
     connection =
         TemporalConnection.open(config.temporal(), metrics, identity, config.requestTimeout());
     monitor =

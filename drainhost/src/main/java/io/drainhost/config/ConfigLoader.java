@@ -72,6 +72,7 @@ public final class ConfigLoader {
                   }
                 })
             .orElse(DrainPolicies.DEFAULT);
+    Optional<ApiToken> apiToken = apiToken();
     WorkflowIdReuse workflowIdReuse =
         choice("DRAINHOST_WORKFLOW_ID_REUSE", WorkflowIdReuse.REJECT, WorkflowIdReuse.class);
     TemporalTarget temporal = temporal();
@@ -112,6 +113,7 @@ public final class ConfigLoader {
         slots,
         drainPolicies,
         workflowIdReuse,
+        apiToken,
         temporal);
   }
 
@@ -148,6 +150,45 @@ public final class ConfigLoader {
       problems.add("DRAINHOST_BIND=" + v + rule);
     }
     return v;
+  }
+
+  /**
+   * From the environment (ECS injects secrets as variables) or from a file (Docker and Kubernetes
+   * mount them); never both, never empty. No message quotes the value.
+   */
+  private Optional<ApiToken> apiToken() {
+    String direct = env.get("DRAINHOST_API_TOKEN");
+    String file = env.get("DRAINHOST_API_TOKEN_FILE");
+    if (direct != null && file != null) {
+      problems.add("DRAINHOST_API_TOKEN and DRAINHOST_API_TOKEN_FILE are both set: set one");
+      return Optional.empty();
+    }
+    if (direct != null) {
+      if (direct.isBlank()) {
+        problems.add("DRAINHOST_API_TOKEN is set but empty: unset it, or give the token");
+        return Optional.empty();
+      }
+      return Optional.of(new ApiToken(direct.strip()));
+    }
+    if (file == null) {
+      return Optional.empty();
+    }
+    try {
+      String secret = java.nio.file.Files.readString(java.nio.file.Path.of(file.strip())).strip();
+      if (secret.isEmpty()) {
+        problems.add("DRAINHOST_API_TOKEN_FILE=" + file + ": the file is empty");
+        return Optional.empty();
+      }
+      return Optional.of(new ApiToken(secret));
+    } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+      problems.add(
+          "DRAINHOST_API_TOKEN_FILE="
+              + file
+              + ": cannot be read ("
+              + e.getClass().getSimpleName()
+              + ")");
+      return Optional.empty();
+    }
   }
 
   private String text(String name, String fallback) {

@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param slots each worker's slot limits, unless the builder sets a worker's own
  * @param drainPolicies what a drain does with each activity type's attempts
  * @param workflowIdReuse whether a start may reuse the id of a closed execution
+ * @param apiToken when present, /executions and /schedules require it as a bearer token
  */
 public record HostConfig(
     int port,
@@ -42,6 +43,7 @@ public record HostConfig(
     SlotLimits slots,
     DrainPolicies drainPolicies,
     WorkflowIdReuse workflowIdReuse,
+    Optional<ApiToken> apiToken,
     TemporalTarget temporal) {
 
   /** The configuration of a host with every default, for tests and for users' own mains. */
@@ -70,6 +72,7 @@ public record HostConfig(
         slots,
         drainPolicies,
         workflowIdReuse,
+        apiToken,
         temporal);
   }
 
@@ -94,6 +97,7 @@ public record HostConfig(
         slots,
         drainPolicies,
         workflowIdReuse,
+        apiToken,
         temporal);
   }
 
@@ -118,6 +122,7 @@ public record HostConfig(
         slots,
         newPolicies,
         workflowIdReuse,
+        apiToken,
         temporal);
   }
 }

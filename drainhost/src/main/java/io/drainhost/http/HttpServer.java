@@ -74,6 +74,7 @@ public final class HttpServer {
     HealthRoutes health = new HealthRoutes(host);
     InflightRoutes inflight = new InflightRoutes(registry, identity);
     RequestMetrics requestMetrics = new RequestMetrics(metrics);
+    BearerAuth auth = new BearerAuth(config.apiToken(), metrics);
     this.app =
         Javalin.create(
             cfg -> {
@@ -91,6 +92,7 @@ public final class HttpServer {
                   });
               cfg.routes.before(requestMetrics::begin);
               cfg.routes.before(this::gate);
+              cfg.routes.before(auth::check);
               cfg.routes.post("/executions", executions::start);
               cfg.routes.get("/executions/{workflowId}", executions::get);
               cfg.routes.get(INFLIGHT_PATH, inflight::list);

@@ -9,6 +9,7 @@ public final class MeterNames {
   public static final String INFLIGHT = "drainhost.inflight";
   public static final String DRAINING = "drainhost.draining";
   public static final String HANDOFFS = "drainhost.handoffs";
+  public static final String UNAUTHORIZED = "drainhost.http.unauthorized";
   public static final String DRAIN = "drainhost.drain";
   public static final String TEMPORAL_CONNECTED = "drainhost.temporal.connected";
   public static final String TEMPORAL_RECONNECT_ATTEMPTS = "drainhost.temporal.reconnect.attempts";

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,40 @@ class ConfigLoaderTest {
             () -> ConfigLoader.load(Map.of("DRAINHOST_WORKFLOW_ID_REUSE", "sometimes")));
     assertEquals(
         "DRAINHOST_WORKFLOW_ID_REUSE=sometimes: must be one of reject, allow", e.problems().get(0));
+  }
+
+  @Test
+  void theApiTokenComesFromTheEnvironmentOrAFileAndIsNeverShown() throws Exception {
+    assertTrue(ConfigLoader.load(Map.of()).apiToken().isEmpty());
+    ApiToken fromEnv = ConfigLoader.load(Map.of("DRAINHOST_API_TOKEN", "s3cret")).apiToken().get();
+    assertTrue(fromEnv.matches("s3cret"));
+    assertFalse(fromEnv.matches("s3cre"));
+    assertFalse(fromEnv.matches(null));
+    assertEquals("set", fromEnv.toString());
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("token", "");
+    java.nio.file.Files.writeString(file, "from-file\n");
+    assertTrue(
+        ConfigLoader.load(Map.of("DRAINHOST_API_TOKEN_FILE", file.toString()))
+            .apiToken()
+            .get()
+            .matches("from-file"));
+  }
+
+  @Test
+  void anEmptyMissingOrDoubleApiTokenIsAConfigurationErrorThatNeverQuotesIt() throws Exception {
+    java.nio.file.Path empty = java.nio.file.Files.createTempFile("token", "");
+    for (Map<String, String> env :
+        List.of(
+            Map.of("DRAINHOST_API_TOKEN", " "),
+            Map.of("DRAINHOST_API_TOKEN_FILE", "/nonexistent/token"),
+            Map.of("DRAINHOST_API_TOKEN_FILE", empty.toString()),
+            Map.of(
+                "DRAINHOST_API_TOKEN", "s3cret", "DRAINHOST_API_TOKEN_FILE", empty.toString()))) {
+      ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(env));
+      assertEquals(1, e.problems().size(), e.problems().toString());
+      assertTrue(e.problems().get(0).startsWith("DRAINHOST_API_TOKEN"), e.problems().toString());
+      assertFalse(e.problems().get(0).contains("s3cret"), e.problems().toString());
+    }
   }
 
   @Test

@@ -1,0 +1,131 @@
+package io.drainhost.http;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.drainhost.DrainHost;
+import io.drainhost.support.InProcessHost;
+import io.drainhost.testing.ChildProcess;
+import io.restassured.http.ContentType;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** DRAINHOST_API_TOKEN guards the API; health stays open; the token never shows. */
+class ApiTokenIT {
+  static final String START =
+      "{\"workflowType\":\"GreetingWorkflow\",\"input\":{\"name\":\"Ada\"}}";
+
+  @Test
+  void theApiNeedsTheBearerTokenWhileHealthAndLivenessStayOpen() {
+    String token = "tok-" + UUID.randomUUID();
+    DrainHost host = InProcessHost.start(Map.of("DRAINHOST_API_TOKEN", token));
+    int port = host.port();
+    try {
+      StringBuilder responses = new StringBuilder();
+      responses.append(
+          given()
+              .port(port)
+              .contentType(ContentType.JSON)
+              .body(START)
+              .post("/executions")
+              .then()
+              .statusCode(401)
+              .header("WWW-Authenticate", containsString("Bearer"))
+              .body("error", equalTo("unauthorized"))
+              .extract()
+              .asString());
+      responses.append(
+          given()
+              .port(port)
+              .header("Authorization", "Bearer wrong-" + token)
+              .contentType(ContentType.JSON)
+              .body(START)
+              .post("/executions")
+              .then()
+              .statusCode(401)
+              .body("error", equalTo("unauthorized"))
+              .extract()
+              .asString());
+      responses.append(
+          given()
+              .port(port)
+              .header("Authorization", "Basic " + token)
+              .get("/executions/x")
+              .then()
+              .statusCode(401)
+              .extract()
+              .asString());
+      String id =
+          given()
+              .port(port)
+              .header("Authorization", "Bearer " + token)
+              .contentType(ContentType.JSON)
+              .body(START)
+              .post("/executions")
+              .then()
+              .statusCode(201)
+              .extract()
+              .path("workflowId");
+      given()
+          .port(port)
+          .header("Authorization", "bearer " + token)
+          .get("/executions/" + id)
+          .then()
+          .statusCode(200);
+      given().port(port).get("/health").then().statusCode(200);
+      given().port(port).get("/health/live").then().statusCode(200);
+      String metrics =
+          given().port(port).get("/metrics").then().statusCode(200).extract().asString();
+      assertTrue(
+          metrics.contains("drainhost_http_unauthorized_total{reason=\"missing\"} 2.0"), metrics);
+      assertTrue(
+          metrics.contains("drainhost_http_unauthorized_total{reason=\"wrong\"} 1.0"), metrics);
+      responses.append(metrics).append(given().port(port).get("/inflight").asString());
+      assertFalse(responses.toString().contains(token), "the token leaked into a response");
+    } finally {
+      host.drain("test");
+      assertEquals(0, host.awaitExit());
+    }
+  }
+
+  @Test
+  void theTokenNeverAppearsInTheLogOfARealProcess() {
+    String token = "tok-" + UUID.randomUUID();
+    try (ChildProcess host =
+        ChildProcess.start(
+            "token",
+            Map.of(
+                "DRAINHOST_API_TOKEN", token,
+                "DRAINHOST_PORT", "0",
+                "DRAINHOST_BIND", "127.0.0.1",
+                "DRAINHOST_LOG_FORMAT", "json"))) {
+      int port = host.awaitHttpPort();
+      given()
+          .port(port)
+          .header("Authorization", "Bearer nope")
+          .contentType(ContentType.JSON)
+          .body(START)
+          .post("/executions")
+          .then()
+          .statusCode(401);
+      given()
+          .port(port)
+          .header("Authorization", "Bearer " + token)
+          .contentType(ContentType.JSON)
+          .body(START)
+          .post("/executions")
+          .then()
+          .statusCode(201);
+      host.signal("TERM");
+      assertEquals(0, host.awaitExit(Duration.ofSeconds(30)), host.tail());
+      assertTrue(host.output().contains("apiToken=set"), host.tail());
+      assertFalse(host.output().contains(token), "the token leaked into the log");
+    }
+  }
+}
