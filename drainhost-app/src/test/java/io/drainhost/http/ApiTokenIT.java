@@ -106,6 +106,10 @@ class ApiTokenIT {
                 "DRAINHOST_BIND", "127.0.0.1",
                 "DRAINHOST_LOG_FORMAT", "json"))) {
       int port = host.awaitHttpPort();
+      // Until it serves, the host answers 503 starting before any token check.
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> given().port(port).get("/health").statusCode() == 200);
       given()
           .port(port)
           .header("Authorization", "Bearer nope")
