@@ -77,14 +77,7 @@ class DrainOnRealServerIT extends DrainSuite {
       String keepsDraining = sleep(portA, "long-" + queue, 30);
       await("A runs the long activity")
           .atMost(Duration.ofSeconds(20))
-          .until(
-              () ->
-                  RestAssured.given()
-                          .get(url(portA, "/inflight"))
-                          .jsonPath()
-                          .getList("items.findAll { it.kind == 'activity' }")
-                          .size()
-                      == 1);
+          .until(() -> activitiesInFlight(portA) == 1);
       for (String id : List.of(duringDrain, afterExit)) {
         await(id + " waits on its timer")
             .atMost(Duration.ofSeconds(10))

@@ -257,14 +257,7 @@ abstract class DrainSuite {
       sleep(portA, "long-" + queue, 40);
       await("A runs the long activity")
           .atMost(Duration.ofSeconds(20))
-          .until(
-              () ->
-                  RestAssured.given()
-                          .get(url(portA, "/inflight"))
-                          .jsonPath()
-                          .getList("items.findAll { it.kind == 'activity' }")
-                          .size()
-                      == 1);
+          .until(() -> activitiesInFlight(portA) == 1);
       ChildProcess b = ChildProcess.start("host-b", hostEnv(queue, "20s", "24s", "3s"));
       int portB = awaitReady(b);
       String hostB = RestAssured.given().get(url(portB, "/inflight")).path("host");

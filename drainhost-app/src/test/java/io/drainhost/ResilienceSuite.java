@@ -211,16 +211,7 @@ abstract class ResilienceSuite {
           .post(url(port, "/executions"))
           .then()
           .statusCode(201);
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .until(
-              () ->
-                  RestAssured.given()
-                          .get(url(port, "/inflight"))
-                          .jsonPath()
-                          .getList("items.findAll { it.kind == 'activity' }")
-                          .size()
-                      == 1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> DrainSuite.activitiesInFlight(port) == 1);
       dev.kill();
       long t = System.nanoTime();
       host.signal("TERM");
