@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * by task token as retryable, with its newest heartbeat details and a next-retry delay of 1 ms, so
  * the next attempt starts on another host at once and resumes from that checkpoint. Failing by
  * token works even when the activity code ignores interrupts, and does not depend on the SDK
- * reporting from an interrupted thread (sdk-java#731). The attempt's thread is interrupted after.
+ * reporting from an interrupted thread (sdk-java#731). A handed-off attempt's thread is interrupted
+ * after.
  */
 public final class ActivityHandoff {
   private static final Logger log = LoggerFactory.getLogger(ActivityHandoff.class);
@@ -87,6 +88,10 @@ public final class ActivityHandoff {
         handedOff++;
         attempt.ifPresent(ActivityAttempt::markHandedOff);
         registry.handedOff(item);
+        // No longer ours: its thread ends quietly. Only then: an attempt whose hand-off failed
+        // is still this host's (at the deadline the drain interrupts what is left anyway), and
+        // one that already ended may have left its thread to another task.
+        attempt.ifPresent(a -> a.thread().interrupt());
         log.info(
             "activity handed off: workflowId={} runId={} activityType={} attempt={} details={}"
                 + " nextAttempt=now",
@@ -107,7 +112,6 @@ public final class ActivityHandoff {
             item.attempt(),
             code);
       }
-      attempt.ifPresent(a -> a.thread().interrupt());
     }
     return new Outcome(handedOff, finished, failed);
   }
