@@ -43,14 +43,8 @@ public final class InflightRegistry {
   public void remove(Object key) {
     InflightItem removed = items.remove(key);
     if (removed != null) {
-      decisions.remove(removed);
-      counts.get(removed.kind()).decrementAndGet();
       finished.incrementAndGet();
-      if (items.isEmpty()) {
-        synchronized (emptied) {
-          emptied.notifyAll();
-        }
-      }
+      forgotten(removed);
     }
   }
 
@@ -62,14 +56,19 @@ public final class InflightRegistry {
   public void handedOff(InflightItem item) {
     for (Map.Entry<Object, InflightItem> e : items.entrySet()) {
       if (e.getValue() == item && items.remove(e.getKey(), item)) {
-        counts.get(item.kind()).decrementAndGet();
-        decisions.remove(item);
-        if (items.isEmpty()) {
-          synchronized (emptied) {
-            emptied.notifyAll();
-          }
-        }
+        forgotten(item);
         return;
+      }
+    }
+  }
+
+  /** The bookkeeping of an item that left the map; wakes the drain's wait when none is left. */
+  private void forgotten(InflightItem item) {
+    decisions.remove(item);
+    counts.get(item.kind()).decrementAndGet();
+    if (items.isEmpty()) {
+      synchronized (emptied) {
+        emptied.notifyAll();
       }
     }
   }
