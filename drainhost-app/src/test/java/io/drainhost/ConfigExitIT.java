@@ -80,4 +80,57 @@ class ConfigExitIT {
       }
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void invalidScheduleDeclarationsExitWithCode2NamingEachScheduleAndField() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("schedules", ".json");
+    java.nio.file.Files.writeString(
+        file,
+        "[{\"id\": \"a\", \"workflowType\": \"GreetingWorkflow\", \"cron\": \"99 * * * *\"},"
+            + " {\"id\": \"b\", \"workflowType\": \"GreetingWorkflow\", \"cron\": \"0 7 * * *\","
+            + " \"timeZone\": \"Mars/Olympus\"},"
+            + " {\"id\": \"c\", \"workflowType\": \"GreetingWorkflow\", \"every\": \"1m\","
+            + " \"misfirePolicy\": \"buffer_one\"},"
+            + " {\"id\": \"a\", \"workflowType\": \"GreetingWorkflow\", \"every\": \"1m\"}]");
+    try (ChildProcess host =
+        ChildProcess.start("schedules-invalid", Map.of("DRAINHOST_SCHEDULES", file.toString()))) {
+      assertEquals(2, host.awaitExit(Duration.ofSeconds(30)), host.output());
+      String out = host.output();
+      String prefix = "drainhost: invalid configuration: DRAINHOST_SCHEDULES=" + file + ": ";
+      assertTrue(out.contains(prefix + "schedule 'a': cron '99 * * * *' is not valid"), out);
+      assertTrue(
+          out.contains(prefix + "schedule 'b': timeZone 'Mars/Olympus' is not a known"), out);
+      assertTrue(out.contains(prefix + "schedule 'c': misfirePolicy 'buffer_one' is unknown"), out);
+      assertTrue(out.contains(prefix + "schedule 'a': id is declared twice"), out);
+      assertEquals(4, out.strip().lines().count(), "one line per problem: " + out);
+      assertFalse(out.contains("Exception"), out);
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void aScheduleOfAnUnregisteredWorkflowTypeExitsWithCode2() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("schedules", ".json");
+    java.nio.file.Files.writeString(
+        file,
+        "[{\"id\": \"nightly\", \"workflowType\": \"NightlyWorkflow\", \"every\": \"1h\"},"
+            + " {\"id\": \"greet\", \"workflowType\": \"GreetingWorkflow\", \"every\": \"1h\","
+            + " \"input\": {\"name\": 5}}]");
+    try (ChildProcess host =
+        ChildProcess.start("schedules-type", Map.of("DRAINHOST_SCHEDULES", file.toString()))) {
+      assertEquals(2, host.awaitExit(Duration.ofSeconds(30)), host.output());
+      String out = host.output();
+      assertTrue(
+          out.contains(
+              "drainhost: invalid configuration: schedule 'nightly': workflowType"
+                  + " 'NightlyWorkflow' is not registered on this host"),
+          out);
+      assertTrue(
+          out.contains(
+              "drainhost: invalid configuration: schedule 'greet': input does not match the"
+                  + " parameter of GreetingWorkflow"),
+          out);
+      assertFalse(out.contains("http listening"), "nothing started: " + out);
+      assertFalse(out.contains("Exception"), out);
+    }
+  }
 }

@@ -468,4 +468,51 @@ class HostIT {
         .body(not(containsString("drainhost_inflight{kind=\"activity\"} -")))
         .body(not(containsString("drainhost_inflight{kind=\"workflow_task\"} -")));
   }
+
+  @Test
+  void onTheEmbeddedServerDeclaredSchedulesAreReportedUnsupportedAndExecutionsStillRun()
+      throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("schedules", ".json");
+    java.nio.file.Files.writeString(
+        file,
+        "[{\"id\": \"daily-triage\", \"workflowType\": \"GreetingWorkflow\", \"input\":"
+            + " {\"name\": \"triage\"}, \"cron\": \"20 7 * * *\", \"timeZone\":"
+            + " \"Europe/Berlin\", \"misfirePolicy\": \"catchup_latest\", \"tolerance\": \"5m\"}]");
+    DrainHost embedded = InProcessHost.start(Map.of("DRAINHOST_SCHEDULES", file.toString()));
+    try {
+      int port = embedded.port();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  given()
+                      .port(port)
+                      .get("/schedules")
+                      .then()
+                      .statusCode(200)
+                      .body("schedules[0].id", equalTo("daily-triage"))
+                      .body("schedules[0].state", equalTo("unsupported"))
+                      .body("schedules[0].misfirePolicy", equalTo("catchup_latest"))
+                      .body("schedules[0].spec.cron", equalTo("20 7 * * *"))
+                      .body("schedules[0].spec.timeZone", equalTo("Europe/Berlin")));
+      given()
+          .port(port)
+          .contentType(ContentType.JSON)
+          .body("{\"from\":\"2026-01-01T00:00:00Z\",\"to\":\"2026-01-02T00:00:00Z\"}")
+          .post("/schedules/daily-triage/backfill")
+          .then()
+          .statusCode(503)
+          .body("error", equalTo("schedules_unsupported"));
+      given()
+          .port(port)
+          .contentType(ContentType.JSON)
+          .body("{\"workflowType\":\"GreetingWorkflow\",\"input\":{\"name\":\"Ada\"}}")
+          .post("/executions")
+          .then()
+          .statusCode(201);
+    } finally {
+      embedded.drain("test");
+      assertEquals(0, embedded.awaitExit());
+    }
+  }
 }

@@ -23,6 +23,8 @@ import io.drainhost.lifecycle.HostState;
 import io.drainhost.lifecycle.Lifecycle;
 import io.drainhost.metrics.MeterNames;
 import io.drainhost.metrics.Metrics;
+import io.drainhost.schedules.ScheduleDeclaration;
+import io.drainhost.schedules.Schedules;
 import io.drainhost.temporal.ActivityHandoff;
 import io.drainhost.temporal.ConnectionMonitor;
 import io.drainhost.temporal.TemporalConnection;
@@ -63,6 +65,7 @@ public final class DrainHost implements HostStatus {
   private final HostConfig config;
   private final List<WorkerSpec> workerSpecs;
   private final WorkflowTypes workflowTypes;
+  private final Schedules schedules;
   private final Lifecycle lifecycle = new Lifecycle();
   private final InflightRegistry registry = new InflightRegistry();
   private final ActivityAttempts attempts = new ActivityAttempts();
@@ -83,6 +86,7 @@ public final class DrainHost implements HostStatus {
     this.config = b.config != null ? b.config : ConfigLoader.fromEnvironment();
     this.workerSpecs = b.workerSpecs(config.taskQueue());
     this.workflowTypes = new WorkflowTypes(workerSpecs);
+    this.schedules = Schedules.of(config.schedules(), workflowTypes, jsonMapper());
     lifecycle.onTransition(
         (from, to) -> {
           if (to == HostState.DRAINING) {
@@ -106,6 +110,7 @@ public final class DrainHost implements HostStatus {
     private final TaskQueueWorker defaultWorker = new TaskQueueWorker();
     private final Map<String, DrainPolicy> drainPolicies = new LinkedHashMap<>();
     private final Map<String, TaskQueueWorker> otherWorkers = new LinkedHashMap<>();
+    private final List<ScheduleDeclaration> schedules = new ArrayList<>();
 
     /** Uses this configuration instead of the environment's. */
     public Builder config(HostConfig config) {
@@ -149,6 +154,16 @@ public final class DrainHost implements HostStatus {
      */
     public Builder drainPolicy(String activityType, DrainPolicy policy) {
       drainPolicies.put(activityType, policy);
+      return this;
+    }
+
+    /**
+     * A Temporal Schedule this host declares, in addition to those of {@code DRAINHOST_SCHEDULES}:
+     * created or updated in Temporal on every connect, its missed fires handled by its misfire
+     * policy and reported. The workflow type must be registered on this host.
+     */
+    public Builder schedule(ScheduleDeclaration declaration) {
+      schedules.add(declaration);
       return this;
     }
 
@@ -213,6 +228,9 @@ public final class DrainHost implements HostStatus {
       Logging.configure(config.logFormat());
       try {
         return build().run();
+      } catch (ConfigException e) {
+        printConfigurationProblems(e.problems(), config.logFormat().name());
+        return 2;
       } catch (JavalinBindException e) {
         // Javalin's message is the advice ("Port already in use. Make sure …"); no trace needed.
         log.error("drainhost failed to start: {}", e.getMessage());
@@ -267,6 +285,12 @@ public final class DrainHost implements HostStatus {
         }
         config = base.withDrainPolicies(policies);
       }
+      if (!schedules.isEmpty()) {
+        HostConfig base = config != null ? config : ConfigLoader.fromEnvironment();
+        List<ScheduleDeclaration> all = new ArrayList<>(base.schedules());
+        all.addAll(schedules);
+        config = base.withSchedules(all);
+      }
       return new DrainHost(this);
     }
   }
@@ -291,7 +315,15 @@ public final class DrainHost implements HostStatus {
     monitor =
         new ConnectionMonitor(
             connection, config.temporalCheckInterval(), config.temporalBackoffMax(), metrics);
-    workers = new WorkerHost(config, connection, workerSpecs, registry, attempts, durations);
+    workers =
+        new WorkerHost(
+            config,
+            connection,
+            workerSpecs,
+            registry,
+            attempts,
+            durations,
+            schedules.isEmpty() ? List.of() : List.of(schedules.guard()));
     http =
         new HttpServer(
             config,
@@ -302,7 +334,8 @@ public final class DrainHost implements HostStatus {
             workflowTypes,
             monitor,
             metrics,
-            jsonMapper());
+            jsonMapper(),
+            schedules);
     lbSilence =
         config
             .lbSilenceAfter()
@@ -339,6 +372,7 @@ public final class DrainHost implements HostStatus {
             () -> {
               closeQuietly(ecsWatcher);
               closeQuietly(lbSilence);
+              schedules.close();
               monitor.close();
               connection.close();
             },
@@ -347,6 +381,12 @@ public final class DrainHost implements HostStatus {
     http.start();
     log.info("http listening: bind={} port={}", config.bind(), http.port());
     monitor.onConnected(this::onTemporalConnected);
+    schedules.start(
+        connection.stubs(),
+        connection.client(),
+        metrics,
+        Integer.toHexString(config.temporal().toString().hashCode()));
+    monitor.onConnected(schedules::onConnected);
     monitor.start();
     if (lbSilence != null) {
       lbSilence.start();

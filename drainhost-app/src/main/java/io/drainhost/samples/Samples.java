@@ -8,13 +8,19 @@ public final class Samples {
 
   public static Class<?>[] workflowTypes() {
     return new Class<?>[] {
-      GreetingWorkflowImpl.class, SleepWorkflowImpl.class, BenchmarkWorkflowImpl.class
+      GreetingWorkflowImpl.class,
+      SleepWorkflowImpl.class,
+      BenchmarkWorkflowImpl.class,
+      ReportWorkflowImpl.class
     };
   }
 
   public static Object[] activities() {
     return List.of(
-            new GreetingActivitiesImpl(), new SleepActivitiesImpl(), new BenchmarkActivitiesImpl())
+            new GreetingActivitiesImpl(),
+            new SleepActivitiesImpl(),
+            new BenchmarkActivitiesImpl(),
+            new ReportActivitiesImpl())
         .toArray();
   }
 }

@@ -3,7 +3,9 @@ package io.drainhost.testing;
 import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,11 +51,13 @@ public final class TemporalServer implements AutoCloseable {
 
   private final Kind kind;
   private final int port;
+  private final Path database;
   private ChildProcess process;
 
-  private TemporalServer(Kind kind, int port) {
+  private TemporalServer(Kind kind, int port, Path database) {
     this.kind = kind;
     this.port = port;
+    this.database = database;
   }
 
   /** Starts a server of this kind on a free loopback port and waits until it serves. */
@@ -62,7 +66,17 @@ public final class TemporalServer implements AutoCloseable {
   }
 
   public static TemporalServer start(Kind kind, int port) {
-    TemporalServer server = new TemporalServer(kind, port);
+    TemporalServer server = new TemporalServer(kind, port, null);
+    server.launch();
+    return server;
+  }
+
+  /**
+   * Starts the real server keeping its state in {@code database} (SQLite), so that a server killed
+   * and restarted on the same port has its workflows, timers and schedules again.
+   */
+  public static TemporalServer startPersistent(Path database) {
+    TemporalServer server = new TemporalServer(Kind.TEMPORAL_CLI, LocalHosts.freePort(), database);
     server.launch();
     return server;
   }
@@ -100,17 +114,24 @@ public final class TemporalServer implements AutoCloseable {
         TemporalCli.find()
             .orElseThrow(() -> new IllegalStateException(TemporalCli.missingAdvice()))
             .toString();
-    return List.of(
-        cli,
-        "server",
-        "start-dev",
-        "--headless",
-        "--ip",
-        "127.0.0.1",
-        "--port",
-        Integer.toString(port),
-        "--log-level",
-        "error");
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                cli,
+                "server",
+                "start-dev",
+                "--headless",
+                "--ip",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(port),
+                "--log-level",
+                "error"));
+    if (database != null) {
+      command.add("--db-filename");
+      command.add(database.toString());
+    }
+    return command;
   }
 
   /**

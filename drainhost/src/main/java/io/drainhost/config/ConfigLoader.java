@@ -1,8 +1,12 @@
 package io.drainhost.config;
 
+import io.drainhost.schedules.ScheduleDeclaration;
+import io.drainhost.schedules.ScheduleFile;
 import io.temporal.envconfig.ClientConfigProfile;
 import io.temporal.envconfig.LoadClientConfigProfileOptions;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,6 +79,7 @@ public final class ConfigLoader {
     Optional<ApiToken> apiToken = apiToken();
     WorkflowIdReuse workflowIdReuse =
         choice("DRAINHOST_WORKFLOW_ID_REUSE", WorkflowIdReuse.REJECT, WorkflowIdReuse.class);
+    List<ScheduleDeclaration> schedules = schedules();
     TemporalTarget temporal = temporal();
 
     if (shutdown != null
@@ -114,7 +119,24 @@ public final class ConfigLoader {
         drainPolicies,
         workflowIdReuse,
         apiToken,
+        schedules,
         temporal);
+  }
+
+  /** The declarations of the {@code DRAINHOST_SCHEDULES} file; none when unset. */
+  private List<ScheduleDeclaration> schedules() {
+    Optional<String> file = raw("DRAINHOST_SCHEDULES");
+    if (file.isEmpty()) {
+      return List.of();
+    }
+    Path path = Path.of(file.get());
+    if (!Files.isRegularFile(path)) {
+      problems.add("DRAINHOST_SCHEDULES=" + file.get() + ": no such file");
+      return List.of();
+    }
+    ScheduleFile.Result result = ScheduleFile.read(path);
+    result.problems().forEach(p -> problems.add("DRAINHOST_SCHEDULES=" + file.get() + ": " + p));
+    return result.declarations();
   }
 
   private enum YesNo {

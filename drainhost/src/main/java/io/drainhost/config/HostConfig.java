@@ -1,7 +1,10 @@
 package io.drainhost.config;
 
+import io.drainhost.schedules.ScheduleDeclaration;
+import java.lang.reflect.RecordComponent;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -22,6 +25,7 @@ import java.util.Optional;
  * @param drainPolicies what a drain does with each activity type's attempts
  * @param workflowIdReuse whether a start may reuse the id of a closed execution
  * @param apiToken when present, /executions and /schedules require it as a bearer token
+ * @param schedules the Temporal Schedules this host declares ({@code DRAINHOST_SCHEDULES})
  */
 public record HostConfig(
     int port,
@@ -44,7 +48,12 @@ public record HostConfig(
     DrainPolicies drainPolicies,
     WorkflowIdReuse workflowIdReuse,
     Optional<ApiToken> apiToken,
+    List<ScheduleDeclaration> schedules,
     TemporalTarget temporal) {
+
+  public HostConfig {
+    schedules = List.copyOf(schedules);
+  }
 
   /** The configuration of a host with every default, for tests and for users' own mains. */
   public static HostConfig defaults() {
@@ -52,77 +61,43 @@ public record HostConfig(
   }
 
   public HostConfig withPort(int newPort) {
-    return new HostConfig(
-        newPort,
-        bind,
-        taskQueue,
-        shutdownTimeout,
-        stopTimeout,
-        handoffMargin,
-        maxBodyBytes,
-        logFormat,
-        ecsMetadataUri,
-        ecsMetadataPoll,
-        lbSilenceAfter,
-        stickyExecution,
-        temporalCheckInterval,
-        temporalBackoffMax,
-        requestTimeout,
-        readinessRequiresTemporal,
-        slots,
-        drainPolicies,
-        workflowIdReuse,
-        apiToken,
-        temporal);
+    return with("port", newPort);
   }
 
   public HostConfig withTaskQueue(String newTaskQueue) {
-    return new HostConfig(
-        port,
-        bind,
-        newTaskQueue,
-        shutdownTimeout,
-        stopTimeout,
-        handoffMargin,
-        maxBodyBytes,
-        logFormat,
-        ecsMetadataUri,
-        ecsMetadataPoll,
-        lbSilenceAfter,
-        stickyExecution,
-        temporalCheckInterval,
-        temporalBackoffMax,
-        requestTimeout,
-        readinessRequiresTemporal,
-        slots,
-        drainPolicies,
-        workflowIdReuse,
-        apiToken,
-        temporal);
+    return with("taskQueue", newTaskQueue);
   }
 
   public HostConfig withDrainPolicies(DrainPolicies newPolicies) {
-    return new HostConfig(
-        port,
-        bind,
-        taskQueue,
-        shutdownTimeout,
-        stopTimeout,
-        handoffMargin,
-        maxBodyBytes,
-        logFormat,
-        ecsMetadataUri,
-        ecsMetadataPoll,
-        lbSilenceAfter,
-        stickyExecution,
-        temporalCheckInterval,
-        temporalBackoffMax,
-        requestTimeout,
-        readinessRequiresTemporal,
-        slots,
-        newPolicies,
-        workflowIdReuse,
-        apiToken,
-        temporal);
+    return with("drainPolicies", newPolicies);
+  }
+
+  public HostConfig withSchedules(List<ScheduleDeclaration> newSchedules) {
+    return with("schedules", newSchedules);
+  }
+
+  /**
+   * A copy with one component replaced. Through the record's own components, so that adding one
+   * does not mean editing every with-method (it used to: each repeated all 22 arguments).
+   */
+  private HostConfig with(String component, Object value) {
+    RecordComponent[] components = HostConfig.class.getRecordComponents();
+    Object[] values = new Object[components.length];
+    Class<?>[] types = new Class<?>[components.length];
+    boolean found = false;
+    try {
+      for (int i = 0; i < components.length; i++) {
+        types[i] = components[i].getType();
+        boolean replaced = components[i].getName().equals(component);
+        found |= replaced;
+        values[i] = replaced ? value : components[i].getAccessor().invoke(this);
+      }
+      if (!found) {
+        throw new IllegalArgumentException("HostConfig has no component " + component);
+      }
+      return HostConfig.class.getDeclaredConstructor(types).newInstance(values);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot copy HostConfig", e);
+    }
   }
 }

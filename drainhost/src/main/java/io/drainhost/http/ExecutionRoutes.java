@@ -76,7 +76,7 @@ final class ExecutionRoutes {
 
   void start(Context ctx) {
     try {
-      requireJson(ctx.contentType());
+      RequestBodies.requireJson(ctx.contentType());
       StartRequest request = parse(bodies.readJson(ctx));
       WorkflowExecution execution =
           calls.call(
@@ -101,23 +101,6 @@ final class ExecutionRoutes {
     } catch (ApiError e) {
       rejected(e.code());
       throw e;
-    }
-  }
-
-  /**
-   * A body declared as something else than JSON is refused (a form post from {@code curl -d}
-   * without {@code -H 'Content-Type: application/json'} included); no declared type is accepted.
-   */
-  private static void requireJson(String contentType) {
-    if (contentType == null || contentType.isBlank()) {
-      return;
-    }
-    String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
-    if (!mediaType.equals("application/json") && !mediaType.endsWith("+json")) {
-      throw new ApiError(
-          415,
-          "unsupported_media_type",
-          "the body must be JSON (Content-Type: application/json), not " + truncate(mediaType));
     }
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drainhost.config.HostConfig;
 import io.drainhost.config.WorkflowIdReuse;
 import io.drainhost.lifecycle.HostState;
+import io.drainhost.schedules.Schedules;
 import io.drainhost.temporal.ConnectionMonitor;
 import io.drainhost.temporal.WorkflowTypes;
 import io.drainhost.tracking.InflightRegistry;
@@ -57,7 +58,8 @@ public final class HttpServer {
       WorkflowTypes types,
       ConnectionMonitor monitor,
       PrometheusMeterRegistry metrics,
-      ObjectMapper mapper) {
+      ObjectMapper mapper,
+      Schedules schedules) {
     this.host = host;
     this.calls = new TemporalCalls(monitor, config.requestTimeout());
     RequestBodies bodies = new RequestBodies(mapper, config.maxBodyBytes());
@@ -71,6 +73,7 @@ public final class HttpServer {
             calls,
             metrics,
             host.drainStarted());
+    ScheduleRoutes scheduleRoutes = new ScheduleRoutes(schedules, bodies, calls);
     HealthRoutes health = new HealthRoutes(host);
     InflightRoutes inflight = new InflightRoutes(registry, identity);
     RequestMetrics requestMetrics = new RequestMetrics(metrics);
@@ -95,6 +98,8 @@ public final class HttpServer {
               cfg.routes.before(auth::check);
               cfg.routes.post("/executions", executions::start);
               cfg.routes.get("/executions/{workflowId}", executions::get);
+              cfg.routes.get("/schedules", scheduleRoutes::list);
+              cfg.routes.post("/schedules/{id}/backfill", scheduleRoutes::backfill);
               cfg.routes.get(INFLIGHT_PATH, inflight::list);
               cfg.routes.get(READINESS_PATH, health::readiness);
               cfg.routes.get(LIVENESS_PATH, health::liveness);
@@ -122,7 +127,8 @@ public final class HttpServer {
       throw ApiError.unavailable(
           "draining", "this host is draining before it stops; retry on another host");
     }
-    if (state == HostState.STARTING && ctx.path().startsWith("/executions")) {
+    if (state == HostState.STARTING
+        && (ctx.path().startsWith("/executions") || ctx.path().startsWith("/schedules"))) {
       rejectIfStart(ctx, "starting");
       throw ApiError.unavailable("starting", "this host is still starting; retry shortly");
     }

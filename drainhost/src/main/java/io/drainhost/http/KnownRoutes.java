@@ -15,6 +15,8 @@ final class KnownRoutes {
       List.of(
           new Route(Pattern.compile("/executions"), "POST"),
           new Route(Pattern.compile("/executions/[^/]+"), "GET"),
+          new Route(Pattern.compile("/schedules"), "GET"),
+          new Route(Pattern.compile("/schedules/[^/]+/backfill"), "POST"),
           new Route(Pattern.compile(Pattern.quote(HttpServer.INFLIGHT_PATH)), "GET"),
           new Route(Pattern.compile(Pattern.quote(HttpServer.READINESS_PATH)), "GET"),
           new Route(Pattern.compile(Pattern.quote(HttpServer.LIVENESS_PATH)), "GET"),

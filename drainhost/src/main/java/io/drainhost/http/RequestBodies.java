@@ -62,4 +62,22 @@ final class RequestBodies {
         "payload_too_large",
         "the request body is larger than DRAINHOST_MAX_BODY_BYTES=" + maxBytes + " bytes");
   }
+
+  /**
+   * A body declared as something else than JSON is refused (a form post from {@code curl -d}
+   * without {@code -H 'Content-Type: application/json'} included); no declared type is accepted.
+   */
+  static void requireJson(String contentType) {
+    if (contentType == null || contentType.isBlank()) {
+      return;
+    }
+    String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+    if (!mediaType.equals("application/json") && !mediaType.endsWith("+json")) {
+      throw new ApiError(
+          415,
+          "unsupported_media_type",
+          "the body must be JSON (Content-Type: application/json), not "
+              + (mediaType.length() > 100 ? mediaType.substring(0, 100) + "…" : mediaType));
+    }
+  }
 }

@@ -18,6 +18,9 @@ public final class MeterNames {
   public static final String EXECUTIONS_STARTED = "drainhost.executions.started";
   public static final String EXECUTIONS_REJECTED = "drainhost.executions.rejected";
   public static final String POLLING_SUSPENDED = "drainhost.polling.suspended";
+  public static final String SCHEDULE_MISSED_FIRES = "drainhost.schedule.missed.fires";
+  public static final String SCHEDULE_OVERDUE = "drainhost.schedule.overdue";
+  public static final String SCHEDULE_LAST_SUCCESS = "drainhost.schedule.last.success.seconds";
   public static final String HTTP_REQUESTS = "http.server.requests";
 
   private MeterNames() {}

@@ -8,6 +8,7 @@ import io.drainhost.tracking.ActivityDurations;
 import io.drainhost.tracking.InflightRegistry;
 import io.drainhost.tracking.PollGate;
 import io.drainhost.tracking.TrackingWorkerInterceptor;
+import io.temporal.common.interceptors.WorkerInterceptor;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
@@ -35,6 +36,7 @@ public final class WorkerHost {
   private final WorkerTuners tuners;
   private final ActivityAttempts attempts;
   private final ActivityDurations durations;
+  private final List<WorkerInterceptor> extraInterceptors;
 
   /** The factory that polls now, or is about to; null while suspended. */
   private volatile WorkerFactory factory;
@@ -54,7 +56,9 @@ public final class WorkerHost {
       List<WorkerSpec> workers,
       InflightRegistry registry,
       ActivityAttempts attempts,
-      ActivityDurations durations) {
+      ActivityDurations durations,
+      List<WorkerInterceptor> extraInterceptors) {
+    this.extraInterceptors = List.copyOf(extraInterceptors);
     this.config = config;
     this.connection = connection;
     this.workers = List.copyOf(workers);
@@ -159,6 +163,13 @@ public final class WorkerHost {
     return all;
   }
 
+  private WorkerInterceptor[] interceptors() {
+    List<WorkerInterceptor> all = new ArrayList<>();
+    all.add(new TrackingWorkerInterceptor(attempts, durations));
+    all.addAll(extraInterceptors);
+    return all.toArray(new WorkerInterceptor[0]);
+  }
+
   private WorkerFactory newFactory() {
     stickyExecution = decideSticky();
     PollGate gate = new PollGate();
@@ -166,7 +177,7 @@ public final class WorkerHost {
         WorkerFactory.newInstance(
             connection.client(),
             WorkerFactoryOptions.newBuilder()
-                .setWorkerInterceptors(new TrackingWorkerInterceptor(attempts, durations))
+                .setWorkerInterceptors(interceptors())
                 // The default 250 ms check interval would add up to 250 ms to every drain.
                 .setShutdownCheckInterval(Duration.ofMillis(10))
                 .build());

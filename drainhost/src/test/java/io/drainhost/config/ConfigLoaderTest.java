@@ -230,4 +230,83 @@ class ConfigLoaderTest {
     assertFalse(c.temporal().toString().contains("secret-key-123"), c.temporal().toString());
     assertFalse(c.toString().contains("secret-key-123"), c.toString());
   }
+
+  @Test
+  void schedulesComeFromTheFileThatDrainhostSchedulesNames() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("schedules", ".json");
+    java.nio.file.Files.writeString(
+        file, "[{\"id\": \"p\", \"workflowType\": \"W\", \"every\": \"30s\"}]");
+    HostConfig c = ConfigLoader.load(Map.of("DRAINHOST_SCHEDULES", file.toString()));
+    assertEquals(List.of("p"), c.schedules().stream().map(s -> s.id()).toList());
+    assertEquals(List.of(), ConfigLoader.load(Map.of()).schedules());
+  }
+
+  @Test
+  void aMissingOrInvalidSchedulesFileIsAConfigurationErrorNamingTheFileAndTheSchedule()
+      throws Exception {
+    ConfigException missing =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigLoader.load(Map.of("DRAINHOST_SCHEDULES", "/nonexistent/s.json")));
+    assertEquals(
+        List.of("DRAINHOST_SCHEDULES=/nonexistent/s.json: no such file"), missing.problems());
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("schedules", ".json");
+    java.nio.file.Files.writeString(
+        file, "[{\"id\": \"p\", \"workflowType\": \"W\", \"cron\": \"99 * * * *\"}]");
+    ConfigException invalid =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigLoader.load(Map.of("DRAINHOST_SCHEDULES", file.toString())));
+    assertTrue(
+        invalid
+            .problems()
+            .get(0)
+            .startsWith("DRAINHOST_SCHEDULES=" + file + ": schedule 'p': cron"),
+        invalid.problems().toString());
+  }
+
+  @Test
+  void eachWithMethodChangesItsComponentOnly() {
+    HostConfig c = HostConfig.defaults();
+    assertEquals(
+        c.withPort(0),
+        new HostConfig(
+            0,
+            c.bind(),
+            c.taskQueue(),
+            c.shutdownTimeout(),
+            c.stopTimeout(),
+            c.handoffMargin(),
+            c.maxBodyBytes(),
+            c.logFormat(),
+            c.ecsMetadataUri(),
+            c.ecsMetadataPoll(),
+            c.lbSilenceAfter(),
+            c.stickyExecution(),
+            c.temporalCheckInterval(),
+            c.temporalBackoffMax(),
+            c.requestTimeout(),
+            c.readinessRequiresTemporal(),
+            c.slots(),
+            c.drainPolicies(),
+            c.workflowIdReuse(),
+            c.apiToken(),
+            c.schedules(),
+            c.temporal()));
+    assertEquals("other", c.withTaskQueue("other").taskQueue());
+    assertEquals(c.port(), c.withTaskQueue("other").port());
+    DrainPolicies handoff = DrainPolicies.parse("*=handoff");
+    assertEquals(handoff, c.withDrainPolicies(handoff).drainPolicies());
+    assertEquals(
+        List.of("x"),
+        c
+            .withSchedules(
+                List.of(
+                    io.drainhost.schedules.ScheduleDeclaration.every(
+                        "x", "W", Duration.ofMinutes(1))))
+            .schedules()
+            .stream()
+            .map(d -> d.id())
+            .toList());
+  }
 }
