@@ -501,8 +501,9 @@ class HostIT {
           .body("{\"from\":\"2026-01-01T00:00:00Z\",\"to\":\"2026-01-02T00:00:00Z\"}")
           .post("/schedules/daily-triage/backfill")
           .then()
-          .statusCode(503)
-          .body("error", equalTo("schedules_unsupported"));
+          .statusCode(404)
+          .body("error", equalTo("not_found"))
+          .body("message", containsString("no Schedules API"));
       given()
           .port(port)
           .contentType(ContentType.JSON)

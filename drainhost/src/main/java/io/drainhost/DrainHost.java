@@ -380,6 +380,13 @@ public final class DrainHost implements HostStatus {
     bindMeters();
     http.start();
     log.info("http listening: bind={} port={}", config.bind(), http.port());
+    http.managementPort()
+        .ifPresent(
+            p ->
+                log.info(
+                    "management listening: bind={} port={} paths=/metrics,/inflight",
+                    config.bind(),
+                    p));
     monitor.onConnected(this::onTemporalConnected);
     schedules.start(
         connection.stubs(),
@@ -485,6 +492,16 @@ public final class DrainHost implements HostStatus {
 
   public int port() {
     return http.port();
+  }
+
+  /** The management port ({@code DRAINHOST_MANAGEMENT_PORT}), when there is one. */
+  public java.util.Optional<Integer> managementPort() {
+    return http.managementPort();
+  }
+
+  /** The HTTP routes of the main port, as {@code "GET /health"}, for tests and diagnostics. */
+  public List<String> routes() {
+    return http.routes();
   }
 
   public PrometheusMeterRegistry meterRegistry() {

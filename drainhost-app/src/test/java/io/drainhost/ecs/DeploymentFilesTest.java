@@ -114,9 +114,16 @@ class DeploymentFilesTest {
     assertEquals("awslogs", c.path("logConfiguration").path("logDriver").asText());
     assertEquals("json", environment(c).get("DRAINHOST_LOG_FORMAT"));
     JsonNode labels = c.path("dockerLabels");
-    int port = ConfigLoader.load(environment(c)).port();
+    HostConfig config = ConfigLoader.load(environment(c));
+    // With a management port, /metrics is only there: Prometheus must scrape that port, and the
+    // task must map it; the load balancer's port stays the main one.
+    int port = config.managementPort().orElse(config.port());
     assertEquals(Integer.toString(port), labels.path("PROMETHEUS_EXPORTER_PORT").asText());
+    assertEquals(Integer.toString(port), labels.path("prometheus.io/port").asText());
     assertEquals(HttpServer.METRICS_PATH, labels.path("PROMETHEUS_EXPORTER_PATH").asText());
+    List<Integer> mapped = new java.util.ArrayList<>();
+    c.path("portMappings").forEach(m -> mapped.add(m.path("containerPort").asInt()));
+    assertTrue(mapped.contains(port), "portMappings must expose the metrics port " + port);
   }
 
   @Test

@@ -41,6 +41,17 @@ public final class ConfigLoader {
 
   private HostConfig build() {
     int port = integer("DRAINHOST_PORT", 8080, 0, 65535);
+    Optional<Integer> managementPort =
+        raw("DRAINHOST_MANAGEMENT_PORT")
+            .map(v -> integer("DRAINHOST_MANAGEMENT_PORT", 0, 0, 65535));
+    if (managementPort.isPresent() && managementPort.get() != 0 && managementPort.get() == port) {
+      problems.add(
+          "DRAINHOST_MANAGEMENT_PORT="
+              + managementPort.get()
+              + ": must differ from DRAINHOST_PORT="
+              + port
+              + " (it keeps /metrics and /inflight off the port the load balancer exposes)");
+    }
     String bind = bindAddress();
     String taskQueue = text("DRAINHOST_TASK_QUEUE", "drainhost");
     Duration shutdown = duration("DRAINHOST_SHUTDOWN_TIMEOUT", "25s", Duration.ofMillis(1));
@@ -100,6 +111,7 @@ public final class ConfigLoader {
     }
     return new HostConfig(
         port,
+        managementPort,
         bind,
         taskQueue,
         shutdown,

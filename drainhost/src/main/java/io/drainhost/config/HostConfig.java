@@ -12,6 +12,7 @@ import java.util.Optional;
  * ConfigLoader}. Immutable; every duration is a {@link Duration}.
  *
  * @param port HTTP port; 0 picks a free one (tests)
+ * @param managementPort when present, /metrics and /inflight are served there only
  * @param shutdownTimeout how long a drain waits for in-flight work before handing it off
  * @param stopTimeout the ECS {@code stopTimeout}: SIGTERM to SIGKILL
  * @param handoffMargin time kept after the shutdown timeout for hand-off, HTTP stop and exit
@@ -29,6 +30,7 @@ import java.util.Optional;
  */
 public record HostConfig(
     int port,
+    Optional<Integer> managementPort,
     String bind,
     String taskQueue,
     Duration shutdownTimeout,

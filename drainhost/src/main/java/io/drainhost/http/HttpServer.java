@@ -9,6 +9,7 @@ import io.drainhost.temporal.ConnectionMonitor;
 import io.drainhost.temporal.WorkflowTypes;
 import io.drainhost.tracking.InflightRegistry;
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
@@ -16,9 +17,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.temporal.client.WorkflowClient;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
@@ -37,6 +40,7 @@ public final class HttpServer {
   public static final String LIVENESS_PATH = "/health/live";
   public static final String METRICS_PATH = "/metrics";
   public static final String INFLIGHT_PATH = "/inflight";
+  public static final String OPENAPI_PATH = "/openapi.json";
 
   /** Answered in every state, until the very end of a drain. */
   public static final Set<String> ALWAYS_OPEN =
@@ -48,6 +52,12 @@ public final class HttpServer {
   private final ExecutionRoutes executions;
   private final GracefulHandler graceful = new GracefulHandler();
   private Server jetty;
+
+  /** The management server, when DRAINHOST_MANAGEMENT_PORT is set; else null. */
+  private final Javalin management;
+
+  private final GracefulHandler managementGraceful = new GracefulHandler();
+  private Server managementJetty;
 
   public HttpServer(
       HostConfig config,
@@ -78,21 +88,13 @@ public final class HttpServer {
     InflightRoutes inflight = new InflightRoutes(registry, identity);
     RequestMetrics requestMetrics = new RequestMetrics(metrics);
     BearerAuth auth = new BearerAuth(config.apiToken(), metrics);
+    String openApi = OpenApi.document(types.names(), schedules.ids());
+    boolean separateManagement = config.managementPort().isPresent();
+    KnownRoutes known = KnownRoutes.main(!separateManagement);
     this.app =
         Javalin.create(
             cfg -> {
-              cfg.startup.showJavalinBanner = false;
-              cfg.startup.showOldJavalinVersionWarning = false;
-              cfg.jetty.host = config.bind();
-              cfg.jetty.port = config.port();
-              cfg.http.maxRequestSize = config.maxBodyBytes();
-              cfg.jsonMapper(new JavalinJackson(mapper, false));
-              cfg.jetty.modifyServer(
-                  server -> {
-                    jetty = server;
-                    server.insertHandler(graceful);
-                    server.setErrorHandler(new JsonErrorHandler());
-                  });
+              common(cfg, config, config.port(), mapper, known, graceful, s -> jetty = s);
               cfg.routes.before(requestMetrics::begin);
               cfg.routes.before(this::gate);
               cfg.routes.before(auth::check);
@@ -100,19 +102,62 @@ public final class HttpServer {
               cfg.routes.get("/executions/{workflowId}", executions::get);
               cfg.routes.get("/schedules", scheduleRoutes::list);
               cfg.routes.post("/schedules/{id}/backfill", scheduleRoutes::backfill);
-              cfg.routes.get(INFLIGHT_PATH, inflight::list);
               cfg.routes.get(READINESS_PATH, health::readiness);
               cfg.routes.get(LIVENESS_PATH, health::liveness);
               cfg.routes.get(
-                  METRICS_PATH,
-                  ctx ->
-                      ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                          .result(metrics.scrape()));
+                  OPENAPI_PATH, ctx -> ctx.contentType("application/json").result(openApi));
+              if (!separateManagement) {
+                cfg.routes.get(INFLIGHT_PATH, inflight::list);
+                cfg.routes.get(METRICS_PATH, ctx -> scrape(ctx, metrics));
+              }
               cfg.routes.after(requestMetrics::end);
-              cfg.routes.exception(ApiError.class, HttpServer::writeError);
-              cfg.routes.exception(HttpResponseException.class, HttpServer::writeHttpError);
-              cfg.routes.exception(Exception.class, HttpServer::writeInternalError);
             });
+    this.management =
+        !separateManagement
+            ? null
+            : Javalin.create(
+                cfg -> {
+                  common(
+                      cfg,
+                      config,
+                      config.managementPort().get(),
+                      mapper,
+                      KnownRoutes.management(),
+                      managementGraceful,
+                      s -> managementJetty = s);
+                  cfg.routes.get(INFLIGHT_PATH, inflight::list);
+                  cfg.routes.get(METRICS_PATH, ctx -> scrape(ctx, metrics));
+                });
+  }
+
+  /** What both servers share: binding, limits, JSON, a graceful stop and JSON errors. */
+  private static void common(
+      JavalinConfig cfg,
+      HostConfig config,
+      int port,
+      ObjectMapper mapper,
+      KnownRoutes known,
+      GracefulHandler graceful,
+      Consumer<Server> jetty) {
+    cfg.startup.showJavalinBanner = false;
+    cfg.startup.showOldJavalinVersionWarning = false;
+    cfg.jetty.host = config.bind();
+    cfg.jetty.port = port;
+    cfg.http.maxRequestSize = config.maxBodyBytes();
+    cfg.jsonMapper(new JavalinJackson(mapper, false));
+    cfg.jetty.modifyServer(
+        server -> {
+          jetty.accept(server);
+          server.insertHandler(graceful);
+          server.setErrorHandler(new JsonErrorHandler());
+        });
+    cfg.routes.exception(ApiError.class, HttpServer::writeError);
+    cfg.routes.exception(HttpResponseException.class, (e, ctx) -> writeHttpError(e, ctx, known));
+    cfg.routes.exception(Exception.class, HttpServer::writeInternalError);
+  }
+
+  private static void scrape(Context ctx, PrometheusMeterRegistry metrics) {
+    ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
   }
 
   /** Refuses work the host cannot take in its current state, before any route runs. */
@@ -155,11 +200,11 @@ public final class HttpServer {
     ctx.status(e.status()).json(new ErrorBody(e.code(), e.getMessage()));
   }
 
-  private static void writeHttpError(HttpResponseException e, Context ctx) {
+  private static void writeHttpError(HttpResponseException e, Context ctx, KnownRoutes known) {
     int status = e.getStatus();
     String code;
     String message;
-    Optional<String> allow = status == 404 ? KnownRoutes.allowed(ctx.path()) : Optional.empty();
+    Optional<String> allow = status == 404 ? known.allowed(ctx.path()) : Optional.empty();
     if (allow.isPresent()) {
       status = 405;
       ctx.header("Allow", allow.get());
@@ -196,10 +241,28 @@ public final class HttpServer {
   /** Binds and serves; throws when the port is taken (Javalin's message says so). */
   public void start() {
     app.start();
+    if (management != null) {
+      management.start();
+    }
   }
 
   public int port() {
     return app.port();
+  }
+
+  /** The routes the main server has, as {@code "GET /health"}: what the OpenAPI test compares. */
+  public List<String> routes() {
+    return app.unsafe.internalRouter.allHttpHandlers().stream()
+        .map(e -> e.endpoint)
+        .filter(e -> e.method.isHttpMethod())
+        .map(e -> e.method.name() + " " + e.path)
+        .sorted()
+        .toList();
+  }
+
+  /** The management server's port, when there is one. */
+  public Optional<Integer> managementPort() {
+    return management == null ? Optional.empty() : Optional.of(management.port());
   }
 
   /**
@@ -208,6 +271,14 @@ public final class HttpServer {
    */
   public void stop(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
+    stop(app, graceful, jetty, deadline);
+    if (management != null) {
+      stop(management, managementGraceful, managementJetty, deadline);
+    }
+    calls.close();
+  }
+
+  private static void stop(Javalin app, GracefulHandler graceful, Server jetty, long deadline) {
     // First let requests being handled finish, with idle connections still open (closing them
     // early would be harmless, but a slow upload has no I/O for a while and must not be cut).
     while (graceful.getCurrentRequestCount() > 0 && System.nanoTime() < deadline) {
@@ -233,6 +304,5 @@ public final class HttpServer {
     } catch (RuntimeException e) {
       log.warn("HTTP server stopped with an error: error={}", e.toString());
     }
-    calls.close();
   }
 }

@@ -70,9 +70,14 @@ final class ScheduleRoutes {
           "invalid_request", "the range holds more than " + max + " fires; backfill a smaller one");
     }
     if (schedules.unsupported()) {
-      throw ApiError.unavailable(
-          "schedules_unsupported",
-          "this Temporal server has no Schedules API (the embedded Java test server has none)");
+      // Not a 503: retrying cannot help, the schedule does not exist in this Temporal.
+      throw new ApiError(
+          404,
+          "not_found",
+          "schedule '"
+              + id
+              + "' is declared but not running: this Temporal server has no Schedules API (the"
+              + " embedded Java test server has none)");
     }
     int started = calls.call(() -> schedules.backfill(id, from, to));
     Map<String, Object> out = new LinkedHashMap<>();

@@ -219,6 +219,11 @@ public final class Schedules implements AutoCloseable {
     return watcher.statuses().stream().map(ScheduleWatcher::json).toList();
   }
 
+  /** The declared schedule ids. */
+  public java.util.Set<String> ids() {
+    return declared.keySet();
+  }
+
   public boolean declares(String id) {
     return declared.containsKey(id);
   }

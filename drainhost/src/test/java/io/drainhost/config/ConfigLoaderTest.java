@@ -272,6 +272,7 @@ class ConfigLoaderTest {
         c.withPort(0),
         new HostConfig(
             0,
+            c.managementPort(),
             c.bind(),
             c.taskQueue(),
             c.shutdownTimeout(),
@@ -308,5 +309,27 @@ class ConfigLoaderTest {
             .stream()
             .map(d -> d.id())
             .toList());
+  }
+
+  @Test
+  void aManagementPortIsOptionalAndMustDifferFromTheMainPort() {
+    assertEquals(Optional.empty(), ConfigLoader.load(Map.of()).managementPort());
+    assertEquals(
+        Optional.of(9090),
+        ConfigLoader.load(Map.of("DRAINHOST_MANAGEMENT_PORT", "9090")).managementPort());
+    ConfigException same =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                ConfigLoader.load(
+                    Map.of("DRAINHOST_PORT", "8080", "DRAINHOST_MANAGEMENT_PORT", "8080")));
+    assertTrue(same.problems().get(0).startsWith("DRAINHOST_MANAGEMENT_PORT=8080: must differ"));
+    ConfigException bad =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigLoader.load(Map.of("DRAINHOST_MANAGEMENT_PORT", "metrics")));
+    assertEquals(
+        List.of("DRAINHOST_MANAGEMENT_PORT=metrics: must be a whole number from 0 to 65535"),
+        bad.problems());
   }
 }

@@ -1,0 +1,125 @@
+package io.drainhost.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.drainhost.testing.ChildProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Schemathesis, a property-based API fuzzer, generates requests from GET /openapi.json against a
+ * running host (the jar, embedded Temporal) and checks every response: no 5xx, only described
+ * status codes, content types, headers and bodies, and invalid requests refused. With and without
+ * the API token. CI installs it (pinned) and sets DRAINHOST_REQUIRE_SCHEMATHESIS.
+ */
+class ApiFuzzIT {
+  /**
+   * Every check but one: {@code positive_data_acceptance} wants every schema-valid request
+   * accepted, and the description cannot express all the server's rules (a workflow's own input
+   * type, {@code from} before {@code to}); those are 400s, by design.
+   */
+  static final List<String> CHECKS =
+      List.of("--checks", "all", "--exclude-checks", "positive_data_acceptance");
+
+  @Test
+  void noRequestSchemathesisGeneratesGetsAServerErrorOrAnUndescribedResponse() throws Exception {
+    fuzz(Optional.empty());
+  }
+
+  @Test
+  void withTheApiTokenNeitherDoesAnyRequestWithTheToken() throws Exception {
+    fuzz(Optional.of("fuzz-" + UUID.randomUUID()));
+  }
+
+  private static void fuzz(Optional<String> token) throws Exception {
+    String st = schemathesis();
+    Map<String, String> env = new HashMap<>();
+    env.put("DRAINHOST_PORT", "0");
+    env.put("DRAINHOST_BIND", "127.0.0.1");
+    env.put("DRAINHOST_SCHEDULES", schedules().toString());
+    token.ifPresent(t -> env.put("DRAINHOST_API_TOKEN", t));
+    try (ChildProcess host = ChildProcess.start("fuzzed", env)) {
+      int port = host.awaitHttpPort();
+      host.awaitLog("workers started", Duration.ofSeconds(60));
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  st,
+                  "run",
+                  "http://127.0.0.1:" + port + "/openapi.json",
+                  "--max-examples",
+                  "100",
+                  "--seed",
+                  "20261125",
+                  "--request-timeout",
+                  "20",
+                  "--no-color"));
+      command.addAll(CHECKS);
+      token.ifPresent(t -> command.addAll(List.of("--header", "Authorization: Bearer " + t)));
+      try (ChildProcess run = ChildProcess.exec("schemathesis", Map.of(), command)) {
+        int exit = run.awaitExit(Duration.ofMinutes(10));
+        String out = run.output();
+        System.out.println(
+            "schemathesis "
+                + (token.isPresent() ? "with" : "without")
+                + " the token:\n"
+                + summary(out));
+        assertEquals(0, exit, out.length() > 20000 ? out.substring(out.length() - 20000) : out);
+      }
+      if (token.isPresent()) {
+        assertEquals(-1, host.output().indexOf(token.get()), "the token never reaches the log");
+      }
+    }
+  }
+
+  private static String summary(String out) {
+    int i = out.lastIndexOf("SUMMARY");
+    return i < 0 ? out : out.substring(i);
+  }
+
+  private static Path schedules() throws IOException {
+    Path file = Files.createTempFile("schedules", ".json");
+    Files.writeString(
+        file,
+        "[{\"id\": \"daily-triage\", \"workflowType\": \"GreetingWorkflow\", \"input\":"
+            + " {\"name\": \"triage\"}, \"cron\": \"20 7 * * *\", \"timeZone\": \"Europe/Berlin\","
+            + " \"misfirePolicy\": \"catchup_latest\", \"tolerance\": \"5m\"}]");
+    return file;
+  }
+
+  private static String schemathesis() {
+    Optional<String> found =
+        Optional.ofNullable(System.getenv("DRAINHOST_SCHEMATHESIS"))
+            .filter(p -> Files.isExecutable(Path.of(p)))
+            .or(
+                () -> {
+                  for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+                    Path candidate = Path.of(dir, "schemathesis");
+                    if (Files.isExecutable(candidate)) {
+                      return Optional.of(candidate.toString());
+                    }
+                  }
+                  return Optional.empty();
+                });
+    if (found.isEmpty()) {
+      if (System.getenv("DRAINHOST_REQUIRE_SCHEMATHESIS") != null) {
+        throw new IllegalStateException(
+            "schemathesis not found: pip install schemathesis==4.32.5 (or set"
+                + " DRAINHOST_SCHEMATHESIS)");
+      }
+      Assumptions.abort(
+          "schemathesis not installed (pip install schemathesis==4.32.5); API fuzzing skipped");
+    }
+    return found.get();
+  }
+}

@@ -1,0 +1,46 @@
+package io.drainhost.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Collection;
+
+/**
+ * The OpenAPI 3 description of the HTTP API: the jar's {@code openapi.json}, completed with what
+ * only the running host knows (its workflow types, its declared schedule ids), so that a client or
+ * a fuzzer generates requests this host can act on.
+ */
+final class OpenApi {
+  private static final String RESOURCE = "/io/drainhost/http/openapi.json";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private OpenApi() {}
+
+  static String document(Collection<String> workflowTypes, Collection<String> scheduleIds) {
+    try (InputStream in = OpenApi.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + RESOURCE);
+      }
+      ObjectNode doc = (ObjectNode) JSON.readTree(in);
+      enumerate(
+          (ObjectNode) doc.at("/components/schemas/StartRequest/properties/workflowType"),
+          workflowTypes);
+      if (!scheduleIds.isEmpty()) {
+        enumerate(
+            (ObjectNode) doc.at("/paths/~1schedules~1{id}~1backfill/post/parameters/0/schema"),
+            scheduleIds);
+      }
+      return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void enumerate(ObjectNode schema, Collection<String> values) {
+    ArrayNode list = schema.putArray("enum");
+    values.forEach(list::add);
+  }
+}
