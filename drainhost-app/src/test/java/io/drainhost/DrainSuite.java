@@ -1,6 +1,8 @@
 package io.drainhost;
 
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -149,8 +151,10 @@ abstract class DrainSuite {
 
         long sigterm = System.nanoTime();
         a.signal("TERM");
+        // Promised: before the load balancer's next check (every 15 s in the shipped settings);
+        // it takes milliseconds, a benchmark's business to measure.
         await("A's readiness fails at once")
-            .atMost(Duration.ofSeconds(1))
+            .atMost(Duration.ofSeconds(5))
             .pollInterval(Duration.ofMillis(20))
             .until(() -> RestAssured.given().get(url(portA, "/health")).statusCode() == 503);
         RestAssured.given()
@@ -469,7 +473,8 @@ abstract class DrainSuite {
         System.out.printf(
             "drain on %s, 50 ms from Temporal: %d stragglers handed off in %d ms; exit %d ms after SIGTERM%n",
             kind(), stragglers, handoffMs, drain.toMillis());
-        assertTrue(handoffMs < 1000, "the hand-off step takes about one round trip: " + report);
+        assertTrue(
+            handoffMs < 5000, "the hand-off step takes a few round trips, not seconds: " + report);
         assertTrue(
             drain.compareTo(Duration.ofSeconds(10)) < 0, "inside the stop timeout: " + drain);
       }
@@ -522,12 +527,13 @@ abstract class DrainSuite {
       assertEquals(200, status[0]);
       assertEquals("RUNNING", state[0]);
       assertTrue(
-          answered[0] - sigterm < Duration.ofSeconds(2).toNanos(),
-          "answered when the drain started");
-      assertEquals(0, host.awaitExit(Duration.ofSeconds(15)), host.tail());
+          answered[0] - sigterm < Duration.ofSeconds(5).toNanos(),
+          "answered when the drain started, not when the wait (60 s) ended");
+      assertEquals(0, host.awaitExit(Duration.ofSeconds(30)), host.tail());
+      // The promise is an exit before ECS's SIGKILL (the stop timeout, 30 s here), not sooner.
       assertTrue(
-          System.nanoTime() - sigterm < Duration.ofSeconds(6).toNanos(),
-          "inside shutdown timeout + margin");
+          System.nanoTime() - sigterm < Duration.ofSeconds(30).toNanos(),
+          "inside the stop timeout");
     }
   }
 
@@ -567,7 +573,19 @@ abstract class DrainSuite {
         Thread.sleep(500); // the handler is now reading the body
         host.signal("TERM");
         host.awaitLog("drain step done: step=wait_inflight", Duration.ofSeconds(10));
-        Thread.sleep(300); // the drain now waits on this request before stopping HTTP
+        // The drain now waits on this request before stopping HTTP; readiness says the task may
+        // be stopped (nothing in flight), and new connections are still answered meanwhile.
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .untilAsserted(
+                () ->
+                    given()
+                        .port(port)
+                        .get("/health")
+                        .then()
+                        .statusCode(503)
+                        .body("status", equalTo("draining"))
+                        .body("readyForTermination", equalTo(true)));
         out.write(body, 10, body.length - 10);
         out.flush();
         InputStream in = socket.getInputStream();

@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.drainhost.support.Api;
 import io.drainhost.support.InProcessHost;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
@@ -504,13 +505,7 @@ class HostIT {
           .statusCode(404)
           .body("error", equalTo("not_found"))
           .body("message", containsString("no Schedules API"));
-      given()
-          .port(port)
-          .contentType(ContentType.JSON)
-          .body("{\"workflowType\":\"GreetingWorkflow\",\"input\":{\"name\":\"Ada\"}}")
-          .post("/executions")
-          .then()
-          .statusCode(201);
+      Api.start(port, Api.GREET_ADA).then().statusCode(201);
     } finally {
       embedded.drain("test");
       assertEquals(0, embedded.awaitExit());

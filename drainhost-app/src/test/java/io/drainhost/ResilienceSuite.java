@@ -1,5 +1,6 @@
 package io.drainhost;
 
+import static io.drainhost.support.Api.metric;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -104,7 +105,8 @@ abstract class ResilienceSuite {
           .statusCode(503)
           .header("Retry-After", "1")
           .body("error", equalTo("temporal_unavailable"));
-      assertTrue(System.nanoTime() - t < Duration.ofSeconds(1).toNanos(), "fail fast");
+      // Promised: well before the request timeout (5 s); measured in milliseconds (bench-outage).
+      assertTrue(System.nanoTime() - t < Duration.ofSeconds(5).toNanos(), "fail fast");
       RestAssured.given()
           .get(url(port, "/metrics"))
           .then()
@@ -147,7 +149,8 @@ abstract class ResilienceSuite {
       }
       assertTrue(host.alive(), "the host never exits");
       long worst = latencies.stream().mapToLong(Long::longValue).max().orElseThrow();
-      assertTrue(worst < 1000, "every start failed fast; worst " + worst + " ms");
+      assertTrue(
+          worst < 5000, "every start failed before the request timeout; worst " + worst + " ms");
       RestAssured.given()
           .get(url(port, "/health"))
           .then()
@@ -160,6 +163,19 @@ abstract class ResilienceSuite {
       System.out.printf(
           "outage: %d starts refused, worst %d ms; work completed %d ms after the server was back%n",
           latencies.size(), worst, (System.nanoTime() - back) / 1_000_000);
+      // Fresh workers replaced the ones whose pollers were backing off (not the SDK recovering).
+      assertTrue(host.output().contains("workers restarted after a Temporal outage"), host.tail());
+      // What happened is in the metrics, with the exact count of refused starts.
+      String metrics = RestAssured.given().get(url(port, "/metrics")).asString();
+      assertEquals(
+          (double) latencies.size(),
+          metric(metrics, "drainhost_executions_rejected_total{reason=\"temporal_unavailable\"}"),
+          metrics);
+      assertTrue(
+          metric(metrics, "drainhost_temporal_connection_failures_total{kind=\"hard\"}") >= 1,
+          metrics);
+      assertTrue(metric(metrics, "drainhost_temporal_reconnect_attempts_total") >= 1, metrics);
+      assertEquals(1.0, metric(metrics, "drainhost_temporal_connected"), metrics);
       host.signal("TERM");
       assertEquals(0, host.awaitExit(Duration.ofSeconds(20)), host.tail());
     } finally {

@@ -103,7 +103,9 @@ class DeploymentFilesTest {
     int mapped = c.path("portMappings").get(0).path("containerPort").asInt();
     assertEquals(config.port(), mapped, "portMappings must expose DRAINHOST_PORT");
     assertEquals(
-        probedPort(command, config.port()), config.port(), "the probe must use the served port");
+        config.port(),
+        probedPort(command, environment(c)),
+        "the probe must use the served port: " + command);
     assertTrue(
         c.path("healthCheck").path("startPeriod").asInt(0) > 0, "a startPeriod covers JVM startup");
   }
@@ -215,11 +217,19 @@ class DeploymentFilesTest {
   }
 
   /** The port a probe command uses: a literal, or ${DRAINHOST_PORT:-default} read from the env. */
-  private static int probedPort(String command, int envPort) {
+  /**
+   * The port the probe connects to inside the container: a literal port, or {@code
+   * ${DRAINHOST_PORT:-N}} as the shell resolves it from the task's environment.
+   */
+  private static int probedPort(String command, Map<String, String> env) {
     Matcher m =
         Pattern.compile("127\\.0\\.0\\.1[/:](\\$\\{DRAINHOST_PORT:-(\\d+)}|(\\d+))")
             .matcher(command);
     assertTrue(m.find(), "probe targets 127.0.0.1: " + command);
-    return m.group(3) != null ? Integer.parseInt(m.group(3)) : envPort;
+    if (m.group(3) != null) {
+      return Integer.parseInt(m.group(3));
+    }
+    String set = env.get("DRAINHOST_PORT");
+    return Integer.parseInt(set != null && !set.isBlank() ? set.trim() : m.group(2));
   }
 }

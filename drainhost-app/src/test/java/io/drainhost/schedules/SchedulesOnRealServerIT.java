@@ -1,5 +1,7 @@
 package io.drainhost.schedules;
 
+import static io.drainhost.support.Api.awaitRun;
+import static io.drainhost.support.Api.metric;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -457,17 +459,6 @@ class SchedulesOnRealServerIT {
             f -> f != null);
   }
 
-  /** The outcome of a run, waiting up to 30 s for it to close. */
-  private static JsonPath awaitRun(int port, String workflowId) {
-    return given()
-        .port(port)
-        .get("/executions/" + workflowId + "?wait=30s")
-        .then()
-        .statusCode(200)
-        .extract()
-        .jsonPath();
-  }
-
   private static ChildProcess host(String name, Path schedules, String queue) {
     ChildProcess p = launch(name, schedules, queue);
     p.awaitHttpPort();
@@ -550,15 +541,6 @@ class SchedulesOnRealServerIT {
       n++;
     }
     return n;
-  }
-
-  static double metric(String scrape, String series) {
-    return scrape
-        .lines()
-        .filter(l -> l.startsWith(series + " "))
-        .mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1).trim()))
-        .findFirst()
-        .orElse(-1);
   }
 
   static Path write(String name, String content) throws IOException {

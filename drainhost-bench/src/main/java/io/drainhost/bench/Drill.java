@@ -58,6 +58,7 @@ public final class Drill {
   private final String run = UUID.randomUUID().toString().substring(0, 8);
   private final String queue = "drill-" + run;
   private final Map<String, String> outcomes = new ConcurrentHashMap<>();
+  private final List<String> refusals = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Set<String> longStarted = ConcurrentHashMap.newKeySet();
   private final Map<String, Long> handoffWaitMs = new ConcurrentHashMap<>();
   private final AtomicLong sent = new AtomicLong();
@@ -223,6 +224,15 @@ public final class Drill {
               .whenComplete(
                   (r, error) -> {
                     String outcome = error != null ? "io_error" : Integer.toString(r.statusCode());
+                    if (!"201".equals(outcome) && refusals.size() < 10) {
+                      // What a client saw, for the report: the host's JSON or HAProxy's page.
+                      String what = error != null ? error.toString() : r.body();
+                      refusals.add(
+                          outcome
+                              + " "
+                              + (what.length() > 200 ? what.substring(0, 200) : what)
+                                  .replace('\n', ' '));
+                    }
                     outcomes.put(id, outcome);
                     if (isLong && "201".equals(outcome)) {
                       longStarted.add(id);
@@ -407,6 +417,7 @@ public final class Drill {
         "| round | host | SIGTERM→exit ms | exit code | handed off | replacement healthy after ms |");
     System.out.println("|---:|---|---:|---:|---:|---:|");
     hostRows.forEach(System.out::println);
+    refusals.forEach(r -> System.out.println("a client saw: " + r));
     System.out.println(v.passed() && allExitedZero ? "drill PASSED" : "drill FAILED");
   }
 

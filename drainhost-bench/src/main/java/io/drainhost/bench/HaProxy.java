@@ -1,5 +1,6 @@
 package io.drainhost.bench;
 
+import io.drainhost.testing.ChildProcess;
 import io.drainhost.testing.LocalHosts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -76,7 +77,11 @@ final class HaProxy implements AutoCloseable {
         "  balance roundrobin",
         "  option httpchk GET /health",
         "  http-check expect status 200",
-        "  default-server inter 250ms fastinter 100ms fall 1 rise 2",
+        // A draining host fails its next check (its 503s meanwhile are retried elsewhere). Two
+        // failures mark it down, and a check may take 2 s: on two busy cores one slow /health
+        // must not take a healthy host out (with all of them out HAProxy answers 503 itself).
+        "  timeout check 2s",
+        "  default-server inter 250ms fastinter 100ms fall 2 rise 2",
         servers.toString());
   }
 
@@ -91,6 +96,7 @@ final class HaProxy implements AutoCloseable {
               .redirectErrorStream(true)
               .redirectOutput(log.toFile())
               .start();
+      ChildProcess.endAtExit(p);
       return new HaProxy(p, config, log, port);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start haproxy (apt-get install haproxy)", e);

@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,10 +28,29 @@ public final class ChildProcess implements AutoCloseable {
   private final Process process;
   private final Path output;
 
+  /** Every process started here and not yet closed: ended when the test JVM exits. */
+  private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> LIVE.forEach(Process::destroyForcibly), "end-child-processes"));
+  }
+
   private ChildProcess(String name, Process process, Path output) {
     this.name = name;
     this.process = process;
     this.output = output;
+    endAtExit(process);
+  }
+
+  /**
+   * Ends {@code process} when this JVM exits, if nothing closed it before: a test that timed out,
+   * failed in its setup or was killed leaves no host, server or proxy running behind it.
+   */
+  public static void endAtExit(Process process) {
+    LIVE.add(process);
+    process.onExit().thenRun(() -> LIVE.remove(process));
   }
 
   /**

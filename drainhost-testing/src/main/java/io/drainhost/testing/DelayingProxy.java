@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 public final class DelayingProxy implements AutoCloseable {
   private final ServerSocket server;
   private final InetSocketAddress target;
-  private final long delayNanos;
+  private volatile long delayNanos;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
@@ -49,6 +49,11 @@ public final class DelayingProxy implements AutoCloseable {
 
   public int port() {
     return server.getLocalPort();
+  }
+
+  /** Changes the delay of the bytes that arrive from now on: Temporal turning slow, or fast. */
+  public void delay(Duration oneWay) {
+    this.delayNanos = oneWay.toNanos();
   }
 
   private void acceptLoop() {
@@ -80,19 +85,18 @@ public final class DelayingProxy implements AutoCloseable {
             () -> {
               byte[] buffer = new byte[64 * 1024];
               long seq = 0;
+              // Never before the previous chunk, so a shorter delay cannot reorder the stream.
+              long last = 0;
               try (InputStream in = from.getInputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
-                  queue.put(
-                      new Chunk(
-                          System.nanoTime() + delayNanos,
-                          seq++,
-                          java.util.Arrays.copyOf(buffer, n)));
+                  last = Math.max(last, System.nanoTime() + delayNanos);
+                  queue.put(new Chunk(last, seq++, java.util.Arrays.copyOf(buffer, n)));
                 }
               } catch (IOException e) {
                 // the connection ended
               }
-              queue.put(new Chunk(System.nanoTime() + delayNanos, seq, null));
+              queue.put(new Chunk(Math.max(last, System.nanoTime() + delayNanos), seq, null));
             })
         .start();
     daemon(

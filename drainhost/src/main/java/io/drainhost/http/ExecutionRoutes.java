@@ -327,8 +327,19 @@ final class ExecutionRoutes {
     }
   }
 
+  /**
+   * What made a run fail: the application failure that caused it (thrown by the workflow, or by an
+   * activity the workflow did not catch: {@code ActivityFailure} only wraps it), else the kind of
+   * Temporal failure ({@code TerminatedFailure}, {@code TimeoutFailure}, {@code CanceledFailure}).
+   */
   private static Map<String, String> failure(WorkflowFailedException e) {
     Throwable cause = e.getCause() != null ? e.getCause() : e;
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof ApplicationFailure) {
+        cause = t;
+        break;
+      }
+    }
     Map<String, String> f = new LinkedHashMap<>();
     f.put(
         "type",

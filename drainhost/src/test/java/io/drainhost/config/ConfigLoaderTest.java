@@ -31,6 +31,95 @@ class ConfigLoaderTest {
     assertEquals("default", c.temporal().namespace());
     assertFalse(c.readinessRequiresTemporal());
     assertEquals(new SlotLimits(200, 200, SlotTuner.FIXED), c.slots());
+    assertEquals(StickyExecution.AUTO, c.stickyExecution());
+    assertEquals(Duration.ofSeconds(5), c.temporalCheckInterval());
+    assertEquals(Duration.ofSeconds(30), c.temporalBackoffMax());
+    assertEquals(Duration.ofSeconds(5), c.requestTimeout());
+    assertEquals(DrainPolicies.DEFAULT, c.drainPolicies());
+    assertEquals(Optional.empty(), c.apiToken());
+    assertEquals(Optional.empty(), c.managementPort());
+    assertEquals(List.of(), c.schedules());
+  }
+
+  @Test
+  void everyVariableIsReadWhenSet() {
+    HostConfig c =
+        ConfigLoader.load(
+            Map.ofEntries(
+                Map.entry("DRAINHOST_PORT", "9000"),
+                Map.entry("DRAINHOST_BIND", "127.0.0.1"),
+                Map.entry("DRAINHOST_TASK_QUEUE", "orders"),
+                Map.entry("DRAINHOST_SHUTDOWN_TIMEOUT", "50s"),
+                Map.entry("DRAINHOST_STOP_TIMEOUT", "60s"),
+                Map.entry("DRAINHOST_HANDOFF_MARGIN", "5s"),
+                Map.entry("DRAINHOST_MAX_BODY_BYTES", "2048"),
+                Map.entry("DRAINHOST_LOG_FORMAT", "json"),
+                Map.entry("ECS_CONTAINER_METADATA_URI_V4", "http://169.254.170.2/v4/abc"),
+                Map.entry("DRAINHOST_ECS_METADATA_POLL", "2s"),
+                Map.entry("DRAINHOST_LB_SILENCE_AFTER", "75s"),
+                Map.entry("DRAINHOST_STICKY_EXECUTION", "off"),
+                Map.entry("DRAINHOST_TEMPORAL_CHECK_INTERVAL", "2s"),
+                Map.entry("DRAINHOST_TEMPORAL_BACKOFF_MAX", "10s"),
+                Map.entry("DRAINHOST_REQUEST_TIMEOUT", "750ms"),
+                Map.entry("DRAINHOST_READINESS_REQUIRES_TEMPORAL", "true"),
+                Map.entry("DRAINHOST_WORKFLOW_TASK_SLOTS", "7"),
+                Map.entry("DRAINHOST_ACTIVITY_SLOTS", "9"),
+                Map.entry("DRAINHOST_SLOT_TUNER", "resource"),
+                Map.entry("DRAINHOST_DRAIN_POLICY", "Report=handoff,*=finish"),
+                Map.entry("DRAINHOST_WORKFLOW_ID_REUSE", "allow"),
+                Map.entry("DRAINHOST_MANAGEMENT_PORT", "9090"),
+                Map.entry("TEMPORAL_ADDRESS", "temporal.internal:7233"),
+                Map.entry("TEMPORAL_NAMESPACE", "orders-prod")));
+    assertEquals(9000, c.port());
+    assertEquals("127.0.0.1", c.bind());
+    assertEquals("orders", c.taskQueue());
+    assertEquals(Duration.ofSeconds(50), c.shutdownTimeout());
+    assertEquals(Duration.ofSeconds(60), c.stopTimeout());
+    assertEquals(Duration.ofSeconds(5), c.handoffMargin());
+    assertEquals(2048, c.maxBodyBytes());
+    assertEquals(LogFormat.JSON, c.logFormat());
+    assertEquals(Optional.of(URI.create("http://169.254.170.2/v4/abc")), c.ecsMetadataUri());
+    assertEquals(Duration.ofSeconds(2), c.ecsMetadataPoll());
+    assertEquals(Optional.of(Duration.ofSeconds(75)), c.lbSilenceAfter());
+    assertEquals(StickyExecution.OFF, c.stickyExecution());
+    assertEquals(Duration.ofSeconds(2), c.temporalCheckInterval());
+    assertEquals(Duration.ofSeconds(10), c.temporalBackoffMax());
+    assertEquals(Duration.ofMillis(750), c.requestTimeout());
+    assertTrue(c.readinessRequiresTemporal());
+    assertEquals(new SlotLimits(7, 9, SlotTuner.RESOURCE), c.slots());
+    assertEquals(DrainPolicies.parse("Report=handoff,*=finish"), c.drainPolicies());
+    assertEquals(WorkflowIdReuse.ALLOW, c.workflowIdReuse());
+    assertEquals(Optional.of(9090), c.managementPort());
+    assertFalse(c.temporal().embedded());
+    assertEquals("orders-prod", c.temporal().namespace());
+  }
+
+  @Test
+  void everyInvalidValueIsReportedAtOnceEachNamingItsVariable() {
+    Map<String, String> invalid =
+        Map.ofEntries(
+            Map.entry("DRAINHOST_PORT", "x"),
+            Map.entry("DRAINHOST_MAX_BODY_BYTES", "0"),
+            Map.entry("DRAINHOST_LOG_FORMAT", "yaml"),
+            Map.entry("DRAINHOST_ECS_METADATA_POLL", "often"),
+            Map.entry("DRAINHOST_LB_SILENCE_AFTER", "later"),
+            Map.entry("DRAINHOST_STICKY_EXECUTION", "maybe"),
+            Map.entry("DRAINHOST_TEMPORAL_CHECK_INTERVAL", "1ms"),
+            Map.entry("DRAINHOST_TEMPORAL_BACKOFF_MAX", "100ms"),
+            Map.entry("DRAINHOST_REQUEST_TIMEOUT", "soon"),
+            Map.entry("DRAINHOST_READINESS_REQUIRES_TEMPORAL", "yes"),
+            Map.entry("DRAINHOST_WORKFLOW_TASK_SLOTS", "0"),
+            Map.entry("DRAINHOST_ACTIVITY_SLOTS", "100000"),
+            Map.entry("DRAINHOST_SLOT_TUNER", "magic"),
+            Map.entry("DRAINHOST_DRAIN_POLICY", "Report=later"),
+            Map.entry("DRAINHOST_WORKFLOW_ID_REUSE", "sometimes"),
+            Map.entry("DRAINHOST_MANAGEMENT_PORT", "-1"));
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(invalid));
+    List<String> named =
+        invalid.keySet().stream()
+            .filter(v -> e.problems().stream().noneMatch(p -> p.startsWith(v + "=")))
+            .toList();
+    assertEquals(List.of(), named, "variables without their own problem in: " + e.problems());
   }
 
   @Test
