@@ -214,6 +214,20 @@ class SchedulesOnRealServerIT {
           schedules.getHandle("c-undeclared").describe().getSchedule().getSpec();
       assertEquals(Duration.ofHours(1), undeclared.getIntervals().get(0).getEvery());
 
+      // A declared schedule deleted by hand is declared again, not left silently missing.
+      schedules.getHandle("c-b").delete();
+      int anyPort = hosts.get(0).awaitHttpPort();
+      given()
+          .port(anyPort)
+          .get("/schedules")
+          .then()
+          .statusCode(200)
+          .body("schedules.find { it.id == 'c-b' }.state", equalTo("ok"));
+      assertEquals("c-b", schedules.getHandle("c-b").describe().getId());
+      assertTrue(
+          hosts.stream().anyMatch(h -> h.output().contains("a declared schedule is missing")),
+          "a host declared it again");
+
       // A host with a changed declaration updates the schedule; the others' next connect would too.
       Path changed =
           write(

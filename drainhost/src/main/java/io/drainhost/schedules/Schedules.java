@@ -192,9 +192,29 @@ public final class Schedules implements AutoCloseable {
       return;
     }
     try {
-      watcher.checkAll();
+      check();
     } catch (RuntimeException e) {
       log.debug("schedule check failed: error={}", e.toString());
+    }
+  }
+
+  /**
+   * Checks every schedule; one that is gone from Temporal (deleted by hand) is declared again at
+   * once rather than at the next reconnect: a declared schedule must not silently stop firing.
+   */
+  private void check() {
+    try {
+      watcher.checkAll();
+    } catch (RuntimeException e) {
+      if (ScheduleReconciler.code(e) != io.grpc.Status.Code.NOT_FOUND) {
+        throw e;
+      }
+      log.warn("a declared schedule is missing in Temporal; declaring it again");
+      if (!reconciler.reconcile()) {
+        unsupported = true;
+        return;
+      }
+      watcher.checkAll();
     }
   }
 
@@ -215,7 +235,7 @@ public final class Schedules implements AutoCloseable {
         return statusesNow();
       }
     }
-    watcher.checkAll();
+    check();
     return watcher.statuses().stream().map(ScheduleWatcher::json).toList();
   }
 
