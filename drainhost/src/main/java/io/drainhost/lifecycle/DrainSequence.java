@@ -35,6 +35,9 @@ public final class DrainSequence {
   private static final Duration EXIT_RESERVE = Duration.ofMillis(500);
 
   /** The longest closing the Temporal connection takes (channel, then its event loop). */
+  /** Longest wait for the outstanding polls to end (the SDK cancels them within a second). */
+  private static final Duration POLLS_END_WAIT = Duration.ofMillis(1500);
+
   private static final Duration CLOSE_RESERVE = Duration.ofMillis(2500);
 
   /** Exit code when every piece of work finished or was handed back. */
@@ -104,6 +107,11 @@ public final class DrainSequence {
 
     long t = System.nanoTime();
     workers.stopPolling();
+    // Hand nothing back while a poll of ours is still open: the server could give the next attempt
+    // of a handed-off activity to that poll, and this stopping host would never run it.
+    if (!workers.awaitPollsEnded(min(POLLS_END_WAIT, remaining(deadline)))) {
+      log.warn("polls still outstanding {} ms after polling stopped", POLLS_END_WAIT.toMillis());
+    }
     step(stepsMs, "stop_polling", t);
 
     // What will not finish in time goes back to Temporal now, not at the deadline: its next

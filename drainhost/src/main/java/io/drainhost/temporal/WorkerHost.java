@@ -238,6 +238,28 @@ public final class WorkerHost {
     all().forEach(WorkerFactory::shutdownNow);
   }
 
+  /**
+   * Waits until no poll of these workers is outstanding, or the timeout passes; true when none is.
+   * A poll the server answers after the drain began still delivers its task here; one answered with
+   * a task that a hand-off just asked to run again would start that attempt on this host, where
+   * nothing would run it (the workers are stopping) until its timeout.
+   */
+  public boolean awaitPollsEnded(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!gates.values().stream().allMatch(PollGate::quiet)) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      try {
+        Thread.sleep(2);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Waits until every worker thread is done or the timeout passes; true when all are done. */
   public boolean awaitTermination(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();

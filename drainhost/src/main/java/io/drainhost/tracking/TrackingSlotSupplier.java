@@ -42,17 +42,27 @@ public final class TrackingSlotSupplier<SI extends SlotInfo> implements SlotSupp
       Thread.currentThread().interrupt();
       return SlotSupplierFuture.fromCompletableFuture(new CompletableFuture<>(), () -> {});
     }
-    return delegate.reserveSlot(ctx);
+    SlotSupplierFuture reservation = delegate.reserveSlot(ctx);
+    reservation.thenAccept(
+        permit -> {
+          if (permit != null) {
+            gate.pollStarted(permit);
+          }
+        });
+    return reservation;
   }
 
   @Override
   public Optional<SlotPermit> tryReserveSlot(SlotReserveContext<SI> ctx) {
-    return delegate.tryReserveSlot(ctx);
+    Optional<SlotPermit> permit = delegate.tryReserveSlot(ctx);
+    permit.ifPresent(gate::pollStarted);
+    return permit;
   }
 
   @Override
   public void markSlotUsed(SlotMarkUsedContext<SI> ctx) {
     registry.add(ctx.getSlotPermit(), describe.apply(ctx.getSlotInfo()));
+    gate.pollEnded(ctx.getSlotPermit());
     delegate.markSlotUsed(ctx);
   }
 
@@ -61,6 +71,7 @@ public final class TrackingSlotSupplier<SI extends SlotInfo> implements SlotSupp
     try {
       delegate.releaseSlot(ctx);
     } finally {
+      gate.pollEnded(ctx.getSlotPermit());
       registry.remove(ctx.getSlotPermit());
     }
   }
