@@ -132,7 +132,7 @@ final class ExecutionRoutes {
         throw ApiError.badRequest(
             "invalid_request",
             "unknown field '"
-                + truncate(name)
+                + RequestBodies.truncate(name)
                 + "'; a start takes workflowType, workflowId and input");
       }
     }
@@ -152,7 +152,7 @@ final class ExecutionRoutes {
                     ApiError.badRequest(
                         "unknown_workflow_type",
                         "workflowType '"
-                            + truncate(typeName)
+                            + RequestBodies.truncate(typeName)
                             + "' is not registered on this host;"
                             + " registered: "
                             + String.join(", ", types.names())));
@@ -356,9 +356,5 @@ final class ExecutionRoutes {
 
   private static String status(WorkflowExecutionStatus status) {
     return status.name().replace("WORKFLOW_EXECUTION_STATUS_", "");
-  }
-
-  private static String truncate(String s) {
-    return s.length() > 100 ? s.substring(0, 100) + "…" : s;
   }
 }

@@ -76,8 +76,12 @@ final class RequestBodies {
       throw new ApiError(
           415,
           "unsupported_media_type",
-          "the body must be JSON (Content-Type: application/json), not "
-              + (mediaType.length() > 100 ? mediaType.substring(0, 100) + "…" : mediaType));
+          "the body must be JSON (Content-Type: application/json), not " + truncate(mediaType));
     }
+  }
+
+  /** A client's text quoted back in an error message, cut at 100 characters. */
+  static String truncate(String s) {
+    return s.length() > 100 ? s.substring(0, 100) + "…" : s;
   }
 }

@@ -50,9 +50,7 @@ final class ScheduleRoutes {
       if (!BACKFILL_FIELDS.contains(name)) {
         throw ApiError.badRequest(
             "invalid_request",
-            "unknown field '"
-                + (name.length() > 100 ? name.substring(0, 100) + "…" : name)
-                + "'; a backfill takes from and to");
+            "unknown field '" + RequestBodies.truncate(name) + "'; a backfill takes from and to");
       }
     }
     Instant from = instant(body, "from");

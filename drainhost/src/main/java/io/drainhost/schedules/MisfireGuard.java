@@ -6,7 +6,6 @@ import io.temporal.common.interceptors.WorkflowInboundCallsInterceptorBase;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInfo;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -70,12 +69,10 @@ public final class MisfireGuard extends WorkerInterceptorBase {
   /** The fire a workflow id names, when it is a run of a declared schedule of this type. */
   private Optional<Fire> fireOf(String workflowId, String workflowType) {
     for (DeclaredSchedule s : schedules.values()) {
-      String prefix = s.id() + "-";
-      if (workflowId.startsWith(prefix) && s.declaration().workflowType().equals(workflowType)) {
-        try {
-          return Optional.of(new Fire(s, Instant.parse(workflowId.substring(prefix.length()))));
-        } catch (DateTimeParseException notAFire) {
-          // an id that only starts like this schedule's, e.g. another schedule "x-y" for "x"
+      if (s.declaration().workflowType().equals(workflowType)) {
+        Optional<Instant> fire = s.fireOf(workflowId);
+        if (fire.isPresent()) {
+          return Optional.of(new Fire(s, fire.get()));
         }
       }
     }

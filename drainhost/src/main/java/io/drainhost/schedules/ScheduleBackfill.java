@@ -7,7 +7,6 @@ import io.temporal.client.WorkflowOptions;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -36,16 +35,7 @@ final class ScheduleBackfill {
     if (fires.isEmpty()) {
       return 0;
     }
-    Map<Instant, ScheduledRun> runs = new HashMap<>();
-    client
-        .listExecutions(
-            "TemporalScheduledById = '"
-                + s.id()
-                + "' AND TemporalScheduledStartTime >= '"
-                + DateTimeFormatter.ISO_INSTANT.format(fires.get(0))
-                + "'")
-        .limit(MAX_FIRES * 2L)
-        .forEach(m -> ScheduledRun.of(s, m).ifPresent(r -> runs.put(r.fire(), r)));
+    Map<Instant, ScheduledRun> runs = s.runsSince(client, fires.get(0), MAX_FIRES * 2L);
     List<Instant> due = new ArrayList<>();
     for (Instant fire : fires) {
       ScheduledRun run = runs.get(fire);

@@ -10,7 +10,6 @@ import io.temporal.client.schedules.ScheduleDescription;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,7 +96,8 @@ final class ScheduleWatcher {
     Instant from =
         created != null && created.isAfter(now.minus(LOOKBACK)) ? created : now.minus(LOOKBACK);
     List<Instant> fires = s.fireTimes().between(from, now, MAX_FIRES);
-    Map<Instant, ScheduledRun> runs = fires.isEmpty() ? Map.of() : runs(s, fires.get(0));
+    Map<Instant, ScheduledRun> runs =
+        fires.isEmpty() ? Map.of() : s.runsSince(workflows, fires.get(0), MAX_FIRES * 2L);
     FireCheck.Result r =
         FireCheck.judge(s, fires, runs, d.getSchedule().getState().isPaused(), now);
     List<Instant> next = d.getInfo().getNextActionTimes();
@@ -117,22 +117,6 @@ final class ScheduleWatcher {
     lastSuccess.put(
         s.id(), r.lastSuccess() == null ? Double.NaN : r.lastSuccess().getEpochSecond());
     report(s, r, runs);
-  }
-
-  /** The runs of this schedule's fires since {@code oldest}, by fire time. */
-  private Map<Instant, ScheduledRun> runs(DeclaredSchedule s, Instant oldest) {
-    String query =
-        "TemporalScheduledById = '"
-            + s.id()
-            + "' AND TemporalScheduledStartTime >= '"
-            + DateTimeFormatter.ISO_INSTANT.format(oldest)
-            + "'";
-    Map<Instant, ScheduledRun> runs = new HashMap<>();
-    workflows
-        .listExecutions(query)
-        .limit(MAX_FIRES * 2L)
-        .forEach(m -> ScheduledRun.of(s, m).ifPresent(run -> runs.put(run.fire(), run)));
-    return runs;
   }
 
   /** Counts each missed fire once per process and warns once per fire on this machine. */

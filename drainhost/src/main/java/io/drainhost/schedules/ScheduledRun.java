@@ -24,21 +24,14 @@ record ScheduledRun(Instant fire, Outcome outcome, FireVerdict verdict, Instant 
   }
 
   static Optional<ScheduledRun> of(DeclaredSchedule s, WorkflowExecutionMetadata m) {
-    String prefix = s.id() + "-";
-    String workflowId = m.getExecution().getWorkflowId();
-    if (!workflowId.startsWith(prefix)) {
-      return Optional.empty();
-    }
-    Instant fire;
-    try {
-      fire = Instant.parse(workflowId.substring(prefix.length()));
-    } catch (RuntimeException notAFire) {
+    Optional<Instant> fire = s.fireOf(m.getExecution().getWorkflowId());
+    if (fire.isEmpty()) {
       return Optional.empty();
     }
     Object verdict = m.getMemo(FireVerdict.MEMO, String.class);
     return Optional.of(
         new ScheduledRun(
-            fire,
+            fire.get(),
             outcome(m.getStatus()),
             verdict instanceof String v ? FireVerdict.fromWire(v) : null,
             m.getCloseTime()));
