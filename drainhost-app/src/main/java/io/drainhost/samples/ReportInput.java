@@ -29,7 +29,7 @@ public record ReportInput(String report, String sinkUrl, String deliverWithin)
     }
     if (deliverWithin != null) {
       try {
-        io.drainhost.config.Durations.parse(deliverWithin);
+        io.drainhost.time.Durations.parse(deliverWithin);
       } catch (IllegalArgumentException e) {
         problems.add("input.deliverWithin " + e.getMessage());
       }

@@ -1,6 +1,6 @@
 package io.drainhost.samples;
 
-import io.drainhost.config.Durations;
+import io.drainhost.time.Durations;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Workflow;

@@ -2,8 +2,8 @@ package io.drainhost.bench;
 
 import io.drainhost.DrainHost;
 import io.drainhost.config.ConfigLoader;
-import io.drainhost.config.Durations;
 import io.drainhost.samples.Samples;
+import io.drainhost.time.Durations;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package io.drainhost.bench;
 
-import io.drainhost.config.Durations;
 import io.drainhost.testing.TemporalCli;
 import io.drainhost.testing.TemporalServer;
+import io.drainhost.time.Durations;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,11 +1,11 @@
 package io.drainhost.bench;
 
 import com.google.protobuf.Timestamp;
-import io.drainhost.lifecycle.DaemonThreads;
 import io.drainhost.samples.SleepResult;
 import io.drainhost.testing.ChildProcess;
 import io.drainhost.testing.LocalHosts;
 import io.drainhost.testing.TemporalServer;
+import io.drainhost.threads.DaemonThreads;
 import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflow.v1.PendingActivityInfo;

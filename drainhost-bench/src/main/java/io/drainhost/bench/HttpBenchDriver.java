@@ -2,7 +2,7 @@ package io.drainhost.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.drainhost.lifecycle.DaemonThreads;
+import io.drainhost.threads.DaemonThreads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

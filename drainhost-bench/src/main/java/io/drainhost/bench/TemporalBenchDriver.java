@@ -1,6 +1,6 @@
 package io.drainhost.bench;
 
-import io.drainhost.lifecycle.DaemonThreads;
+import io.drainhost.threads.DaemonThreads;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowFailedException;

@@ -3,7 +3,7 @@ package io.drainhost.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.drainhost.bench.BenchDriver.BenchError;
-import io.drainhost.lifecycle.DaemonThreads;
+import io.drainhost.threads.DaemonThreads;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

@@ -2,6 +2,7 @@ package io.drainhost.config;
 
 import io.drainhost.schedules.ScheduleDeclaration;
 import io.drainhost.schedules.ScheduleFile;
+import io.drainhost.time.Durations;
 import io.temporal.envconfig.ClientConfigProfile;
 import io.temporal.envconfig.LoadClientConfigProfileOptions;
 import java.net.URI;
@@ -109,30 +110,31 @@ public final class ConfigLoader {
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new HostConfig(
-        port,
-        managementPort,
-        bind,
-        taskQueue,
-        shutdown,
-        stop,
-        margin,
-        maxBody,
-        logFormat,
-        ecsUri,
-        ecsPoll,
-        lbSilence,
-        sticky,
-        checkInterval,
-        backoffMax,
-        requestTimeout,
-        readinessRequiresTemporal,
-        slots,
-        drainPolicies,
-        workflowIdReuse,
-        apiToken,
-        schedules,
-        temporal);
+    return HostConfigBuilder.builder()
+        .port(port)
+        .managementPort(managementPort)
+        .bind(bind)
+        .taskQueue(taskQueue)
+        .shutdownTimeout(shutdown)
+        .stopTimeout(stop)
+        .handoffMargin(margin)
+        .maxBodyBytes(maxBody)
+        .logFormat(logFormat)
+        .ecsMetadataUri(ecsUri)
+        .ecsMetadataPoll(ecsPoll)
+        .lbSilenceAfter(lbSilence)
+        .stickyExecution(sticky)
+        .temporalCheckInterval(checkInterval)
+        .temporalBackoffMax(backoffMax)
+        .requestTimeout(requestTimeout)
+        .readinessRequiresTemporal(readinessRequiresTemporal)
+        .slots(slots)
+        .drainPolicies(drainPolicies)
+        .workflowIdReuse(workflowIdReuse)
+        .apiToken(apiToken)
+        .schedules(schedules)
+        .temporal(temporal)
+        .build();
   }
 
   /** The declarations of the {@code DRAINHOST_SCHEDULES} file; none when unset. */

@@ -1,7 +1,7 @@
 package io.drainhost.config;
 
 import io.drainhost.schedules.ScheduleDeclaration;
-import java.lang.reflect.RecordComponent;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -9,7 +9,10 @@ import java.util.Optional;
 
 /**
  * The whole configuration of one host, parsed and validated once at startup by {@link
- * ConfigLoader}. Immutable; every duration is a {@link Duration}.
+ * ConfigLoader}. Immutable; every duration is a {@link Duration}. Its builder ({@link
+ * #toBuilder()}) and one {@code withX} method per component are generated from the components at
+ * compile time, so a new setting is added here, in {@link ConfigLoader} and in the README, and
+ * nowhere else.
  *
  * @param port HTTP port; 0 picks a free one (tests)
  * @param managementPort when present, /metrics and /inflight are served there only
@@ -28,6 +31,7 @@ import java.util.Optional;
  * @param apiToken when present, /executions and /schedules require it as a bearer token
  * @param schedules the Temporal Schedules this host declares ({@code DRAINHOST_SCHEDULES})
  */
+@RecordBuilder
 public record HostConfig(
     int port,
     Optional<Integer> managementPort,
@@ -51,7 +55,8 @@ public record HostConfig(
     WorkflowIdReuse workflowIdReuse,
     Optional<ApiToken> apiToken,
     List<ScheduleDeclaration> schedules,
-    TemporalTarget temporal) {
+    TemporalTarget temporal)
+    implements HostConfigBuilder.With {
 
   public HostConfig {
     schedules = List.copyOf(schedules);
@@ -62,44 +67,11 @@ public record HostConfig(
     return ConfigLoader.load(java.util.Map.of());
   }
 
-  public HostConfig withPort(int newPort) {
-    return with("port", newPort);
-  }
-
-  public HostConfig withTaskQueue(String newTaskQueue) {
-    return with("taskQueue", newTaskQueue);
-  }
-
-  public HostConfig withDrainPolicies(DrainPolicies newPolicies) {
-    return with("drainPolicies", newPolicies);
-  }
-
-  public HostConfig withSchedules(List<ScheduleDeclaration> newSchedules) {
-    return with("schedules", newSchedules);
-  }
-
   /**
-   * A copy with one component replaced. Through the record's own components, so that adding one
-   * does not mean editing every with-method (it used to: each repeated all 22 arguments).
+   * A builder that starts from this configuration: {@code config.toBuilder().port(0).build()}. For
+   * one component, the generated {@code withPort(0)} and its siblings say the same in fewer words.
    */
-  private HostConfig with(String component, Object value) {
-    RecordComponent[] components = HostConfig.class.getRecordComponents();
-    Object[] values = new Object[components.length];
-    Class<?>[] types = new Class<?>[components.length];
-    boolean found = false;
-    try {
-      for (int i = 0; i < components.length; i++) {
-        types[i] = components[i].getType();
-        boolean replaced = components[i].getName().equals(component);
-        found |= replaced;
-        values[i] = replaced ? value : components[i].getAccessor().invoke(this);
-      }
-      if (!found) {
-        throw new IllegalArgumentException("HostConfig has no component " + component);
-      }
-      return HostConfig.class.getDeclaredConstructor(types).newInstance(values);
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("cannot copy HostConfig", e);
-    }
+  public HostConfigBuilder toBuilder() {
+    return HostConfigBuilder.builder(this);
   }
 }

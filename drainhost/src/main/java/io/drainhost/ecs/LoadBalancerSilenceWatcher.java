@@ -1,7 +1,7 @@
 package io.drainhost.ecs;
 
 import io.drainhost.ecs.LoadBalancerSilence.Action;
-import io.drainhost.lifecycle.DaemonThreads;
+import io.drainhost.threads.DaemonThreads;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Executors;

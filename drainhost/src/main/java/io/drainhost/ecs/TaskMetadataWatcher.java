@@ -2,7 +2,7 @@ package io.drainhost.ecs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.drainhost.lifecycle.DaemonThreads;
+import io.drainhost.threads.DaemonThreads;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -3,11 +3,12 @@ package io.drainhost.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drainhost.config.HostConfig;
 import io.drainhost.config.WorkflowIdReuse;
+import io.drainhost.lifecycle.GracefulStop;
 import io.drainhost.lifecycle.HostState;
 import io.drainhost.schedules.Schedules;
 import io.drainhost.temporal.ConnectionMonitor;
-import io.drainhost.temporal.WorkflowTypes;
 import io.drainhost.tracking.InflightRegistry;
+import io.drainhost.workflows.WorkflowTypes;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * Jetty 12 only finishes requests in progress at stop with its {@link GracefulHandler} and a stop
  * timeout; Javalin installs neither, so this class does.
  */
-public final class HttpServer {
+public final class HttpServer implements GracefulStop {
   private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
   public static final String READINESS_PATH = "/health";
   public static final String LIVENESS_PATH = "/health/live";
@@ -269,6 +270,7 @@ public final class HttpServer {
    * Stops accepting connections and lets requests already being handled finish, up to {@code
    * timeout}; then closes what is left.
    */
+  @Override
   public void stop(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     stop(app, graceful, jetty, deadline);

@@ -1,8 +1,8 @@
 package io.drainhost.http;
 
-import io.drainhost.lifecycle.DaemonThreads;
 import io.drainhost.temporal.ConnectionMonitor;
 import io.drainhost.temporal.FailureKind;
+import io.drainhost.threads.DaemonThreads;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;

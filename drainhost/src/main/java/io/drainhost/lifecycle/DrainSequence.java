@@ -1,7 +1,6 @@
 package io.drainhost.lifecycle;
 
 import io.drainhost.config.HostConfig;
-import io.drainhost.http.HttpServer;
 import io.drainhost.metrics.MeterNames;
 import io.drainhost.temporal.ActivityHandoff;
 import io.drainhost.temporal.WorkerHost;
@@ -34,10 +33,10 @@ public final class DrainSequence {
   /** Kept before the SIGKILL for the JVM to exit after the last step. */
   private static final Duration EXIT_RESERVE = Duration.ofMillis(500);
 
-  /** The longest closing the Temporal connection takes (channel, then its event loop). */
   /** Longest wait for the outstanding polls to end (the SDK cancels them within a second). */
   private static final Duration POLLS_END_WAIT = Duration.ofMillis(1500);
 
+  /** The longest closing the Temporal connection takes (channel, then its event loop). */
   private static final Duration CLOSE_RESERVE = Duration.ofMillis(2500);
 
   /** Exit code when every piece of work finished or was handed back. */
@@ -52,7 +51,7 @@ public final class DrainSequence {
   private final InflightRegistry registry;
   private final ActivityHandoff handoff;
   private final DrainDecider decider;
-  private final HttpServer http;
+  private final GracefulStop http;
   private final AutoCloseable temporal;
   private final Counter earlyHandoffs;
   private final Counter deadlineHandoffs;
@@ -65,7 +64,7 @@ public final class DrainSequence {
       InflightRegistry registry,
       ActivityHandoff handoff,
       DrainDecider decider,
-      HttpServer http,
+      GracefulStop http,
       AutoCloseable temporal,
       MeterRegistry metrics) {
     this.config = config;

@@ -1,6 +1,6 @@
 package io.drainhost.schedules;
 
-import io.drainhost.temporal.WorkflowTypes.WorkflowType;
+import io.drainhost.workflows.WorkflowTypes.WorkflowType;
 import io.temporal.client.WorkflowClient;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;

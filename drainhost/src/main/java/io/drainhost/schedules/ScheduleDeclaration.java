@@ -2,7 +2,7 @@ package io.drainhost.schedules;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
-import io.drainhost.config.Durations;
+import io.drainhost.time.Durations;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;

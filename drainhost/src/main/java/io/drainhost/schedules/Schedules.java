@@ -3,10 +3,9 @@ package io.drainhost.schedules;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.drainhost.config.ConfigException;
-import io.drainhost.lifecycle.DaemonThreads;
-import io.drainhost.temporal.WorkflowTypes;
-import io.drainhost.temporal.WorkflowTypes.WorkflowType;
+import io.drainhost.threads.DaemonThreads;
+import io.drainhost.workflows.WorkflowTypes;
+import io.drainhost.workflows.WorkflowTypes.WorkflowType;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.schedules.ScheduleClient;
@@ -57,8 +56,9 @@ public final class Schedules implements AutoCloseable {
   }
 
   /**
-   * Binds each declaration to its registered workflow type; throws {@link ConfigException} naming
-   * every schedule whose type is unknown, whose input does not fit it, or whose id repeats.
+   * Binds each declaration to its registered workflow type; throws {@link
+   * InvalidSchedulesException} naming every schedule whose type is unknown, whose input does not
+   * fit it, or whose id repeats.
    */
   public static Schedules of(
       List<ScheduleDeclaration> declarations, WorkflowTypes types, ObjectMapper mapper) {
@@ -87,7 +87,7 @@ public final class Schedules implements AutoCloseable {
       problems.addAll(own);
     }
     if (!problems.isEmpty()) {
-      throw new ConfigException(problems);
+      throw new InvalidSchedulesException(problems);
     }
     return new Schedules(declared);
   }

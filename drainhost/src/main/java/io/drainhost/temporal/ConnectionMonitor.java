@@ -1,7 +1,7 @@
 package io.drainhost.temporal;
 
-import io.drainhost.lifecycle.DaemonThreads;
 import io.drainhost.metrics.MeterNames;
+import io.drainhost.threads.DaemonThreads;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.micrometer.core.instrument.Counter;

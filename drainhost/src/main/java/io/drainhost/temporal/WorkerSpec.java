@@ -1,7 +1,9 @@
 package io.drainhost.temporal;
 
 import io.drainhost.config.SlotLimits;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 
 /**
@@ -29,5 +31,12 @@ public record WorkerSpec(
       limits = limits.withActivities(activitySlots.getAsInt());
     }
     return limits;
+  }
+
+  /** The workflow implementation classes of each worker, by task queue, in the workers' order. */
+  public static Map<String, List<Class<?>>> workflowImplementations(List<WorkerSpec> workers) {
+    Map<String, List<Class<?>>> byQueue = new LinkedHashMap<>();
+    workers.forEach(w -> byQueue.put(w.taskQueue(), w.workflowTypes()));
+    return byQueue;
   }
 }

@@ -1,5 +1,6 @@
 package io.drainhost.tracking;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,6 +19,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class InflightRegistry {
   private final Map<Object, InflightItem> items = new ConcurrentHashMap<>();
 
+  /**
+   * The slot permit of each activity attempt in flight, by its task token: a hand-off and a drain
+   * decision find their item in constant time (a drain of n attempts made n scans of the map).
+   */
+  private final Map<ByteBuffer, Object> keysByToken = new ConcurrentHashMap<>();
+
   /** Decisions of the current drain, by item; an item's entry goes when the item does. */
   private final Map<InflightItem, DrainDecision> decisions = new ConcurrentHashMap<>();
 
@@ -35,6 +42,9 @@ public final class InflightRegistry {
   /** Records that {@code key} (a slot permit) now carries {@code item}. */
   public void add(Object key, InflightItem item) {
     if (items.putIfAbsent(key, item) == null) {
+      if (item.taskToken().length > 0) {
+        keysByToken.put(token(item), key);
+      }
       counts.get(item.kind()).incrementAndGet();
     }
   }
@@ -54,16 +64,17 @@ public final class InflightRegistry {
    * finished.
    */
   public void handedOff(InflightItem item) {
-    for (Map.Entry<Object, InflightItem> e : items.entrySet()) {
-      if (e.getValue() == item && items.remove(e.getKey(), item)) {
-        forgotten(item);
-        return;
-      }
+    Object key = item.taskToken().length > 0 ? keysByToken.get(token(item)) : null;
+    if (key != null && items.remove(key, item)) {
+      forgotten(item);
     }
   }
 
   /** The bookkeeping of an item that left the map; wakes the drain's wait when none is left. */
   private void forgotten(InflightItem item) {
+    if (item.taskToken().length > 0) {
+      keysByToken.remove(token(item));
+    }
     decisions.remove(item);
     counts.get(item.kind()).decrementAndGet();
     if (items.isEmpty()) {
@@ -75,9 +86,14 @@ public final class InflightRegistry {
 
   /** Records what the drain decided for an item still in flight. */
   public void decided(InflightItem item, DrainDecision decision) {
-    if (items.containsValue(item)) {
+    Object key = item.taskToken().length > 0 ? keysByToken.get(token(item)) : null;
+    if (key != null && items.get(key) == item) {
       decisions.put(item, decision);
     }
+  }
+
+  private static ByteBuffer token(InflightItem item) {
+    return ByteBuffer.wrap(item.taskToken()).asReadOnlyBuffer();
   }
 
   /** The drain's decision for this item, or null before a drain (or for workflow tasks). */

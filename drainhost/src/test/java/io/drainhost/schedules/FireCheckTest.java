@@ -3,7 +3,7 @@ package io.drainhost.schedules;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.drainhost.schedules.ScheduledRun.Outcome;
-import io.drainhost.temporal.WorkflowTypes.WorkflowType;
+import io.drainhost.workflows.WorkflowTypes.WorkflowType;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.Instant;

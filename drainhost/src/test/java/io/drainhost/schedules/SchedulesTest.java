@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.drainhost.config.ConfigException;
-import io.drainhost.temporal.WorkerSpec;
-import io.drainhost.temporal.WorkflowTypes;
+import io.drainhost.workflows.WorkflowTypes;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 import java.time.Duration;
 import java.util.List;
-import java.util.OptionalInt;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SchedulesTest {
@@ -29,21 +27,13 @@ class SchedulesTest {
     }
   }
 
-  static final WorkflowTypes TYPES =
-      new WorkflowTypes(
-          List.of(
-              new WorkerSpec(
-                  "q",
-                  List.of(CountImpl.class),
-                  List.of(),
-                  OptionalInt.empty(),
-                  OptionalInt.empty())));
+  static final WorkflowTypes TYPES = new WorkflowTypes(Map.of("q", List.of(CountImpl.class)));
 
   @Test
   void aDeclarationMustNameARegisteredTypeAndGiveItAnInputItTakes() {
-    ConfigException e =
+    InvalidSchedulesException e =
         assertThrows(
-            ConfigException.class,
+            InvalidSchedulesException.class,
             () ->
                 Schedules.of(
                     List.of(

@@ -86,4 +86,43 @@ class InflightRegistryTest {
     assertTrue(registry.awaitEmpty(Duration.ofSeconds(30)));
     releaser.join();
   }
+
+  private static InflightItem attempt(int n) {
+    byte[] token = java.nio.ByteBuffer.allocate(4).putInt(n).array();
+    return new InflightItem(
+        WorkKind.ACTIVITY, "queue", "wf-" + n, "run", "T", 1, 0, Instant.now(), token);
+  }
+
+  @Test
+  void aHandedOffAttemptIsFoundByItsTaskTokenAndOnlyItLeaves() {
+    InflightRegistry registry = new InflightRegistry();
+    List<InflightItem> items = new ArrayList<>();
+    for (int n = 0; n < 1000; n++) {
+      items.add(attempt(n));
+      registry.add(new Object(), items.get(n));
+    }
+    registry.handedOff(items.get(500));
+    registry.handedOff(items.get(500)); // twice changes nothing
+    assertEquals(999, registry.total());
+    assertFalse(registry.snapshot().contains(items.get(500)));
+    assertTrue(registry.snapshot().contains(items.get(501)));
+    assertEquals(0, registry.finishedTotal(), "a hand-off is not a finish");
+  }
+
+  @Test
+  void aDecisionIsKeptForAnAttemptInFlightAndDroppedWhenItLeaves() {
+    InflightRegistry registry = new InflightRegistry();
+    Object permit = new Object();
+    InflightItem running = attempt(1);
+    InflightItem gone = attempt(2);
+    registry.add(permit, running);
+    DrainDecision decision =
+        new DrainDecision(io.drainhost.config.DrainPolicy.FINISH, false, "test");
+    registry.decided(running, decision);
+    registry.decided(gone, decision);
+    assertEquals(decision, registry.decision(running));
+    assertEquals(null, registry.decision(gone), "no decision for an attempt not in flight");
+    registry.remove(permit);
+    assertEquals(null, registry.decision(running));
+  }
 }

@@ -1,4 +1,4 @@
-package io.drainhost.lifecycle;
+package io.drainhost.threads;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,4 +1,4 @@
-package io.drainhost.temporal;
+package io.drainhost.workflows;
 
 import io.temporal.common.metadata.POJOWorkflowImplMetadata;
 import io.temporal.common.metadata.POJOWorkflowMethodMetadata;
@@ -20,17 +20,18 @@ public final class WorkflowTypes {
   /** One registered workflow type. */
   public record WorkflowType(String name, Type[] parameterTypes, String taskQueue) {}
 
-  /** Throws {@link IllegalArgumentException} when one type is registered on two task queues. */
-  public WorkflowTypes(List<WorkerSpec> workers) {
-    for (WorkerSpec worker : workers) {
-      for (Class<?> impl : worker.workflowTypes()) {
+  /**
+   * The types of the workflow implementation classes registered on each task queue. Throws {@link
+   * IllegalArgumentException} when one type is registered on two task queues.
+   */
+  public WorkflowTypes(Map<String, List<Class<?>>> implementationsByTaskQueue) {
+    for (Map.Entry<String, List<Class<?>>> worker : implementationsByTaskQueue.entrySet()) {
+      for (Class<?> impl : worker.getValue()) {
         for (POJOWorkflowMethodMetadata m :
             POJOWorkflowImplMetadata.newInstance(impl).getWorkflowMethods()) {
           WorkflowType type =
               new WorkflowType(
-                  m.getName(),
-                  m.getWorkflowMethod().getGenericParameterTypes(),
-                  worker.taskQueue());
+                  m.getName(), m.getWorkflowMethod().getGenericParameterTypes(), worker.getKey());
           WorkflowType before = byName.put(m.getName(), type);
           if (before != null && !before.taskQueue().equals(type.taskQueue())) {
             throw new IllegalArgumentException(

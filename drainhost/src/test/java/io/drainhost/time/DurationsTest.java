@@ -1,4 +1,4 @@
-package io.drainhost.config;
+package io.drainhost.time;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.drainhost.config;
+package io.drainhost.time;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;

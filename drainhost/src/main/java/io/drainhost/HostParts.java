@@ -1,0 +1,202 @@
+package io.drainhost;
+
+import io.drainhost.config.HostConfig;
+import io.drainhost.ecs.LoadBalancerSilenceWatcher;
+import io.drainhost.ecs.TaskMetadataWatcher;
+import io.drainhost.http.HttpServer;
+import io.drainhost.http.StrictJson;
+import io.drainhost.lifecycle.DrainDecider;
+import io.drainhost.lifecycle.DrainSequence;
+import io.drainhost.lifecycle.HostState;
+import io.drainhost.lifecycle.Lifecycle;
+import io.drainhost.metrics.MeterNames;
+import io.drainhost.schedules.Schedules;
+import io.drainhost.temporal.ActivityHandoff;
+import io.drainhost.temporal.ConnectionMonitor;
+import io.drainhost.temporal.TemporalConnection;
+import io.drainhost.temporal.WorkerHost;
+import io.drainhost.temporal.WorkerSpec;
+import io.drainhost.tracking.ActivityAttempts;
+import io.drainhost.tracking.ActivityDurations;
+import io.drainhost.tracking.InflightRegistry;
+import io.drainhost.tracking.WorkKind;
+import io.drainhost.workflows.WorkflowTypes;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The parts of one host and how they are wired, in the order they start: the Temporal connection
+ * and its monitor, the workers, the HTTP servers, the ECS watchers, the schedules, and the drain
+ * that stops them all again. Built by {@link DrainHost#start()}; nothing runs until {@link #start}.
+ */
+final class HostParts {
+  private static final Logger log = LoggerFactory.getLogger(HostParts.class);
+
+  final TemporalConnection connection;
+  final ConnectionMonitor monitor;
+  final WorkerHost workers;
+  final HttpServer http;
+  private final Optional<LoadBalancerSilenceWatcher> lbSilence;
+  private final Optional<TaskMetadataWatcher> ecsWatcher;
+  private final Schedules schedules;
+  private final HostConfig config;
+  private final PrometheusMeterRegistry metrics;
+  final DrainSequence drain;
+
+  HostParts(
+      HostConfig config,
+      String identity,
+      List<WorkerSpec> workerSpecs,
+      WorkflowTypes workflowTypes,
+      Schedules schedules,
+      Lifecycle lifecycle,
+      PrometheusMeterRegistry metrics,
+      CompletableFuture<Void> drainStarted,
+      Consumer<String> drainTrigger) {
+    this.config = config;
+    this.schedules = schedules;
+    this.metrics = metrics;
+    InflightRegistry registry = new InflightRegistry();
+    ActivityAttempts attempts = new ActivityAttempts();
+    ActivityDurations durations = new ActivityDurations();
+
+    connection =
+        TemporalConnection.open(config.temporal(), metrics, identity, config.requestTimeout());
+    monitor =
+        new ConnectionMonitor(
+            connection, config.temporalCheckInterval(), config.temporalBackoffMax(), metrics);
+    workers =
+        new WorkerHost(
+            config,
+            connection,
+            workerSpecs,
+            registry,
+            attempts,
+            durations,
+            schedules.isEmpty() ? List.of() : List.of(schedules.guard()));
+    lbSilence =
+        config
+            .lbSilenceAfter()
+            .map(
+                after ->
+                    new LoadBalancerSilenceWatcher(
+                        after,
+                        new LoadBalancerSilenceWatcher.Polling() {
+                          @Override
+                          public void suspend() {
+                            workers.suspendPolling();
+                          }
+
+                          @Override
+                          public void resume() {
+                            workers.resumePolling();
+                          }
+                        }));
+    http =
+        new HttpServer(
+            config,
+            new HostStatusView(
+                config, lifecycle, registry, monitor, workers, lbSilence, drainStarted),
+            registry,
+            identity,
+            connection.client(),
+            workflowTypes,
+            monitor,
+            metrics,
+            StrictJson.mapper(),
+            schedules);
+    ecsWatcher =
+        config
+            .ecsMetadataUri()
+            .map(uri -> new TaskMetadataWatcher(uri, config.ecsMetadataPoll(), drainTrigger));
+    drain =
+        new DrainSequence(
+            config,
+            lifecycle,
+            workers,
+            registry,
+            new ActivityHandoff(connection, attempts, registry),
+            new DrainDecider(config.drainPolicies(), durations),
+            http,
+            this::closeBackground,
+            metrics);
+    bindMeters(registry, lifecycle);
+  }
+
+  /**
+   * Starts HTTP first (liveness answers during startup), then the connection monitor, which starts
+   * the workers and declares the schedules once Temporal answers, then the ECS watchers.
+   */
+  void start(Lifecycle lifecycle) {
+    http.start();
+    log.info("http listening: bind={} port={}", config.bind(), http.port());
+    http.managementPort()
+        .ifPresent(
+            p ->
+                log.info(
+                    "management listening: bind={} port={} paths=/metrics,/inflight",
+                    config.bind(),
+                    p));
+    monitor.onConnected(afterOutage -> onTemporalConnected(lifecycle, afterOutage));
+    schedules.start(
+        connection.stubs(),
+        connection.client(),
+        metrics,
+        Integer.toHexString(config.temporal().toString().hashCode()));
+    monitor.onConnected(schedules::onConnected);
+    monitor.start();
+    lbSilence.ifPresent(LoadBalancerSilenceWatcher::start);
+    ecsWatcher.ifPresent(TaskMetadataWatcher::start);
+  }
+
+  /** Runs on the monitor thread after each successful Temporal check. */
+  private void onTemporalConnected(Lifecycle lifecycle, boolean afterOutage) {
+    HostState s = lifecycle.state();
+    if (s != HostState.STARTING && s != HostState.SERVING) {
+      return;
+    }
+    if (afterOutage) {
+      workers.restart();
+    } else if (!workers.polling()) {
+      workers.start(); // does nothing while polling is suspended
+    }
+  }
+
+  /** The drain's last step: everything that runs in the background, then the connection. */
+  private void closeBackground() {
+    ecsWatcher.ifPresent(HostParts::closeQuietly);
+    lbSilence.ifPresent(HostParts::closeQuietly);
+    schedules.close();
+    monitor.close();
+    connection.close();
+  }
+
+  private void bindMeters(InflightRegistry registry, Lifecycle lifecycle) {
+    for (WorkKind kind : WorkKind.values()) {
+      Gauge.builder(MeterNames.INFLIGHT, registry, r -> r.count(kind))
+          .tag("kind", kind.wireName())
+          .description("work executing in this process")
+          .register(metrics);
+    }
+    Gauge.builder(MeterNames.POLLING_SUSPENDED, workers, w -> w.polling() ? 0 : 1)
+        .description("1 while this host takes no new tasks (draining, suspended, or not started)")
+        .register(metrics);
+    Gauge.builder(MeterNames.DRAINING, lifecycle, l -> l.state() == HostState.DRAINING ? 1 : 0)
+        .description("1 while draining, else 0")
+        .register(metrics);
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      log.debug("close failed: {}", e.toString());
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package io.drainhost;
+
+import io.drainhost.config.HostConfig;
+import io.drainhost.ecs.LoadBalancerSilenceWatcher;
+import io.drainhost.http.HostStatus;
+import io.drainhost.lifecycle.HostState;
+import io.drainhost.lifecycle.Lifecycle;
+import io.drainhost.temporal.ConnectionMonitor;
+import io.drainhost.temporal.WorkerHost;
+import io.drainhost.tracking.InflightRegistry;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/** What the HTTP layer reads of the host: each answer comes from the part that knows it. */
+final class HostStatusView implements HostStatus {
+  private final HostConfig config;
+  private final Lifecycle lifecycle;
+  private final InflightRegistry registry;
+  private final ConnectionMonitor monitor;
+  private final WorkerHost workers;
+  private final Optional<LoadBalancerSilenceWatcher> lbSilence;
+  private final CompletableFuture<Void> drainStarted;
+
+  HostStatusView(
+      HostConfig config,
+      Lifecycle lifecycle,
+      InflightRegistry registry,
+      ConnectionMonitor monitor,
+      WorkerHost workers,
+      Optional<LoadBalancerSilenceWatcher> lbSilence,
+      CompletableFuture<Void> drainStarted) {
+    this.config = config;
+    this.lifecycle = lifecycle;
+    this.registry = registry;
+    this.monitor = monitor;
+    this.workers = workers;
+    this.lbSilence = lbSilence;
+    this.drainStarted = drainStarted;
+  }
+
+  @Override
+  public HostState state() {
+    return lifecycle.state();
+  }
+
+  @Override
+  public int inflight() {
+    return registry.total();
+  }
+
+  @Override
+  public boolean temporalConnected() {
+    return monitor.connected();
+  }
+
+  @Override
+  public Instant temporalSince() {
+    return monitor.since();
+  }
+
+  /** True unless workers poll now: reported only once polling has really stopped. */
+  @Override
+  public boolean pollingSuspended() {
+    return !workers.polling();
+  }
+
+  @Override
+  public CompletableFuture<Void> drainStarted() {
+    return drainStarted;
+  }
+
+  @Override
+  public void readinessProbed(String userAgent) {
+    lbSilence.ifPresent(w -> w.healthCheck(userAgent));
+  }
+
+  @Override
+  public boolean readinessRequiresTemporal() {
+    return config.readinessRequiresTemporal();
+  }
+}
