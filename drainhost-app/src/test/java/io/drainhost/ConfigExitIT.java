@@ -27,6 +27,9 @@ class ConfigExitIT {
         "TEMPORAL_ADDRESS | http://temporal.example:7233 | TEMPORAL_ADDRESS=http://temporal.example:7233: must be host:port without http:// or https://",
         "TEMPORAL_ADDRESS | 'temporal.example:7233 ' | TEMPORAL_ADDRESS='temporal.example:7233 ': has leading or trailing spaces",
         "TEMPORAL_CONFIG_FILE | /nonexistent/temporal.toml | TEMPORAL_CONFIG_FILE=/nonexistent/temporal.toml: no such file",
+        "DRAINHOST_REPLAY_GATE | strict | DRAINHOST_REPLAY_GATE=strict: must be one of enforce, warn, off",
+        "DRAINHOST_REPLAY_SAMPLE | many | DRAINHOST_REPLAY_SAMPLE=many: must be a whole number from 0 to 1000",
+        "DRAINHOST_SAMPLES_VARIANT | v3 | DRAINHOST_SAMPLES_VARIANT=v3: must be one of v1, v2-breaking, v2-patched",
       })
   void invalidValueExitsWithCode2AndAOneLineMessage(String variable, String value, String expected)
       throws Exception {
@@ -72,7 +75,10 @@ class ConfigExitIT {
 
   @org.junit.jupiter.api.Test
   void subcommandsAnswerHelpWithTheirUsageAndExit0() {
-    for (String[] args : new String[][] {{"serve", "--help"}, {"dev-server", "-h"}, {"--help"}}) {
+    for (String[] args :
+        new String[][] {
+          {"serve", "--help"}, {"dev-server", "-h"}, {"replay-check", "-h"}, {"--help"}
+        }) {
       try (ChildProcess help = ChildProcess.start("help", Map.of(), args)) {
         assertEquals(0, help.awaitExit(Duration.ofSeconds(60)), help.output());
         assertTrue(help.output().contains("Usage: drainhost"), help.output());

@@ -45,6 +45,14 @@ public final class DrainHost {
   private HostParts parts;
   private String pendingDrain;
 
+  /**
+   * Exit code when the replay gate refused this build ({@code DRAINHOST_REPLAY_GATE=enforce}): ECS
+   * counts a failed task, and a deployment circuit breaker rolls the deployment back.
+   */
+  public static final int EXIT_REPLAY_FAILED = 4;
+
+  private volatile boolean replayRefused;
+
   /** Throws {@link ConfigException} when a declared schedule does not fit the registered types. */
   DrainHost(HostConfig config, List<WorkerSpec> workerSpecs) {
     this.config = config;
@@ -92,7 +100,8 @@ public final class DrainHost {
             lifecycle,
             metrics,
             drainStarted,
-            this::drain);
+            this::drain,
+            this::refuseAfterReplay);
     parts.start(lifecycle);
     if (!lifecycle.transition(HostState.STARTING, HostState.SERVING)) {
       log.info("a drain was requested during startup");
@@ -126,12 +135,22 @@ public final class DrainHost {
     return true;
   }
 
+  /**
+   * The replay gate found runs this build cannot take over: the workers never polled; stop as a
+   * drain stops (HTTP requests in progress finish) and exit {@link #EXIT_REPLAY_FAILED}.
+   */
+  private void refuseAfterReplay() {
+    replayRefused = true;
+    drain("replay_failed");
+  }
+
   private void launchDrain(String trigger) {
     Thread t =
         new Thread(
             () -> {
               try {
-                exitCode.complete(parts.drain.run(trigger));
+                int code = parts.drain.run(trigger);
+                exitCode.complete(replayRefused ? EXIT_REPLAY_FAILED : code);
               } catch (Throwable e) {
                 log.error("drain failed", e);
                 exitCode.complete(1);
@@ -153,6 +172,21 @@ public final class DrainHost {
     Signals.onTermination(this::drain);
     start();
     return awaitExit();
+  }
+
+  /**
+   * Runs the replay gate's check without starting the host: against {@code TEMPORAL_ADDRESS}, for a
+   * pipeline before an image ships. Prints a table to {@code out}; returns 0 (every sampled run
+   * replayed), {@link #EXIT_REPLAY_FAILED} (runs this build cannot take over) or 1 (could not
+   * check).
+   */
+  public int replayCheck(java.io.PrintStream out) {
+    return StandaloneReplayCheck.run(
+        config,
+        workerSpecs,
+        workflowTypes,
+        schedules.isEmpty() ? List.of() : List.of(schedules.guard()),
+        out);
   }
 
   public int port() {

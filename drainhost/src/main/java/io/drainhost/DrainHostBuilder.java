@@ -140,6 +140,33 @@ public final class DrainHostBuilder {
    * work not handed back, 1 any other failure. A user's {@code main} passes it to System.exit.
    */
   public int run() {
+    return withHost(
+        DrainHost::run,
+        e -> {
+          log.error("drainhost failed: {}", e.getMessage(), e);
+          return 1;
+        });
+  }
+
+  /**
+   * Runs the replay gate's check against {@code TEMPORAL_ADDRESS} without starting the host, and
+   * returns the process exit code: 0 every sampled running history replays on this build, 4 some do
+   * not (a table on stdout names them), 1 the check could not run, 2 invalid configuration. A
+   * pipeline runs it before the image ships: {@code System.exit(builder.replayCheck())}.
+   */
+  public int replayCheck() {
+    return withHost(
+        host -> host.replayCheck(System.out),
+        e -> {
+          System.out.println("replay check: could not check: " + e.getMessage());
+          return StandaloneReplayCheck.EXIT_COULD_NOT_CHECK;
+        });
+  }
+
+  /** Configuration from the environment, a host built from it, and the exit code of {@code use}. */
+  private int withHost(
+      java.util.function.ToIntFunction<DrainHost> use,
+      java.util.function.ToIntFunction<RuntimeException> failed) {
     if (config == null) {
       try {
         config = ConfigLoader.fromEnvironment();
@@ -150,7 +177,7 @@ public final class DrainHostBuilder {
     }
     Logging.configure(config.logFormat());
     try {
-      return build().run();
+      return use.applyAsInt(build());
     } catch (ConfigException e) {
       printConfigurationProblems(e.problems(), config.logFormat().name());
       return 2;
@@ -159,8 +186,7 @@ public final class DrainHostBuilder {
       log.error("drainhost failed to start: {}", e.getMessage());
       return 1;
     } catch (RuntimeException e) {
-      log.error("drainhost failed: {}", e.getMessage(), e);
-      return 1;
+      return failed.applyAsInt(e);
     }
   }
 

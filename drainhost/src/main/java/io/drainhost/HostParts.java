@@ -10,12 +10,14 @@ import io.drainhost.lifecycle.DrainSequence;
 import io.drainhost.lifecycle.HostState;
 import io.drainhost.lifecycle.Lifecycle;
 import io.drainhost.metrics.MeterNames;
+import io.drainhost.replay.ReplayGate;
 import io.drainhost.schedules.Schedules;
 import io.drainhost.temporal.ActivityHandoff;
 import io.drainhost.temporal.ConnectionMonitor;
 import io.drainhost.temporal.TemporalConnection;
 import io.drainhost.temporal.WorkerHost;
 import io.drainhost.temporal.WorkerSpec;
+import io.drainhost.threads.DaemonThreads;
 import io.drainhost.tracking.ActivityAttempts;
 import io.drainhost.tracking.ActivityDurations;
 import io.drainhost.tracking.InflightRegistry;
@@ -26,6 +28,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +50,10 @@ final class HostParts {
   private final Schedules schedules;
   private final HostConfig config;
   private final PrometheusMeterRegistry metrics;
+  private final WorkflowTypes workflowTypes;
+  final ReplayGate replayGate;
+  private final AtomicBoolean replayGateStarted = new AtomicBoolean();
+  private final Runnable onReplayRefused;
   final DrainSequence drain;
 
   HostParts(
@@ -58,10 +65,13 @@ final class HostParts {
       Lifecycle lifecycle,
       PrometheusMeterRegistry metrics,
       CompletableFuture<Void> drainStarted,
-      Consumer<String> drainTrigger) {
+      Consumer<String> drainTrigger,
+      Runnable onReplayRefused) {
     this.config = config;
     this.schedules = schedules;
     this.metrics = metrics;
+    this.workflowTypes = workflowTypes;
+    this.onReplayRefused = onReplayRefused;
     InflightRegistry registry = new InflightRegistry();
     ActivityAttempts attempts = new ActivityAttempts();
     ActivityDurations durations = new ActivityDurations();
@@ -80,6 +90,10 @@ final class HostParts {
             attempts,
             durations,
             schedules.isEmpty() ? List.of() : List.of(schedules.guard()));
+    replayGate = new ReplayGate(config.replay(), metrics);
+    if (replayGate.enabled()) {
+      workers.hold();
+    }
     lbSilence =
         config
             .lbSilenceAfter()
@@ -102,7 +116,7 @@ final class HostParts {
         new HttpServer(
             config,
             new HostStatusView(
-                config, lifecycle, registry, monitor, workers, lbSilence, drainStarted),
+                config, lifecycle, registry, monitor, workers, lbSilence, replayGate, drainStarted),
             registry,
             identity,
             connection.client(),
@@ -161,10 +175,54 @@ final class HostParts {
     if (s != HostState.STARTING && s != HostState.SERVING) {
       return;
     }
+    if (replayGate.enabled() && replayGateStarted.compareAndSet(false, true)) {
+      // Not on the monitor thread: the check may take its whole timeout, and the monitor must
+      // keep telling the HTTP layer whether Temporal answers meanwhile.
+      DaemonThreads.named("drainhost-replay-gate")
+          .newThread(() -> runReplayGate(lifecycle))
+          .start();
+      return;
+    }
     if (afterOutage) {
       workers.restart();
     } else if (!workers.polling()) {
       workers.start(); // does nothing while polling is suspended
+    }
+  }
+
+  /**
+   * Replays the newest running histories before the first poll; the workers poll afterwards unless
+   * the check failed in {@code enforce} mode, when the host refuses and exits instead.
+   */
+  private void runReplayGate(Lifecycle lifecycle) {
+    if (connection.embedded()) {
+      replayGate.skip("the embedded Temporal starts empty: no running history to replay");
+    } else {
+      boolean poll;
+      try (WorkerHost.ReplayWorkers replayWorkers = workers.replayWorkers()) {
+        poll =
+            replayGate.check(
+                () ->
+                    StandaloneReplayCheck.check(config, connection, workflowTypes, replayWorkers));
+      } catch (RuntimeException e) {
+        // Only evidence blocks: a check that could not run is no reason to keep a fleet down.
+        log.warn("replay gate could not run: error={}; polling without it", e.toString());
+        poll = true;
+      }
+      if (!poll) {
+        onReplayRefused.run();
+        return;
+      }
+    }
+    workers.release();
+    HostState s = lifecycle.state();
+    if (s == HostState.STARTING || s == HostState.SERVING) {
+      try {
+        workers.start();
+      } catch (RuntimeException e) {
+        log.warn(
+            "workers not started yet: {}; they start at the next Temporal check", e.toString());
+      }
     }
   }
 

@@ -5,6 +5,8 @@ import io.drainhost.ecs.LoadBalancerSilenceWatcher;
 import io.drainhost.http.HostStatus;
 import io.drainhost.lifecycle.HostState;
 import io.drainhost.lifecycle.Lifecycle;
+import io.drainhost.replay.ReplayGate;
+import io.drainhost.replay.ReplayReport;
 import io.drainhost.temporal.ConnectionMonitor;
 import io.drainhost.temporal.WorkerHost;
 import io.drainhost.tracking.InflightRegistry;
@@ -21,6 +23,7 @@ final class HostStatusView implements HostStatus {
   private final WorkerHost workers;
   private final Optional<LoadBalancerSilenceWatcher> lbSilence;
   private final CompletableFuture<Void> drainStarted;
+  private final ReplayGate replayGate;
 
   HostStatusView(
       HostConfig config,
@@ -29,7 +32,9 @@ final class HostStatusView implements HostStatus {
       ConnectionMonitor monitor,
       WorkerHost workers,
       Optional<LoadBalancerSilenceWatcher> lbSilence,
+      ReplayGate replayGate,
       CompletableFuture<Void> drainStarted) {
+    this.replayGate = replayGate;
     this.config = config;
     this.lifecycle = lifecycle;
     this.registry = registry;
@@ -73,6 +78,21 @@ final class HostStatusView implements HostStatus {
   @Override
   public void readinessProbed(String userAgent) {
     lbSilence.ifPresent(w -> w.healthCheck(userAgent));
+  }
+
+  @Override
+  public ReplayReport replay() {
+    return replayGate.report();
+  }
+
+  @Override
+  public String replayMode() {
+    return replayGate.mode().wireName();
+  }
+
+  @Override
+  public boolean replayRefused() {
+    return replayGate.refused();
   }
 
   @Override

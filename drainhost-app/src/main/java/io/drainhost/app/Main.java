@@ -1,7 +1,13 @@
 package io.drainhost.app;
 
 import io.drainhost.DrainHost;
+import io.drainhost.DrainHostBuilder;
+import io.drainhost.config.ConfigException;
+import io.drainhost.config.ConfigLoader;
+import io.drainhost.config.HostConfig;
 import io.drainhost.samples.Samples;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
@@ -9,11 +15,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code java -jar drainhost.jar [serve | dev-server [--port N]]}. */
+/** {@code java -jar drainhost.jar [serve | replay-check [options] | dev-server [--port N]]}. */
 @Command(
     name = "drainhost",
     mixinStandardHelpOptions = true,
-    subcommands = {Main.Serve.class, Main.DevServerCommand.class},
+    subcommands = {Main.Serve.class, Main.ReplayCheckCommand.class, Main.DevServerCommand.class},
     version = "drainhost 0.1.0",
     description = "Graceful-drain host for Temporal Java workers on AWS ECS.")
 public final class Main implements Callable<Integer> {
@@ -34,10 +40,73 @@ public final class Main implements Callable<Integer> {
   static final class Serve implements Callable<Integer> {
     @Override
     public Integer call() {
-      return DrainHost.builder()
-          .registerWorkflowImplementationTypes(Samples.workflowTypes())
-          .registerActivitiesImplementations(Samples.activities())
-          .run();
+      DrainHostBuilder host = samples();
+      return host == null ? 2 : host.run();
+    }
+  }
+
+  /**
+   * The sample workflows of {@code DRAINHOST_SAMPLES_VARIANT}, or null after printing why the
+   * variable is invalid.
+   */
+  static DrainHostBuilder samples() {
+    Samples.Variant variant;
+    try {
+      variant = Samples.Variant.parse(System.getenv(Samples.Variant.VARIABLE));
+    } catch (IllegalArgumentException e) {
+      System.err.println("drainhost: invalid configuration: " + e.getMessage());
+      return null;
+    }
+    return DrainHost.builder()
+        .registerWorkflowImplementationTypes(Samples.workflowTypes(variant))
+        .registerActivitiesImplementations(Samples.activities());
+  }
+
+  @Command(
+      name = "replay-check",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Replay the newest running histories of every sample workflow type against this build"
+            + " (DRAINHOST_SAMPLES_VARIANT), as the host's replay gate does before its first poll.",
+        "Temporal from Temporal's environment configuration (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,"
+            + " ...) unless given here; sample and timeout from DRAINHOST_REPLAY_SAMPLE and"
+            + " DRAINHOST_REPLAY_TIMEOUT.",
+        "Exit codes: 0 every run replayed, 4 runs this build cannot take over, 1 could not check,"
+            + " 2 invalid arguments or configuration."
+      })
+  static final class ReplayCheckCommand implements Callable<Integer> {
+    @Option(names = "--address", description = "Temporal's host:port (else TEMPORAL_ADDRESS)")
+    String address;
+
+    @Option(names = "--namespace", description = "the namespace (else TEMPORAL_NAMESPACE)")
+    String namespace;
+
+    @Option(
+        names = "--task-queue",
+        description = "the default task queue (else DRAINHOST_TASK_QUEUE)")
+    String taskQueue;
+
+    @Override
+    public Integer call() {
+      Map<String, String> env = new HashMap<>(System.getenv());
+      if (address != null) {
+        env.put("TEMPORAL_ADDRESS", address);
+      }
+      if (namespace != null) {
+        env.put("TEMPORAL_NAMESPACE", namespace);
+      }
+      if (taskQueue != null) {
+        env.put("DRAINHOST_TASK_QUEUE", taskQueue);
+      }
+      HostConfig config;
+      try {
+        config = ConfigLoader.load(env);
+      } catch (ConfigException e) {
+        e.problems().forEach(p -> System.err.println("drainhost: invalid configuration: " + p));
+        return 2;
+      }
+      DrainHostBuilder host = samples();
+      return host == null ? 2 : host.config(config).replayCheck();
     }
   }
 

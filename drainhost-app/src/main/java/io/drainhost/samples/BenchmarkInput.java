@@ -7,17 +7,19 @@ import java.util.Set;
 
 /**
  * Input of {@link BenchmarkWorkflow}: {@code {"pattern": "multi-activity" | "timer" |
- * "child-workflow", "activities": n, "millis": m}}.
+ * "child-workflow" | "activities-then-wait", "activities": n, "millis": m}}.
  */
 public record BenchmarkInput(String pattern, Integer activities, Integer millis)
     implements ValidatedInput {
-  public static final Set<String> PATTERNS = Set.of("multi-activity", "timer", "child-workflow");
+  public static final Set<String> PATTERNS =
+      Set.of("multi-activity", "timer", "child-workflow", "activities-then-wait");
 
   @Override
   public List<String> problems() {
     List<String> problems = new ArrayList<>();
     if (pattern == null || !PATTERNS.contains(pattern)) {
-      problems.add("input.pattern must be one of multi-activity, timer, child-workflow");
+      problems.add(
+          "input.pattern must be one of multi-activity, timer, child-workflow, activities-then-wait");
     }
     if (activities != null && (activities < 0 || activities > 100)) {
       problems.add("input.activities must be from 0 to 100");

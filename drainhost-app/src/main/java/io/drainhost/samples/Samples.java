@@ -1,15 +1,58 @@
 package io.drainhost.samples;
 
 import java.util.List;
+import java.util.Locale;
 
 /** The sample workflows and activities that {@code serve} (and the benchmark baseline) register. */
 public final class Samples {
   private Samples() {}
 
+  /** {@code DRAINHOST_SAMPLES_VARIANT}: which version of the sample code this build runs. */
+  public enum Variant {
+    V1("v1", SleepWorkflowImpl.class),
+    V2_BREAKING("v2-breaking", SleepWorkflowV2Breaking.class),
+    V2_PATCHED("v2-patched", SleepWorkflowV2Patched.class);
+
+    public static final String VARIABLE = "DRAINHOST_SAMPLES_VARIANT";
+
+    private final String wireName;
+    private final Class<? extends SleepWorkflow> sleepWorkflow;
+
+    Variant(String wireName, Class<? extends SleepWorkflow> sleepWorkflow) {
+      this.wireName = wireName;
+      this.sleepWorkflow = sleepWorkflow;
+    }
+
+    public String wireName() {
+      return wireName;
+    }
+
+    /**
+     * The variant a value names (unset or blank: v1); throws {@link IllegalArgumentException} with
+     * the line to print for any other value.
+     */
+    public static Variant parse(String value) {
+      if (value == null || value.isBlank()) {
+        return V1;
+      }
+      for (Variant v : values()) {
+        if (v.wireName.equals(value.trim().toLowerCase(Locale.ROOT))) {
+          return v;
+        }
+      }
+      throw new IllegalArgumentException(
+          VARIABLE + "=" + value + ": must be one of v1, v2-breaking, v2-patched");
+    }
+  }
+
   public static Class<?>[] workflowTypes() {
+    return workflowTypes(Variant.V1);
+  }
+
+  public static Class<?>[] workflowTypes(Variant variant) {
     return new Class<?>[] {
       GreetingWorkflowImpl.class,
-      SleepWorkflowImpl.class,
+      variant.sleepWorkflow,
       BenchmarkWorkflowImpl.class,
       ReportWorkflowImpl.class
     };

@@ -264,7 +264,14 @@ class SchedulesOnRealServerIT {
       Instant created = Instant.now();
       Instant from = created.minusSeconds(40);
       Instant to = created.minusSeconds(1);
-      List<Instant> past = fires(from.minusMillis(1), to);
+      // A fire the schedule itself ran after the host created it (its own action, at least a
+      // second before `created`) is no fire that never ran: the backfill rightly leaves it out.
+      java.util.Set<Instant> ran =
+          scheduleClient().getHandle("b-1").describe().getInfo().getRecentActions().stream()
+              .map(a -> a.getScheduledAt())
+              .collect(Collectors.toSet());
+      List<Instant> past =
+          fires(from.minusMillis(1), to).stream().filter(f -> !ran.contains(f)).toList();
       JsonPath first = backfill(port, "b-1", from, to, 202);
       assertEquals(past.size(), first.getInt("fires"));
       await()

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The measuring subcommands of the jar: {@code bench}, {@code bench-drain}, {@code bench-overhead},
- * {@code bench-outage}, {@code drill}, and the hidden plain-worker baseline.
+ * {@code bench-outage}, {@code bench-replay}, {@code drill}, and the hidden plain-worker baseline.
  */
 public final class BenchCommands {
   private BenchCommands() {}
@@ -188,7 +188,8 @@ public final class BenchCommands {
         names = "--scenario",
         defaultValue = "standard",
         description =
-            "standard: idle, busy and straggler stops; mixed: activities that fit and stragglers of"
+            "standard: idle, busy and straggler stops; idle: idle stops only, in pairs, with the"
+                + " ratio drainhost / plain worker; mixed: activities that fit and stragglers of"
                 + " two types after a warm-up, 25 s shutdown timeout")
     String scenario;
 
@@ -203,13 +204,15 @@ public final class BenchCommands {
       switch (scenario) {
         case "standard":
           return new DrainBenchmark(kind, idleRounds, activities, activitySeconds).run();
+        case "idle":
+          return new DrainBenchmark(kind, idleRounds, activities, activitySeconds).runIdle();
         case "mixed":
           return new MixedDrainBenchmark(kind).run();
         default:
           System.err.println(
               "drainhost-bench bench-drain: --scenario="
                   + scenario
-                  + ": must be standard or mixed");
+                  + ": must be standard, idle or mixed");
           return 2;
       }
     }
@@ -284,6 +287,17 @@ public final class BenchCommands {
         description = "the hosts' DRAINHOST_SHUTDOWN_TIMEOUT")
     String shutdownTimeout;
 
+    @Option(
+        names = "--deploy",
+        negatable = true,
+        defaultValue = "true",
+        fallbackValue = "true",
+        description =
+            "after the restarts, deploy new code: a v2-breaking task must be refused by the"
+                + " replay gate (exit 4) while the fleet serves, then v2-patched rolls out host by"
+                + " host (default on; --no-deploy for restarts only)")
+    boolean deploy;
+
     @Mixin ServerOption server;
 
     @Override
@@ -306,7 +320,8 @@ public final class BenchCommands {
                   shortSeconds,
                   longSeconds,
                   longEvery,
-                  Durations.parse(shutdownTimeout)))
+                  Durations.parse(shutdownTimeout),
+                  deploy))
           .run();
     }
   }
@@ -330,6 +345,59 @@ public final class BenchCommands {
     public Integer call() {
       TemporalServer.Kind kind = server.kind("bench-outage");
       return kind == null ? 2 : new OutageBenchmark(kind, outages).run();
+    }
+  }
+
+  @Command(
+      name = "bench-replay",
+      mixinStandardHelpOptions = true,
+      description =
+          "What the replay gate adds to a host's start: running histories replayed before the first"
+              + " poll, with Temporal on loopback and 50 ms away, against starts without the gate.")
+  public static final class BenchReplay implements Callable<Integer> {
+    @Option(
+        names = "--histories",
+        defaultValue = "100",
+        description = "running histories replayed, Temporal on loopback (default ${DEFAULT-VALUE})")
+    int histories;
+
+    @Option(
+        names = "--far-histories",
+        defaultValue = "20",
+        description = "running histories replayed, Temporal 50 ms away (default ${DEFAULT-VALUE})")
+    int farHistories;
+
+    @Option(
+        names = "--activities",
+        defaultValue = "8",
+        description =
+            "activities per run before it waits: ~6 events each (default ${DEFAULT-VALUE})")
+    int activities;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "starts of each kind (median)")
+    int rounds;
+
+    @Mixin ServerOption server;
+
+    @Override
+    public Integer call() {
+      TemporalServer.Kind kind = server.kind("bench-replay");
+      if (kind == null) {
+        return 2;
+      }
+      if (histories < 1
+          || histories > 1000
+          || farHistories < 1
+          || farHistories > 1000
+          || activities < 0
+          || activities > 100
+          || rounds < 1) {
+        System.err.println(
+            "drainhost bench-replay: need --histories and --far-histories from 1 to 1000,"
+                + " --activities from 0 to 100, --rounds >= 1");
+        return 2;
+      }
+      return new ReplayBenchmark(kind, histories, farHistories, activities, rounds).run();
     }
   }
 

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       BenchCommands.BenchDrain.class,
       BenchCommands.BenchOverhead.class,
       BenchCommands.BenchOutage.class,
+      BenchCommands.BenchReplay.class,
       BenchCommands.DrillCommand.class,
       BenchCommands.BenchFootprint.class,
       BenchCommands.PlainWorkerCommand.class

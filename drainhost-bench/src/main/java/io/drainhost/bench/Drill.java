@@ -6,8 +6,11 @@ import io.drainhost.testing.ChildProcess;
 import io.drainhost.testing.LocalHosts;
 import io.drainhost.testing.TemporalServer;
 import io.drainhost.threads.DaemonThreads;
+import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.history.v1.WorkflowTaskFailedEventAttributes;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowClient;
@@ -18,6 +21,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +41,12 @@ import java.util.regex.Pattern;
  * {@code drill}: a rolling deployment under load, end to end. A Temporal server, N drainhost
  * processes behind a real HAProxy, a constant stream of starts mixing short and long
  * SleepWorkflows, and every host restarted in turn (SIGTERM, wait for exit, start a replacement,
- * wait until healthy) for several rounds. Passes only when no started workflow is lost or failed,
- * no client saw a 5xx other than a 503, and every host exited 0.
+ * wait until healthy) for several rounds. Then, with {@code deploy}, new code: a task of a build
+ * that cannot replay the running work ({@code v2-breaking}) starts beside the fleet, as ECS starts
+ * a new task before it stops an old one, and must be refused by the replay gate (exit 4, never
+ * polled) while the fleet serves; then {@code v2-patched} replaces every host in turn. Passes only
+ * when no started workflow is lost or failed, no history holds a failed workflow task, no client
+ * saw anything but a 201, and every host exited 0 (the refused one 4).
  */
 public final class Drill {
   /** The drill's shape; the defaults are CI's short configuration. */
@@ -50,9 +58,12 @@ public final class Drill {
       int shortSeconds,
       int longSeconds,
       int longEvery,
-      Duration shutdownTimeout) {}
+      Duration shutdownTimeout,
+      boolean deploy) {}
 
   private static final Pattern HANDED_OFF = Pattern.compile("handedOff=(\\d+)");
+  private static final Pattern REPLAY_REPORT =
+      Pattern.compile("state=\\w+ checked=\\d+ nondeterminism=\\d+");
 
   private final Options options;
   private final String run = UUID.randomUUID().toString().substring(0, 8);
@@ -67,6 +78,13 @@ public final class Drill {
   private WorkflowClient client;
   private int handedOffTotal;
   private boolean allExitedZero = true;
+  private long mixedVersionFailures;
+
+  /** When v2-patched began to replace v1: from then on, old and new code run side by side. */
+  private volatile Instant rolloutStartedAt;
+
+  /** True unless the deploy phase ran and its v2-breaking task was not refused before polling. */
+  private boolean deployRefusedAsExpected = true;
 
   public Drill(Options options) {
     this.options = options;
@@ -104,7 +122,15 @@ public final class Drill {
         sleep(Duration.ofSeconds(3));
         for (int round = 1; round <= options.rounds(); round++) {
           for (int i = 0; i < hosts.length; i++) {
-            hosts[i] = restart(round, i, hosts[i], ports.get(i));
+            hosts[i] = restart(Integer.toString(round), i, hosts[i], ports.get(i), "v1");
+            sleep(Duration.ofSeconds(2));
+          }
+        }
+        if (options.deploy()) {
+          deployRefused();
+          rolloutStartedAt = Instant.now();
+          for (int i = 0; i < hosts.length; i++) {
+            hosts[i] = restart("deploy", i, hosts[i], ports.get(i), "v2-patched");
             sleep(Duration.ofSeconds(2));
           }
         }
@@ -119,7 +145,7 @@ public final class Drill {
           h.awaitExit(Duration.ofSeconds(60));
         }
         report(verdict);
-        return verdict.passed() && allExitedZero ? 0 : 1;
+        return passed(verdict) ? 0 : 1;
       } finally {
         for (ChildProcess h : hosts) {
           if (h != null) {
@@ -135,9 +161,13 @@ public final class Drill {
   }
 
   private ChildProcess startHost(int index, int port) {
+    return startHost("drill-host" + (index + 1), port, "v1");
+  }
+
+  private ChildProcess startHost(String name, int port, String variant) {
     Duration shutdown = options.shutdownTimeout();
     return ChildProcess.start(
-        "drill-host" + (index + 1),
+        name,
         LocalHosts.hostEnv(
             temporalPort,
             queue,
@@ -149,10 +179,36 @@ public final class Drill {
                 "DRAINHOST_STOP_TIMEOUT",
                 shutdown.plusSeconds(4).toMillis() + "ms",
                 "DRAINHOST_HANDOFF_MARGIN",
-                "3s")));
+                "3s",
+                "DRAINHOST_SAMPLES_VARIANT",
+                variant)));
   }
 
-  private ChildProcess restart(int round, int index, ChildProcess old, int port) {
+  /**
+   * A task of a build whose change breaks the running SleepWorkflows starts beside the fleet (not
+   * behind the load balancer); its replay gate must refuse it before it polls.
+   */
+  private void deployRefused() {
+    long t0 = System.nanoTime();
+    try (ChildProcess refused =
+        startHost("drill-v2-breaking", LocalHosts.freePort(), "v2-breaking")) {
+      int exit = refused.awaitExit(Duration.ofSeconds(90));
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      boolean polled = refused.output().contains("workers started");
+      Matcher failures = REPLAY_REPORT.matcher(refused.output());
+      String report = failures.find() ? failures.group() : "no replay report";
+      deployRefusedAsExpected = exit == 4 && !polled;
+      String row =
+          String.format(
+              "| deploy | v2-breaking (new task) | %d | %d | polled: %s | %s |",
+              ms, exit, polled ? "yes" : "no", report);
+      hostRows.add(row);
+      System.out.println("refused: " + row);
+    }
+  }
+
+  private ChildProcess restart(
+      String round, int index, ChildProcess old, int port, String variant) {
     long t0 = System.nanoTime();
     old.signal("TERM");
     int exit = old.awaitExit(options.shutdownTimeout().plusSeconds(10));
@@ -161,14 +217,14 @@ public final class Drill {
     int handedOff = m.find() ? Integer.parseInt(m.group(1)) : -1;
     handedOffTotal += Math.max(0, handedOff);
     allExitedZero &= exit == 0;
-    ChildProcess fresh = startHost(index, port);
+    ChildProcess fresh = startHost("drill-host" + (index + 1), port, variant);
     fresh.awaitLog("workers started", Duration.ofSeconds(90));
     awaitHealthy(port, Duration.ofSeconds(30));
     long replacedMs = (System.nanoTime() - t0) / 1_000_000;
     String row =
         String.format(
-            "| %d | host%d | %d | %d | %d | %d |",
-            round, index + 1, drainMs, exit, handedOff, replacedMs);
+            "| %s | host%d (%s) | %d | %d | %d | %d |",
+            round, index + 1, variant, drainMs, exit, handedOff, replacedMs);
     hostRows.add(row);
     System.out.println("restarted: " + row);
     return fresh;
@@ -301,13 +357,20 @@ public final class Drill {
       long completed,
       long failed,
       long lost,
-      long retriedAttempts) {
+      long retriedAttempts,
+      long workflowTaskFailures) {
+    // workflowTaskFailures: outside the mixed-version window of the v2-patched rollout, where each
+    // is a run that new code could not take over (the replay gate's job) or a bug.
     /**
      * Nothing lost or failed, and no client saw anything but a 201: not a 503, a 5xx, a timeout or
      * a connection error (a rolling deployment behind the load balancer is a non-event).
      */
     boolean passed() {
-      return lost == 0 && failed == 0 && clientErrors() == 0 && started > 0;
+      return lost == 0
+          && failed == 0
+          && workflowTaskFailures == 0
+          && clientErrors() == 0
+          && started > 0;
     }
 
     /** Requests whose client got no 201 (any other status, a timeout, a connection error). */
@@ -355,6 +418,41 @@ public final class Drill {
         System.out.println("lost: " + id + " " + e);
       }
     }
+    long workflowTaskFailures = 0;
+    for (String id : toCheck) {
+      try {
+        for (HistoryEvent e : client.fetchHistory(id).getEvents()) {
+          if (e.getEventType() != EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED) {
+            continue;
+          }
+          Instant at = Instant.ofEpochSecond(e.getEventTime().getSeconds());
+          WorkflowTaskFailedEventAttributes a = e.getWorkflowTaskFailedEventAttributes();
+          String what =
+              id
+                  + " by "
+                  + a.getIdentity()
+                  + ": "
+                  + a.getCause()
+                  + " "
+                  + a.getFailure().getMessage().lines().findFirst().orElse("");
+          if (rolloutStartedAt != null && !at.isBefore(rolloutStartedAt.minusSeconds(1))) {
+            // Old and new code side by side: a run started on v2-patched whose next task lands
+            // on a v1 host cannot replay there. Temporal retries the task on another host; this
+            // is what Worker Versioning (one version per ECS service) removes.
+            mixedVersionFailures++;
+            if (mixedVersionFailures <= 3) {
+              System.out.println("workflow task failed while v1 and v2 ran side by side: " + what);
+            }
+          } else {
+            workflowTaskFailures++;
+            System.out.println("workflow task failed: " + what);
+          }
+        }
+      } catch (RuntimeException e) {
+        System.out.println("history not read: " + id + " " + e);
+        workflowTaskFailures++;
+      }
+    }
     return new Verdict(
         sent.get(),
         statuses,
@@ -363,7 +461,8 @@ public final class Drill {
         completed,
         failed,
         lost,
-        retried);
+        retried,
+        workflowTaskFailures);
   }
 
   private boolean exists(String id) {
@@ -380,20 +479,21 @@ public final class Drill {
     waits.sort(Long::compare);
     System.out.println();
     System.out.printf(
-        "drill: %d hosts behind HAProxy, %d rounds of rolling restarts, %.0f starts/s"
+        "drill: %d hosts behind HAProxy, %d rounds of rolling restarts%s, %.0f starts/s"
             + " (every %dth a %d s SleepWorkflow, the rest %d s), shutdown timeout %d ms%n",
         options.hosts(),
         options.rounds(),
+        options.deploy() ? " and a deploy (v2-breaking refused, v2-patched rolled out)" : "",
         options.rate(),
         options.longEvery(),
         options.longSeconds(),
         options.shortSeconds(),
         options.shutdownTimeout().toMillis());
     System.out.println(
-        "| requests | responses by status | started | started despite an error | completed | failed | lost | activities retried |");
-    System.out.println("|---:|---|---:|---:|---:|---:|---:|---:|");
+        "| requests | responses by status | started | started despite an error | completed | failed | lost | activities retried | workflow tasks failed |");
+    System.out.println("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
     System.out.printf(
-        "| %d | %s | %d | %d | %d | %d | %d | %d |%n",
+        "| %d | %s | %d | %d | %d | %d | %d | %d | %d |%n",
         v.requests(),
         v.statuses(),
         v.started(),
@@ -401,7 +501,8 @@ public final class Drill {
         v.completed(),
         v.failed(),
         v.lost(),
-        v.retriedAttempts());
+        v.retriedAttempts(),
+        v.workflowTaskFailures());
     System.out.printf(
         "activities handed off (drain reports): %d; next attempt started after: %s%n",
         handedOffTotal,
@@ -414,11 +515,21 @@ public final class Drill {
                 waits.get(waits.size() - 1),
                 waits.size()));
     System.out.println(
-        "| round | host | SIGTERM→exit ms | exit code | handed off | replacement healthy after ms |");
-    System.out.println("|---:|---|---:|---:|---:|---:|");
+        "| round | host (code) | SIGTERM→exit ms | exit code | handed off | replacement healthy after ms |");
+    System.out.println("|---|---|---:|---:|---|---|");
     hostRows.forEach(System.out::println);
     refusals.forEach(r -> System.out.println("a client saw: " + r));
-    System.out.println(v.passed() && allExitedZero ? "drill PASSED" : "drill FAILED");
+    if (options.deploy()) {
+      System.out.printf(
+          "workflow tasks failed while v1 and v2-patched ran side by side (rolling deploy, runs"
+              + " started on v2 met v1 code; retried elsewhere, not counted above): %d%n",
+          mixedVersionFailures);
+    }
+    System.out.println(passed(v) ? "drill PASSED" : "drill FAILED");
+  }
+
+  private boolean passed(Verdict v) {
+    return v.passed() && allExitedZero && deployRefusedAsExpected;
   }
 
   private static void sleep(Duration d) {

@@ -76,7 +76,13 @@ class BenchIT {
   void everyMeasuringCommandAnswersHelp() {
     for (String command :
         new String[] {
-          "bench", "bench-drain", "bench-overhead", "bench-outage", "bench-footprint", "drill"
+          "bench",
+          "bench-drain",
+          "bench-overhead",
+          "bench-outage",
+          "bench-footprint",
+          "bench-replay",
+          "drill"
         }) {
       for (String flag : new String[] {"--help", "-h"}) {
         try (ChildProcess help = BenchJar.start("help", Map.of(), command, flag)) {

@@ -49,11 +49,20 @@ abstract class DrillSuite {
       assertTrue(out.contains("drill PASSED"), out);
       Matcher row =
           Pattern.compile(
-                  "\\| (\\d+) \\| \\{([^}]*)} \\| (\\d+) \\| (\\d+) \\| (\\d+) \\| (\\d+) \\| (\\d+) \\|")
+                  "\\| (\\d+) \\| \\{([^}]*)} \\| (\\d+) \\| (\\d+) \\| (\\d+) \\| (\\d+) \\| (\\d+) \\| (\\d+) \\| (\\d+) \\|")
               .matcher(out);
       assertTrue(row.find(), out);
       assertEquals("0", row.group(6), "failed");
       assertEquals("0", row.group(7), "lost");
+      assertEquals("0", row.group(9), "workflow tasks failed in any history");
+      // The deploy: the build that cannot replay the running work was refused before it polled.
+      assertTrue(
+          Pattern.compile(
+                  "\\| deploy \\| v2-breaking \\(new task\\) \\| \\d+ \\| 4 \\| polled: no \\|")
+              .matcher(out)
+              .find(),
+          out);
+      assertTrue(out.contains("host3 (v2-patched)"), "v2-patched rolled out to every host: " + out);
       assertEquals(
           Long.parseLong(row.group(3)) + Long.parseLong(row.group(4)),
           Long.parseLong(row.group(5)),

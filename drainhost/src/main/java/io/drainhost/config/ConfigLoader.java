@@ -92,6 +92,11 @@ public final class ConfigLoader {
     WorkflowIdReuse workflowIdReuse =
         choice("DRAINHOST_WORKFLOW_ID_REUSE", WorkflowIdReuse.REJECT, WorkflowIdReuse.class);
     List<ScheduleDeclaration> schedules = schedules();
+    ReplaySettings replay =
+        new ReplaySettings(
+            choice("DRAINHOST_REPLAY_GATE", ReplaySettings.Mode.ENFORCE, ReplaySettings.Mode.class),
+            integer("DRAINHOST_REPLAY_SAMPLE", 20, 0, ReplaySettings.MAX_SAMPLE),
+            duration("DRAINHOST_REPLAY_TIMEOUT", "30s", Duration.ofSeconds(1)));
     TemporalTarget temporal = temporal();
 
     if (shutdown != null
@@ -133,6 +138,7 @@ public final class ConfigLoader {
         .workflowIdReuse(workflowIdReuse)
         .apiToken(apiToken)
         .schedules(schedules)
+        .replay(replay)
         .temporal(temporal)
         .build();
   }

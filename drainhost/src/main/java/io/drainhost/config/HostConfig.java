@@ -30,6 +30,7 @@ import java.util.Optional;
  * @param workflowIdReuse whether a start may reuse the id of a closed execution
  * @param apiToken when present, /executions and /schedules require it as a bearer token
  * @param schedules the Temporal Schedules this host declares ({@code DRAINHOST_SCHEDULES})
+ * @param replay the histories replayed before the first poll, and what a failure does
  */
 @RecordBuilder
 public record HostConfig(
@@ -55,6 +56,7 @@ public record HostConfig(
     WorkflowIdReuse workflowIdReuse,
     Optional<ApiToken> apiToken,
     List<ScheduleDeclaration> schedules,
+    ReplaySettings replay,
     TemporalTarget temporal)
     implements HostConfigBuilder.With {
 

@@ -22,15 +22,26 @@ final class HealthRoutes {
     HostState state = host.state();
     int inflight = host.inflight();
     boolean connected = host.temporalConnected();
-    boolean ready = state == HostState.SERVING && (connected || !host.readinessRequiresTemporal());
+    boolean refused = host.replayRefused();
+    boolean ready =
+        state == HostState.SERVING && !refused && (connected || !host.readinessRequiresTemporal());
     Map<String, Object> body = new LinkedHashMap<>();
-    // Serving but not ready because Temporal is unreachable: the body says so, not "serving".
-    boolean temporalIsTheReason = state == HostState.SERVING && !ready;
-    body.put("status", temporalIsTheReason ? "temporal_unavailable" : state.wireName());
+    String status;
+    if (refused && state != HostState.STOPPED) {
+      // This build cannot replay running work: it never polls and exits 4.
+      status = "replay_failed";
+    } else if (state == HostState.SERVING && !ready) {
+      // Serving but not ready because Temporal is unreachable: the body says so, not "serving".
+      status = "temporal_unavailable";
+    } else {
+      status = state.wireName();
+    }
+    body.put("status", status);
     body.put("activeExecutions", inflight);
     body.put("temporal", connected ? "connected" : "disconnected");
     body.put("temporalSince", host.temporalSince().toString());
     body.put("polling", host.pollingSuspended() ? "suspended" : "active");
+    body.put("replay", host.replay().state().wireName());
     body.put(
         "readyForTermination",
         (state == HostState.DRAINING || state == HostState.STOPPED) && inflight == 0);

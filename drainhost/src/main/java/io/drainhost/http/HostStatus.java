@@ -19,6 +19,15 @@ public interface HostStatus {
   /** Completes when the host starts to drain: requests that wait on purpose stop waiting. */
   java.util.concurrent.CompletableFuture<Void> drainStarted();
 
+  /** The last report of the replay gate ({@code GET /replay}). */
+  io.drainhost.replay.ReplayReport replay();
+
+  /** {@code DRAINHOST_REPLAY_GATE}, as configured. */
+  String replayMode();
+
+  /** True once the replay gate refused this build: readiness fails with {@code replay_failed}. */
+  boolean replayRefused();
+
   /** A {@code /health} request arrived with this User-Agent (possibly null). */
   void readinessProbed(String userAgent);
 }

@@ -41,11 +41,12 @@ public final class HttpServer implements GracefulStop {
   public static final String LIVENESS_PATH = "/health/live";
   public static final String METRICS_PATH = "/metrics";
   public static final String INFLIGHT_PATH = "/inflight";
+  public static final String REPLAY_PATH = "/replay";
   public static final String OPENAPI_PATH = "/openapi.json";
 
   /** Answered in every state, until the very end of a drain. */
   public static final Set<String> ALWAYS_OPEN =
-      Set.of(READINESS_PATH, LIVENESS_PATH, METRICS_PATH, INFLIGHT_PATH);
+      Set.of(READINESS_PATH, LIVENESS_PATH, METRICS_PATH, INFLIGHT_PATH, REPLAY_PATH);
 
   private final Javalin app;
   private final HostStatus host;
@@ -87,6 +88,7 @@ public final class HttpServer implements GracefulStop {
     ScheduleRoutes scheduleRoutes = new ScheduleRoutes(schedules, bodies, calls);
     HealthRoutes health = new HealthRoutes(host);
     InflightRoutes inflight = new InflightRoutes(registry, identity);
+    io.javalin.http.Handler replay = ctx -> ctx.json(host.replay().toJson(host.replayMode()));
     RequestMetrics requestMetrics = new RequestMetrics(metrics);
     BearerAuth auth = new BearerAuth(config.apiToken(), metrics);
     String openApi = OpenApi.document(types.names(), schedules.ids());
@@ -109,6 +111,7 @@ public final class HttpServer implements GracefulStop {
                   OPENAPI_PATH, ctx -> ctx.contentType("application/json").result(openApi));
               if (!separateManagement) {
                 cfg.routes.get(INFLIGHT_PATH, inflight::list);
+                cfg.routes.get(REPLAY_PATH, replay);
                 cfg.routes.get(METRICS_PATH, ctx -> scrape(ctx, metrics));
               }
               cfg.routes.after(requestMetrics::end);
@@ -127,6 +130,7 @@ public final class HttpServer implements GracefulStop {
                       managementGraceful,
                       s -> managementJetty = s);
                   cfg.routes.get(INFLIGHT_PATH, inflight::list);
+                  cfg.routes.get(REPLAY_PATH, replay);
                   cfg.routes.get(METRICS_PATH, ctx -> scrape(ctx, metrics));
                 });
   }

@@ -35,7 +35,9 @@ final class KnownRoutes {
 
   private static final List<Route> MANAGEMENT =
       List.of(
-          new Route(HttpServer.INFLIGHT_PATH, "GET"), new Route(HttpServer.METRICS_PATH, "GET"));
+          new Route(HttpServer.INFLIGHT_PATH, "GET"),
+          new Route(HttpServer.REPLAY_PATH, "GET"),
+          new Route(HttpServer.METRICS_PATH, "GET"));
 
   private final List<Route> routes;
 

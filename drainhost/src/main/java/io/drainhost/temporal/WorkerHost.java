@@ -48,6 +48,10 @@ public final class WorkerHost {
   private volatile boolean stickyExecution;
   private volatile boolean stopped;
   private volatile boolean suspended;
+
+  /** True until the replay gate lets the workers poll (see {@link #hold()}). */
+  private volatile boolean held;
+
   private final List<WorkerFactory> retiring = new CopyOnWriteArrayList<>();
 
   public WorkerHost(
@@ -72,7 +76,7 @@ public final class WorkerHost {
    * nothing while polling is suspended or after {@link #stopPolling()}.
    */
   public synchronized void start() {
-    if (stopped || suspended || (factory != null && factory.isStarted())) {
+    if (stopped || suspended || held || (factory != null && factory.isStarted())) {
       return;
     }
     if (factory == null) {
@@ -95,7 +99,7 @@ public final class WorkerHost {
    */
   public synchronized void restart() {
     WorkerFactory old = factory;
-    if (stopped || suspended || old == null || !old.isStarted()) {
+    if (stopped || suspended || held || old == null || !old.isStarted()) {
       start();
       return;
     }
@@ -170,17 +174,65 @@ public final class WorkerHost {
     return all.toArray(new WorkerInterceptor[0]);
   }
 
+  /**
+   * Keeps the workers from polling until {@link #release()}: {@link #start()} and the restarts
+   * after an outage do nothing meanwhile. The replay gate holds them before the first poll.
+   */
+  public void hold() {
+    held = true;
+  }
+
+  /** Lets the workers poll; they start at the next {@link #start()}. */
+  public void release() {
+    held = false;
+  }
+
+  /**
+   * Workers of this build, one per task queue with workflow types, that never poll: the replay gate
+   * replays histories on them. Same registrations and interceptors as the polling workers, so a
+   * replay runs the code a poll would.
+   */
+  public ReplayWorkers replayWorkers() {
+    WorkerFactory f = WorkerFactory.newInstance(connection.client(), factoryOptions());
+    java.util.Map<String, Worker> byQueue = new java.util.LinkedHashMap<>();
+    for (WorkerSpec spec : workers) {
+      if (!spec.workflowTypes().isEmpty()) {
+        Worker worker =
+            f.newWorker(
+                spec.taskQueue(),
+                WorkerOptions.newBuilder().setIdentity(connection.identity()).build());
+        worker.registerWorkflowImplementationTypes(spec.workflowTypes().toArray(new Class<?>[0]));
+        byQueue.put(spec.taskQueue(), worker);
+      }
+    }
+    return new ReplayWorkers(f, byQueue);
+  }
+
+  /** The replay workers of {@link #replayWorkers()}; closing them frees their threads. */
+  public record ReplayWorkers(WorkerFactory factory, java.util.Map<String, Worker> byQueue)
+      implements AutoCloseable {
+    public Worker of(String taskQueue) {
+      return byQueue.get(taskQueue);
+    }
+
+    @Override
+    public void close() {
+      factory.shutdownNow();
+    }
+  }
+
+  private WorkerFactoryOptions factoryOptions() {
+    return WorkerFactoryOptions.newBuilder()
+        .setWorkerInterceptors(interceptors())
+        // The default 250 ms check interval would add up to 250 ms to every drain.
+        .setShutdownCheckInterval(Duration.ofMillis(10))
+        .build();
+  }
+
   private WorkerFactory newFactory() {
     stickyExecution = decideSticky();
     PollGate gate = new PollGate();
-    WorkerFactory f =
-        WorkerFactory.newInstance(
-            connection.client(),
-            WorkerFactoryOptions.newBuilder()
-                .setWorkerInterceptors(interceptors())
-                // The default 250 ms check interval would add up to 250 ms to every drain.
-                .setShutdownCheckInterval(Duration.ofMillis(10))
-                .build());
+    WorkerFactory f = WorkerFactory.newInstance(connection.client(), factoryOptions());
     for (WorkerSpec spec : workers) {
       SlotLimits limits = spec.slots(config.slots());
       WorkerOptions.Builder options =

@@ -56,4 +56,17 @@ public final class WorkflowTypes {
   public Set<String> names() {
     return byName.keySet();
   }
+
+  /** The type names registered on each task queue. */
+  public Map<String, Set<String>> namesByTaskQueue() {
+    Map<String, Set<String>> byQueue = new LinkedHashMap<>();
+    byName
+        .values()
+        .forEach(
+            t ->
+                byQueue
+                    .computeIfAbsent(t.taskQueue(), q -> new java.util.LinkedHashSet<>())
+                    .add(t.name()));
+    return byQueue;
+  }
 }

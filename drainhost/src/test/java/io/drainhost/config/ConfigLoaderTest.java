@@ -409,4 +409,41 @@ class ConfigLoaderTest {
         List.of("DRAINHOST_MANAGEMENT_PORT=metrics: must be a whole number from 0 to 65535"),
         bad.problems());
   }
+
+  @Test
+  void theReplayGateEnforcesOnTwentyRunsPerTypeWithinThirtySecondsByDefault() {
+    ReplaySettings replay = HostConfig.defaults().replay();
+    assertEquals(
+        new ReplaySettings(ReplaySettings.Mode.ENFORCE, 20, Duration.ofSeconds(30)), replay);
+    assertTrue(replay.enabled());
+    ReplaySettings set =
+        ConfigLoader.load(
+                Map.of(
+                    "DRAINHOST_REPLAY_GATE", "warn",
+                    "DRAINHOST_REPLAY_SAMPLE", "5",
+                    "DRAINHOST_REPLAY_TIMEOUT", "10s"))
+            .replay();
+    assertEquals(new ReplaySettings(ReplaySettings.Mode.WARN, 5, Duration.ofSeconds(10)), set);
+    assertFalse(ConfigLoader.load(Map.of("DRAINHOST_REPLAY_SAMPLE", "0")).replay().enabled());
+    assertFalse(ConfigLoader.load(Map.of("DRAINHOST_REPLAY_GATE", "off")).replay().enabled());
+  }
+
+  @Test
+  void badReplaySettingsAreReportedTogetherEachNamingItsVariable() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                ConfigLoader.load(
+                    Map.of(
+                        "DRAINHOST_REPLAY_GATE", "strict",
+                        "DRAINHOST_REPLAY_SAMPLE", "-1",
+                        "DRAINHOST_REPLAY_TIMEOUT", "0s")));
+    assertEquals(
+        List.of(
+            "DRAINHOST_REPLAY_GATE=strict: must be one of enforce, warn, off",
+            "DRAINHOST_REPLAY_SAMPLE=-1: must be a whole number from 0 to 1000",
+            "DRAINHOST_REPLAY_TIMEOUT=0s: must be at least 1s"),
+        e.problems());
+  }
 }
