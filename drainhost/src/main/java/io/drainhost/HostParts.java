@@ -5,6 +5,7 @@ import io.drainhost.ecs.LoadBalancerSilenceWatcher;
 import io.drainhost.ecs.TaskMetadataWatcher;
 import io.drainhost.http.HttpServer;
 import io.drainhost.http.StrictJson;
+import io.drainhost.lifecycle.DepartureCheck;
 import io.drainhost.lifecycle.DrainDecider;
 import io.drainhost.lifecycle.DrainSequence;
 import io.drainhost.lifecycle.HostState;
@@ -22,6 +23,8 @@ import io.drainhost.tracking.ActivityAttempts;
 import io.drainhost.tracking.ActivityDurations;
 import io.drainhost.tracking.InflightRegistry;
 import io.drainhost.tracking.WorkKind;
+import io.drainhost.versioning.LastPollerCheck;
+import io.drainhost.versioning.VersionWatcher;
 import io.drainhost.workflows.WorkflowTypes;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -47,6 +50,7 @@ final class HostParts {
   final HttpServer http;
   private final Optional<LoadBalancerSilenceWatcher> lbSilence;
   private final Optional<TaskMetadataWatcher> ecsWatcher;
+  private Optional<VersionWatcher> versionWatcher = Optional.empty();
   private final Schedules schedules;
   private final HostConfig config;
   private final PrometheusMeterRegistry metrics;
@@ -91,7 +95,10 @@ final class HostParts {
             durations,
             schedules.isEmpty() ? List.of() : List.of(schedules.guard()));
     replayGate = new ReplayGate(config.replay(), metrics);
-    if (replayGate.enabled()) {
+    if (replayGate.enabled() && connection.embedded()) {
+      // Nothing to replay: the workers start with the first connection, as without a gate.
+      replayGate.skip("the embedded Temporal starts empty: no running history to replay");
+    } else if (replayGate.enabled()) {
       workers.hold();
     }
     lbSilence =
@@ -116,7 +123,15 @@ final class HostParts {
         new HttpServer(
             config,
             new HostStatusView(
-                config, lifecycle, registry, monitor, workers, lbSilence, replayGate, drainStarted),
+                config,
+                lifecycle,
+                registry,
+                monitor,
+                workers,
+                lbSilence,
+                replayGate,
+                () -> versionWatcher.map(VersionWatcher::status),
+                drainStarted),
             registry,
             identity,
             connection.client(),
@@ -129,6 +144,24 @@ final class HostParts {
         config
             .ecsMetadataUri()
             .map(uri -> new TaskMetadataWatcher(uri, config.ecsMetadataPoll(), drainTrigger));
+    versionWatcher =
+        config
+            .versioning()
+            .deployment()
+            .map(v -> new VersionWatcher(v, config.temporalCheckInterval(), metrics));
+    DepartureCheck departure =
+        config
+            .versioning()
+            .deployment()
+            .<DepartureCheck>map(
+                v ->
+                    new LastPollerCheck(
+                        connection.stubs(),
+                        connection.namespace(),
+                        identity,
+                        v,
+                        workflowTypes.namesByTaskQueue().keySet()))
+            .orElse(DepartureCheck.NONE);
     drain =
         new DrainSequence(
             config,
@@ -139,6 +172,7 @@ final class HostParts {
             new DrainDecider(config.drainPolicies(), durations),
             http,
             this::closeBackground,
+            departure,
             metrics);
     bindMeters(registry, lifecycle);
   }
@@ -167,6 +201,7 @@ final class HostParts {
     monitor.start();
     lbSilence.ifPresent(LoadBalancerSilenceWatcher::start);
     ecsWatcher.ifPresent(TaskMetadataWatcher::start);
+    versionWatcher.ifPresent(w -> w.start(connection.stubs(), connection.namespace()));
   }
 
   /** Runs on the monitor thread after each successful Temporal check. */
@@ -175,7 +210,7 @@ final class HostParts {
     if (s != HostState.STARTING && s != HostState.SERVING) {
       return;
     }
-    if (replayGate.enabled() && replayGateStarted.compareAndSet(false, true)) {
+    if (replayGate.gating() && replayGateStarted.compareAndSet(false, true)) {
       // Not on the monitor thread: the check may take its whole timeout, and the monitor must
       // keep telling the HTTP layer whether Temporal answers meanwhile.
       DaemonThreads.named("drainhost-replay-gate")
@@ -195,24 +230,19 @@ final class HostParts {
    * the check failed in {@code enforce} mode, when the host refuses and exits instead.
    */
   private void runReplayGate(Lifecycle lifecycle) {
-    if (connection.embedded()) {
-      replayGate.skip("the embedded Temporal starts empty: no running history to replay");
-    } else {
-      boolean poll;
-      try (WorkerHost.ReplayWorkers replayWorkers = workers.replayWorkers()) {
-        poll =
-            replayGate.check(
-                () ->
-                    StandaloneReplayCheck.check(config, connection, workflowTypes, replayWorkers));
-      } catch (RuntimeException e) {
-        // Only evidence blocks: a check that could not run is no reason to keep a fleet down.
-        log.warn("replay gate could not run: error={}; polling without it", e.toString());
-        poll = true;
-      }
-      if (!poll) {
-        onReplayRefused.run();
-        return;
-      }
+    boolean poll;
+    try (WorkerHost.ReplayWorkers replayWorkers = workers.replayWorkers()) {
+      poll =
+          replayGate.check(
+              () -> StandaloneReplayCheck.check(config, connection, workflowTypes, replayWorkers));
+    } catch (RuntimeException e) {
+      // Only evidence blocks: a check that could not run is no reason to keep a fleet down.
+      replayGate.couldNotRun(e);
+      poll = true;
+    }
+    if (!poll) {
+      onReplayRefused.run();
+      return;
     }
     workers.release();
     HostState s = lifecycle.state();
@@ -229,6 +259,7 @@ final class HostParts {
   /** The drain's last step: everything that runs in the background, then the connection. */
   private void closeBackground() {
     ecsWatcher.ifPresent(HostParts::closeQuietly);
+    versionWatcher.ifPresent(HostParts::closeQuietly);
     lbSilence.ifPresent(HostParts::closeQuietly);
     schedules.close();
     monitor.close();

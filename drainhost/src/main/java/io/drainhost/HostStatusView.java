@@ -10,9 +10,11 @@ import io.drainhost.replay.ReplayReport;
 import io.drainhost.temporal.ConnectionMonitor;
 import io.drainhost.temporal.WorkerHost;
 import io.drainhost.tracking.InflightRegistry;
+import io.drainhost.versioning.VersionStatus;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /** What the HTTP layer reads of the host: each answer comes from the part that knows it. */
 final class HostStatusView implements HostStatus {
@@ -24,6 +26,7 @@ final class HostStatusView implements HostStatus {
   private final Optional<LoadBalancerSilenceWatcher> lbSilence;
   private final CompletableFuture<Void> drainStarted;
   private final ReplayGate replayGate;
+  private final Supplier<Optional<VersionStatus>> deployment;
 
   HostStatusView(
       HostConfig config,
@@ -33,7 +36,9 @@ final class HostStatusView implements HostStatus {
       WorkerHost workers,
       Optional<LoadBalancerSilenceWatcher> lbSilence,
       ReplayGate replayGate,
+      Supplier<Optional<VersionStatus>> deployment,
       CompletableFuture<Void> drainStarted) {
+    this.deployment = deployment;
     this.replayGate = replayGate;
     this.config = config;
     this.lifecycle = lifecycle;
@@ -93,6 +98,11 @@ final class HostStatusView implements HostStatus {
   @Override
   public boolean replayRefused() {
     return replayGate.refused();
+  }
+
+  @Override
+  public Optional<VersionStatus> deployment() {
+    return deployment.get();
   }
 
   @Override

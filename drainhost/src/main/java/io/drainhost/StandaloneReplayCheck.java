@@ -40,7 +40,8 @@ final class StandaloneReplayCheck {
         workflowTypes.namesByTaskQueue(),
         replayWorkers::of,
         config.replay().sample(),
-        config.replay().timeout());
+        config.replay().timeout(),
+        config.versioning().deployment().map(Object::toString));
   }
 
   static int run(

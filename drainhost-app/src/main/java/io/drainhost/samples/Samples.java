@@ -9,18 +9,28 @@ public final class Samples {
 
   /** {@code DRAINHOST_SAMPLES_VARIANT}: which version of the sample code this build runs. */
   public enum Variant {
-    V1("v1", SleepWorkflowImpl.class),
-    V2_BREAKING("v2-breaking", SleepWorkflowV2Breaking.class),
-    V2_PATCHED("v2-patched", SleepWorkflowV2Patched.class);
+    V1("v1", SleepWorkflowImpl.class, CountdownWorkflowImpl.class),
+    V2_BREAKING("v2-breaking", SleepWorkflowV2Breaking.class, CountdownWorkflowImpl.class),
+    V2_PATCHED("v2-patched", SleepWorkflowV2Patched.class, CountdownWorkflowImpl.class),
+    /**
+     * A release under Worker Versioning: the pinned type changed incompatibly (no v1 run comes to
+     * it), the auto-upgrade type behind {@code getVersion} (v1 runs move to it).
+     */
+    V2("v2", SleepWorkflowV2Patched.class, CountdownWorkflowV2.class);
 
     public static final String VARIABLE = "DRAINHOST_SAMPLES_VARIANT";
 
     private final String wireName;
     private final Class<? extends SleepWorkflow> sleepWorkflow;
+    private final Class<? extends CountdownWorkflow> countdownWorkflow;
 
-    Variant(String wireName, Class<? extends SleepWorkflow> sleepWorkflow) {
+    Variant(
+        String wireName,
+        Class<? extends SleepWorkflow> sleepWorkflow,
+        Class<? extends CountdownWorkflow> countdownWorkflow) {
       this.wireName = wireName;
       this.sleepWorkflow = sleepWorkflow;
+      this.countdownWorkflow = countdownWorkflow;
     }
 
     public String wireName() {
@@ -41,7 +51,7 @@ public final class Samples {
         }
       }
       throw new IllegalArgumentException(
-          VARIABLE + "=" + value + ": must be one of v1, v2-breaking, v2-patched");
+          VARIABLE + "=" + value + ": must be one of v1, v2-breaking, v2-patched, v2");
     }
   }
 
@@ -54,7 +64,8 @@ public final class Samples {
       GreetingWorkflowImpl.class,
       variant.sleepWorkflow,
       BenchmarkWorkflowImpl.class,
-      ReportWorkflowImpl.class
+      ReportWorkflowImpl.class,
+      variant.countdownWorkflow
     };
   }
 

@@ -2,19 +2,24 @@ package io.drainhost.samples;
 
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
+import io.temporal.common.VersioningBehavior;
 import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowVersioningBehavior;
 import java.time.Duration;
 
 /**
  * Version 1 of the sleep workflow. The v2 variants ({@code DRAINHOST_SAMPLES_VARIANT}) change what
  * runs before the activity, to show the replay gate refusing a build that cannot replay running
- * work and accepting the same change behind {@code Workflow.getVersion}.
+ * work and accepting the same change behind {@code Workflow.getVersion}. Auto-upgrade under Worker
+ * Versioning: a run moves to the current version at its next workflow task, so every version's code
+ * must replay the older ones' histories.
  */
 public class SleepWorkflowImpl implements SleepWorkflow {
   /** First retry interval: how soon a handed-off attempt starts again elsewhere. */
   static final Duration RETRY_INTERVAL = Duration.ofSeconds(1);
 
   @Override
+  @WorkflowVersioningBehavior(VersioningBehavior.AUTO_UPGRADE)
   public SleepResult sleep(SleepInput input) {
     beforeSleep();
     int seconds = input.seconds();

@@ -55,7 +55,12 @@ abstract class EcsSignalsSuite {
   DrainHost startHost(Map<String, String> env) {
     Map<String, String> withServer = new java.util.HashMap<>(env);
     withServer.put("TEMPORAL_ADDRESS", server.address());
-    return InProcessHost.start(withServer);
+    DrainHost host = InProcessHost.start(withServer);
+    // Against a server, the workers poll once the replay gate has run (off the starting thread).
+    await("the workers poll")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> "active".equals(polling(host.port())));
+    return host;
   }
 
   static String taskMetadata(String desiredStatus) throws IOException {

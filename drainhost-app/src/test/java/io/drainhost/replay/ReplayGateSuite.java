@@ -1,5 +1,6 @@
 package io.drainhost.replay;
 
+import static io.drainhost.support.Hosts.awaitPolling;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -61,12 +62,6 @@ abstract class ReplayGateSuite {
     env.put("DRAINHOST_SHUTDOWN_TIMEOUT", "3s");
     env.put("DRAINHOST_STOP_TIMEOUT", "8s");
     return LocalHosts.hostEnv(server.port(), queue, env);
-  }
-
-  static int awaitPolling(ChildProcess host) {
-    int port = host.awaitHttpPort();
-    host.awaitLog("workers started", Duration.ofSeconds(60));
-    return port;
   }
 
   static List<String> startSleeps(int port, String prefix, int count) {

@@ -16,7 +16,8 @@ class SamplesTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> Samples.Variant.parse("v3"));
     assertEquals(
-        "DRAINHOST_SAMPLES_VARIANT=v3: must be one of v1, v2-breaking, v2-patched", e.getMessage());
+        "DRAINHOST_SAMPLES_VARIANT=v3: must be one of v1, v2-breaking, v2-patched, v2",
+        e.getMessage());
   }
 
   @Test
@@ -26,7 +27,8 @@ class SamplesTest {
             GreetingWorkflowImpl.class,
             SleepWorkflowV2Breaking.class,
             BenchmarkWorkflowImpl.class,
-            ReportWorkflowImpl.class),
+            ReportWorkflowImpl.class,
+            CountdownWorkflowImpl.class),
         List.of(Samples.workflowTypes(Samples.Variant.V2_BREAKING)));
   }
 }

@@ -54,6 +54,8 @@ public final class TemporalServer implements AutoCloseable {
   private final Path database;
   private ChildProcess process;
 
+  private final Map<String, String> dynamicConfig = new java.util.LinkedHashMap<>();
+
   private TemporalServer(Kind kind, int port, Path database) {
     this.kind = kind;
     this.port = port;
@@ -67,6 +69,18 @@ public final class TemporalServer implements AutoCloseable {
 
   public static TemporalServer start(Kind kind, int port) {
     TemporalServer server = new TemporalServer(kind, port, null);
+    server.launch();
+    return server;
+  }
+
+  /**
+   * Starts the real server with these dynamic-config values ({@code --dynamic-config-value
+   * KEY=VALUE}), e.g. Worker Versioning's drainage intervals shortened so that a test sees drainage
+   * in seconds. For tests only, never production settings.
+   */
+  public static TemporalServer startWithDynamicConfig(Map<String, String> values) {
+    TemporalServer server = new TemporalServer(Kind.TEMPORAL_CLI, LocalHosts.freePort(), null);
+    server.dynamicConfig.putAll(values);
     server.launch();
     return server;
   }
@@ -131,6 +145,11 @@ public final class TemporalServer implements AutoCloseable {
       command.add("--db-filename");
       command.add(database.toString());
     }
+    dynamicConfig.forEach(
+        (k, v) -> {
+          command.add("--dynamic-config-value");
+          command.add(k + "=" + v);
+        });
     return command;
   }
 

@@ -97,6 +97,7 @@ public final class ConfigLoader {
             choice("DRAINHOST_REPLAY_GATE", ReplaySettings.Mode.ENFORCE, ReplaySettings.Mode.class),
             integer("DRAINHOST_REPLAY_SAMPLE", 20, 0, ReplaySettings.MAX_SAMPLE),
             duration("DRAINHOST_REPLAY_TIMEOUT", "30s", Duration.ofSeconds(1)));
+    Versioning versioning = versioning(ecsUri);
     TemporalTarget temporal = temporal();
 
     if (shutdown != null
@@ -139,6 +140,7 @@ public final class ConfigLoader {
         .apiToken(apiToken)
         .schedules(schedules)
         .replay(replay)
+        .versioning(versioning)
         .temporal(temporal)
         .build();
   }
@@ -299,6 +301,52 @@ public final class ConfigLoader {
       problems.add(name + "=" + v.get() + ": must be one of " + String.join(", ", allowed));
       return fallback;
     }
+  }
+
+  /**
+   * Versioning from {@code DRAINHOST_DEPLOYMENT_NAME}, {@code DRAINHOST_BUILD_ID} and {@code
+   * DRAINHOST_VERSIONING_BEHAVIOR}; on ECS an unset build id comes from the container's image
+   * (digest, else tag).
+   */
+  private Versioning versioning(Optional<URI> ecsMetadata) {
+    Versioning.Behavior behavior =
+        choice(
+            "DRAINHOST_VERSIONING_BEHAVIOR",
+            Versioning.Behavior.AUTO_UPGRADE,
+            Versioning.Behavior.class);
+    Optional<String> name = raw("DRAINHOST_DEPLOYMENT_NAME");
+    Optional<String> buildId = raw("DRAINHOST_BUILD_ID");
+    if (name.isEmpty()) {
+      buildId.ifPresent(
+          b ->
+              problems.add(
+                  "DRAINHOST_BUILD_ID="
+                      + b
+                      + ": needs DRAINHOST_DEPLOYMENT_NAME (the Worker Deployment this build"
+                      + " joins)"));
+      return new Versioning(Optional.empty(), behavior);
+    }
+    if (buildId.isEmpty() && ecsMetadata.isPresent()) {
+      buildId = io.drainhost.ecs.ContainerImage.buildId(ecsMetadata.get());
+    }
+    if (buildId.isEmpty()) {
+      problems.add(
+          "DRAINHOST_DEPLOYMENT_NAME="
+              + name.get()
+              + ": needs a build id: set DRAINHOST_BUILD_ID, or run on ECS where it is the"
+              + " image digest or tag of the container (ECS_CONTAINER_METADATA_URI_V4"
+              + (ecsMetadata.isPresent() ? " answered with neither)" : " is unset)"));
+      return new Versioning(Optional.empty(), behavior);
+    }
+    for (Map.Entry<String, String> e :
+        Map.of("DRAINHOST_DEPLOYMENT_NAME", name.get(), "DRAINHOST_BUILD_ID", buildId.get())
+            .entrySet()) {
+      if (e.getValue().length() > 255 || e.getValue().contains(":")) {
+        problems.add(
+            e.getKey() + "=" + e.getValue() + ": must be at most 255 characters, without ':'");
+      }
+    }
+    return new Versioning(Optional.of(new Versioning.Version(name.get(), buildId.get())), behavior);
   }
 
   private Optional<URI> uri(String name) {

@@ -31,6 +31,7 @@ import java.util.Optional;
  * @param apiToken when present, /executions and /schedules require it as a bearer token
  * @param schedules the Temporal Schedules this host declares ({@code DRAINHOST_SCHEDULES})
  * @param replay the histories replayed before the first poll, and what a failure does
+ * @param versioning the Worker Deployment Version this host's workers join, if any
  */
 @RecordBuilder
 public record HostConfig(
@@ -57,6 +58,7 @@ public record HostConfig(
     Optional<ApiToken> apiToken,
     List<ScheduleDeclaration> schedules,
     ReplaySettings replay,
+    Versioning versioning,
     TemporalTarget temporal)
     implements HostConfigBuilder.With {
 

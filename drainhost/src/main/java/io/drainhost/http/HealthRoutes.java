@@ -42,6 +42,7 @@ final class HealthRoutes {
     body.put("temporalSince", host.temporalSince().toString());
     body.put("polling", host.pollingSuspended() ? "suspended" : "active");
     body.put("replay", host.replay().state().wireName());
+    host.deployment().ifPresent(d -> body.put("deployment", d.toJson()));
     body.put(
         "readyForTermination",
         (state == HostState.DRAINING || state == HostState.STOPPED) && inflight == 0);

@@ -28,6 +28,9 @@ public interface HostStatus {
   /** True once the replay gate refused this build: readiness fails with {@code replay_failed}. */
   boolean replayRefused();
 
+  /** The Worker Deployment Version this host joined, as Temporal last described it; or none. */
+  java.util.Optional<io.drainhost.versioning.VersionStatus> deployment();
+
   /** A {@code /health} request arrived with this User-Agent (possibly null). */
   void readinessProbed(String userAgent);
 }

@@ -9,6 +9,7 @@ import io.drainhost.schedules.Schedules;
 import io.drainhost.temporal.ConnectionMonitor;
 import io.drainhost.tracking.InflightRegistry;
 import io.drainhost.workflows.WorkflowTypes;
+import io.drainhost.workflows.WorkflowTypes.WorkflowType;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -87,7 +88,18 @@ public final class HttpServer implements GracefulStop {
             host.drainStarted());
     ScheduleRoutes scheduleRoutes = new ScheduleRoutes(schedules, bodies, calls);
     HealthRoutes health = new HealthRoutes(host);
-    InflightRoutes inflight = new InflightRoutes(registry, identity);
+    InflightRoutes inflight =
+        new InflightRoutes(
+            registry,
+            identity,
+            type ->
+                config.versioning().enabled()
+                    ? Optional.of(
+                        types
+                            .find(type)
+                            .flatMap(WorkflowType::versioningBehavior)
+                            .orElse(config.versioning().defaultBehavior().wireName()))
+                    : Optional.empty());
     io.javalin.http.Handler replay = ctx -> ctx.json(host.replay().toJson(host.replayMode()));
     RequestMetrics requestMetrics = new RequestMetrics(metrics);
     BearerAuth auth = new BearerAuth(config.apiToken(), metrics);

@@ -8,15 +8,24 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /** {@code GET /inflight}: the work executing in this process now. */
 final class InflightRoutes {
   private final InflightRegistry registry;
   private final String identity;
 
-  InflightRoutes(InflightRegistry registry, String identity) {
+  /** The versioning behaviour of a run of this workflow type; empty without versioning. */
+  private final Function<String, Optional<String>> versioningBehavior;
+
+  InflightRoutes(
+      InflightRegistry registry,
+      String identity,
+      Function<String, Optional<String>> versioningBehavior) {
     this.registry = registry;
     this.identity = identity;
+    this.versioningBehavior = versioningBehavior;
   }
 
   void list(Context ctx) {
@@ -28,6 +37,7 @@ final class InflightRoutes {
       m.put("workflowId", item.workflowId());
       m.put("runId", item.runId());
       m.put("type", item.type());
+      versioningBehavior.apply(item.workflowType()).ifPresent(b -> m.put("versioningBehavior", b));
       m.put("attempt", item.attempt());
       m.put("startedAt", item.startedAt().toString());
       DrainDecision decision = registry.decision(item);

@@ -17,6 +17,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +58,7 @@ public final class DrainSequence {
   private final DrainDecider decider;
   private final GracefulStop http;
   private final AutoCloseable temporal;
+  private final DepartureCheck departure;
   private final Counter earlyHandoffs;
   private final Counter deadlineHandoffs;
   private final Timer drainTimer;
@@ -66,7 +72,9 @@ public final class DrainSequence {
       DrainDecider decider,
       GracefulStop http,
       AutoCloseable temporal,
+      DepartureCheck departure,
       MeterRegistry metrics) {
+    this.departure = departure;
     this.config = config;
     this.lifecycle = lifecycle;
     this.workers = workers;
@@ -103,6 +111,20 @@ public final class DrainSequence {
         atStart,
         config.shutdownTimeout().toMillis(),
         config.stopTimeout().toMillis());
+
+    // Asked beside the drain, never in its way: it needs Temporal, which may be slow or gone.
+    CompletableFuture<Optional<String>> leftBehind =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                Optional<String> w = departure.warning();
+                w.ifPresent(m -> log.warn("drain: {}", m));
+                return w;
+              } catch (RuntimeException e) {
+                log.debug("departure check failed: {}", e.toString());
+                return Optional.empty();
+              }
+            });
 
     long t = System.nanoTime();
     workers.stopPolling();
@@ -159,6 +181,20 @@ public final class DrainSequence {
     http.stop(max(Duration.ofMillis(200), remaining(hardEnd).minus(CLOSE_RESERVE)));
     step(stepsMs, "stop_http", t);
 
+    String leftBehindNote;
+    try {
+      leftBehindNote =
+          leftBehind
+              .get(min(Duration.ofSeconds(1), remaining(hardEnd)).toMillis(), TimeUnit.MILLISECONDS)
+              .orElse("none");
+    } catch (TimeoutException e) {
+      leftBehindNote = "unknown";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      leftBehindNote = "unknown";
+    } catch (ExecutionException e) {
+      leftBehindNote = "unknown";
+    }
     t = System.nanoTime();
     try {
       temporal.close();
@@ -180,7 +216,7 @@ public final class DrainSequence {
     log.info(
         "drain report: trigger={} inflightAtStart={} finished={} handedOff={} handedOffEarly={}"
             + " handoffFailed={}"
-            + " workflowTasksLeft={} stranded={} stepsMs={} totalMs={} exitCode={}",
+            + " workflowTasksLeft={} stranded={} stepsMs={} totalMs={} exitCode={} leftBehind={}",
         trigger,
         atStart,
         finished,
@@ -191,7 +227,8 @@ public final class DrainSequence {
         stranded,
         stepsMs,
         totalNanos / 1_000_000,
-        exitCode);
+        exitCode,
+        leftBehindNote);
     return exitCode;
   }
 

@@ -44,6 +44,8 @@ public final class ReplayCheck {
    * @param typesByQueue the workflow types this build registers, by task queue
    * @param replayWorkers a worker of this build for a task queue (never started: replay only)
    * @param queryable whether the server answers visibility queries (the Java test server does not)
+   * @param ownVersion with Worker Versioning, this build's version ({@code deployment:buildId}):
+   *     runs pinned to other versions never come to this build and are not replayed
    */
   public ReplayCheck(
       WorkflowClient client,
@@ -51,14 +53,16 @@ public final class ReplayCheck {
       Map<String, Set<String>> typesByQueue,
       Function<String, Worker> replayWorkers,
       int sample,
-      Duration timeout) {
+      Duration timeout,
+      Optional<String> ownVersion) {
     this.client = client;
     this.running =
         new RunningExecutions(
             client.getWorkflowServiceStubs(),
             client.getOptions().getNamespace(),
             queryable,
-            timeout);
+            timeout,
+            ownVersion);
     this.typesByQueue = Map.copyOf(typesByQueue);
     this.replayWorkers = replayWorkers;
     this.sample = sample;

@@ -48,6 +48,11 @@ public final class ReplayGate {
     return settings.enabled();
   }
 
+  /** True while the check is still to run: the workers wait for it. */
+  public boolean gating() {
+    return settings.enabled() && report.state() == ReplayReport.State.RUNNING;
+  }
+
   public ReplayReport report() {
     return report;
   }
@@ -66,6 +71,18 @@ public final class ReplayGate {
   public void skip(String why) {
     report = ReplayReport.skipped(why);
     log.info("replay gate skipped: {}", why);
+  }
+
+  /** The check itself failed (not a run): the report says so, the workers poll. */
+  public void couldNotRun(RuntimeException e) {
+    report =
+        ReplayReport.of(
+            0,
+            java.util.List.of(),
+            java.util.List.of("the check could not run: " + e),
+            report.startedAt(),
+            java.time.Duration.between(report.startedAt(), Instant.now()));
+    log.warn("replay gate could not run: error={}; polling without it", e.toString());
   }
 
   /** Runs the check and reports it; returns true when the workers may poll. */

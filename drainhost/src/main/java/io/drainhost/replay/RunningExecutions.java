@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -28,11 +29,22 @@ final class RunningExecutions {
   private final String namespace;
   private final boolean queryable;
   private final Duration rpcTimeout;
+  private final Optional<String> ownVersion;
   private static final int MAX_OPEN = 1000;
   private List<WorkflowExecutionInfo> open;
 
+  /**
+   * @param ownVersion the version whose pinned runs only are this build's, as {@code
+   *     deployment:buildId}; with it, runs pinned to another version are left out: they never come
+   *     to this build
+   */
   RunningExecutions(
-      WorkflowServiceStubs stubs, String namespace, boolean queryable, Duration rpcTimeout) {
+      WorkflowServiceStubs stubs,
+      String namespace,
+      boolean queryable,
+      Duration rpcTimeout,
+      Optional<String> ownVersion) {
+    this.ownVersion = ownVersion;
     this.stubs = stubs;
     this.namespace = namespace;
     this.queryable = queryable;
@@ -68,13 +80,24 @@ final class RunningExecutions {
   private List<WorkflowExecutionInfo> list(
       String query, Predicate<WorkflowExecutionInfo> matches, int limit) {
     if (queryable) {
+      String scoped =
+          ownVersion
+              .map(
+                  v ->
+                      query
+                          + " AND (TemporalWorkflowVersioningBehavior IS NULL"
+                          + " OR TemporalWorkflowVersioningBehavior != 'Pinned'"
+                          + " OR TemporalWorkerDeploymentVersion = "
+                          + quote(v)
+                          + ")")
+              .orElse(query);
       return stubs
           .blockingStub()
           .withDeadlineAfter(rpcTimeout.toMillis(), TimeUnit.MILLISECONDS)
           .listWorkflowExecutions(
               ListWorkflowExecutionsRequest.newBuilder()
                   .setNamespace(namespace)
-                  .setQuery(query)
+                  .setQuery(scoped)
                   .setPageSize(limit)
                   .build())
           .getExecutionsList()

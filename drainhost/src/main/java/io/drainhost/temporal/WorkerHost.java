@@ -3,13 +3,17 @@ package io.drainhost.temporal;
 import io.drainhost.config.HostConfig;
 import io.drainhost.config.SlotLimits;
 import io.drainhost.config.StickyExecution;
+import io.drainhost.config.Versioning;
 import io.drainhost.tracking.ActivityAttempts;
 import io.drainhost.tracking.ActivityDurations;
 import io.drainhost.tracking.InflightRegistry;
 import io.drainhost.tracking.PollGate;
 import io.drainhost.tracking.TrackingWorkerInterceptor;
+import io.temporal.common.VersioningBehavior;
+import io.temporal.common.WorkerDeploymentVersion;
 import io.temporal.common.interceptors.WorkerInterceptor;
 import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerDeploymentOptions;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
@@ -197,10 +201,10 @@ public final class WorkerHost {
     java.util.Map<String, Worker> byQueue = new java.util.LinkedHashMap<>();
     for (WorkerSpec spec : workers) {
       if (!spec.workflowTypes().isEmpty()) {
-        Worker worker =
-            f.newWorker(
-                spec.taskQueue(),
-                WorkerOptions.newBuilder().setIdentity(connection.identity()).build());
+        WorkerOptions.Builder options =
+            WorkerOptions.newBuilder().setIdentity(connection.identity());
+        deploymentOptions().ifPresent(options::setDeploymentOptions);
+        Worker worker = f.newWorker(spec.taskQueue(), options.build());
         worker.registerWorkflowImplementationTypes(spec.workflowTypes().toArray(new Class<?>[0]));
         byQueue.put(spec.taskQueue(), worker);
       }
@@ -245,6 +249,7 @@ public final class WorkerHost {
       if (!stickyExecution) {
         options.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
       }
+      deploymentOptions().ifPresent(options::setDeploymentOptions);
       Worker worker = f.newWorker(spec.taskQueue(), options.build());
       if (!spec.workflowTypes().isEmpty()) {
         worker.registerWorkflowImplementationTypes(spec.workflowTypes().toArray(new Class<?>[0]));
@@ -255,6 +260,26 @@ public final class WorkerHost {
     }
     gates.put(f, gate);
     return f;
+  }
+
+  /**
+   * With a deployment name, every worker joins this build's Worker Deployment Version; workflow
+   * types without {@code @WorkflowVersioningBehavior} get the configured default.
+   */
+  private java.util.Optional<WorkerDeploymentOptions> deploymentOptions() {
+    return config
+        .versioning()
+        .deployment()
+        .map(
+            v ->
+                WorkerDeploymentOptions.newBuilder()
+                    .setUseVersioning(true)
+                    .setVersion(new WorkerDeploymentVersion(v.deploymentName(), v.buildId()))
+                    .setDefaultVersioningBehavior(
+                        config.versioning().defaultBehavior() == Versioning.Behavior.PINNED
+                            ? VersioningBehavior.PINNED
+                            : VersioningBehavior.AUTO_UPGRADE)
+                    .build());
   }
 
   private boolean decideSticky() {

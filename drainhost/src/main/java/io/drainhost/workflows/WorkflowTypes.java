@@ -1,7 +1,10 @@
 package io.drainhost.workflows;
 
+import io.temporal.common.VersioningBehavior;
 import io.temporal.common.metadata.POJOWorkflowImplMetadata;
 import io.temporal.common.metadata.POJOWorkflowMethodMetadata;
+import io.temporal.workflow.WorkflowVersioningBehavior;
+import java.lang.reflect.Method;
 import java.lang.reflect.Type;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +21,12 @@ public final class WorkflowTypes {
   private final Map<String, WorkflowType> byName = new LinkedHashMap<>();
 
   /** One registered workflow type. */
-  public record WorkflowType(String name, Type[] parameterTypes, String taskQueue) {}
+  /**
+   * @param versioningBehavior the implementation's {@code @WorkflowVersioningBehavior}, if it has
+   *     one ({@code pinned}, {@code auto_upgrade})
+   */
+  public record WorkflowType(
+      String name, Type[] parameterTypes, String taskQueue, Optional<String> versioningBehavior) {}
 
   /**
    * The types of the workflow implementation classes registered on each task queue. Throws {@link
@@ -31,7 +39,10 @@ public final class WorkflowTypes {
             POJOWorkflowImplMetadata.newInstance(impl).getWorkflowMethods()) {
           WorkflowType type =
               new WorkflowType(
-                  m.getName(), m.getWorkflowMethod().getGenericParameterTypes(), worker.getKey());
+                  m.getName(),
+                  m.getWorkflowMethod().getGenericParameterTypes(),
+                  worker.getKey(),
+                  annotatedBehavior(impl, m.getWorkflowMethod()));
           WorkflowType before = byName.put(m.getName(), type);
           if (before != null && !before.taskQueue().equals(type.taskQueue())) {
             throw new IllegalArgumentException(
@@ -46,6 +57,20 @@ public final class WorkflowTypes {
           }
         }
       }
+    }
+  }
+
+  private static Optional<String> annotatedBehavior(Class<?> impl, Method method) {
+    try {
+      WorkflowVersioningBehavior a =
+          impl.getMethod(method.getName(), method.getParameterTypes())
+              .getAnnotation(WorkflowVersioningBehavior.class);
+      if (a == null || a.value() == VersioningBehavior.UNSPECIFIED) {
+        return Optional.empty();
+      }
+      return Optional.of(a.value().name().toLowerCase(java.util.Locale.ROOT));
+    } catch (NoSuchMethodException e) {
+      return Optional.empty();
     }
   }
 

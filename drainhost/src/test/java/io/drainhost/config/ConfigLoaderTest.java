@@ -446,4 +446,87 @@ class ConfigLoaderTest {
             "DRAINHOST_REPLAY_TIMEOUT=0s: must be at least 1s"),
         e.problems());
   }
+
+  @Test
+  void versioningIsOffWithoutADeploymentNameAndTakesTheConfiguredBuildId() {
+    assertFalse(HostConfig.defaults().versioning().enabled());
+    Versioning v =
+        ConfigLoader.load(
+                Map.of(
+                    "DRAINHOST_DEPLOYMENT_NAME", "orders",
+                    "DRAINHOST_BUILD_ID", "1.4.2",
+                    "DRAINHOST_VERSIONING_BEHAVIOR", "pinned"))
+            .versioning();
+    assertEquals(Optional.of(new Versioning.Version("orders", "1.4.2")), v.deployment());
+    assertEquals(Versioning.Behavior.PINNED, v.defaultBehavior());
+    assertEquals("orders:1.4.2", v.deployment().get().toString());
+  }
+
+  @Test
+  void aDeploymentNameWithoutAnyBuildIdSourceOrABadBehaviourIsAConfigurationError() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                ConfigLoader.load(
+                    Map.of(
+                        "DRAINHOST_DEPLOYMENT_NAME", "orders",
+                        "DRAINHOST_VERSIONING_BEHAVIOR", "sticky")));
+    assertEquals(
+        List.of(
+            "DRAINHOST_VERSIONING_BEHAVIOR=sticky: must be one of auto_upgrade, pinned",
+            "DRAINHOST_DEPLOYMENT_NAME=orders: needs a build id: set DRAINHOST_BUILD_ID, or run on"
+                + " ECS where it is the image digest or tag of the container"
+                + " (ECS_CONTAINER_METADATA_URI_V4 is unset)"),
+        e.problems());
+    ConfigException alone =
+        assertThrows(
+            ConfigException.class, () -> ConfigLoader.load(Map.of("DRAINHOST_BUILD_ID", "7")));
+    assertTrue(
+        alone
+            .problems()
+            .get(0)
+            .startsWith("DRAINHOST_BUILD_ID=7: needs DRAINHOST_DEPLOYMENT_NAME"));
+  }
+
+  @Test
+  void onEcsTheBuildIdIsTheContainersImageDigestElseItsTag() throws Exception {
+    com.sun.net.httpserver.HttpServer metadata =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    java.util.concurrent.atomic.AtomicReference<String> body =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    metadata.createContext(
+        "/v4/abc",
+        x -> {
+          byte[] b = body.get().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          x.sendResponseHeaders(200, b.length);
+          x.getResponseBody().write(b);
+          x.close();
+        });
+    metadata.start();
+    try {
+      Map<String, String> env =
+          Map.of(
+              "DRAINHOST_DEPLOYMENT_NAME",
+              "orders",
+              "ECS_CONTAINER_METADATA_URI_V4",
+              "http://127.0.0.1:" + metadata.getAddress().getPort() + "/v4/abc");
+      body.set(
+          "{\"Name\":\"app\",\"Image\":\"123.dkr.ecr.eu-west-1.amazonaws.com/orders:1.4.2\","
+              + "\"ImageID\":\"sha256:0d5e8c1f\"}");
+      assertEquals("0d5e8c1f", ConfigLoader.load(env).versioning().deployment().get().buildId());
+      body.set("{\"Name\":\"app\",\"Image\":\"registry:5000/orders:1.4.2\"}");
+      assertEquals("1.4.2", ConfigLoader.load(env).versioning().deployment().get().buildId());
+      body.set("{\"Name\":\"app\",\"Image\":\"orders\"}");
+      ConfigException neither = assertThrows(ConfigException.class, () -> ConfigLoader.load(env));
+      assertTrue(
+          neither
+              .problems()
+              .get(0)
+              .endsWith("(ECS_CONTAINER_METADATA_URI_V4 answered with neither)"),
+          neither.problems().toString());
+    } finally {
+      metadata.stop(0);
+    }
+  }
 }

@@ -23,6 +23,7 @@ class DrainDeciderTest {
         "q",
         "wf",
         "run",
+        "W",
         type,
         attempt,
         maxAttempts,

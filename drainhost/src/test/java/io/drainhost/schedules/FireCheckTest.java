@@ -17,7 +17,7 @@ class FireCheckTest {
       DeclaredSchedule.of(
           ScheduleDeclaration.every("s", "W", Duration.ofSeconds(10))
               .withTolerance(Duration.ofSeconds(3)),
-          new WorkflowType("W", new Type[0], "q"));
+          new WorkflowType("W", new Type[0], "q", java.util.Optional.empty()));
   static final Instant T0 = Instant.parse("2026-11-25T07:20:00Z");
 
   final Map<Instant, ScheduledRun> runs = new HashMap<>();

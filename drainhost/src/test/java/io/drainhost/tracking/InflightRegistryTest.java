@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 class InflightRegistryTest {
   static InflightItem item(WorkKind kind, String id) {
-    return new InflightItem(kind, "queue", id, "run", "T", 1, 0, Instant.now(), new byte[] {1});
+    return new InflightItem(
+        kind, "queue", id, "run", "W", "T", 1, 0, Instant.now(), new byte[] {1});
   }
 
   @Test
@@ -90,7 +91,7 @@ class InflightRegistryTest {
   private static InflightItem attempt(int n) {
     byte[] token = java.nio.ByteBuffer.allocate(4).putInt(n).array();
     return new InflightItem(
-        WorkKind.ACTIVITY, "queue", "wf-" + n, "run", "T", 1, 0, Instant.now(), token);
+        WorkKind.ACTIVITY, "queue", "wf-" + n, "run", "W", "T", 1, 0, Instant.now(), token);
   }
 
   @Test
