@@ -31,7 +31,7 @@ class ConfigExitIT {
         "DRAINHOST_DEPLOYMENT_NAME | orders | DRAINHOST_DEPLOYMENT_NAME=orders: needs a build id: set DRAINHOST_BUILD_ID, or run on ECS where it is the image digest or tag of the container (ECS_CONTAINER_METADATA_URI_V4 is unset)",
         "DRAINHOST_REPLAY_GATE | strict | DRAINHOST_REPLAY_GATE=strict: must be one of enforce, warn, off",
         "DRAINHOST_REPLAY_SAMPLE | many | DRAINHOST_REPLAY_SAMPLE=many: must be a whole number from 0 to 1000",
-        "DRAINHOST_SAMPLES_VARIANT | v3 | DRAINHOST_SAMPLES_VARIANT=v3: must be one of v1, v2-breaking, v2-patched, v2",
+        "DRAINHOST_SAMPLES_VARIANT | v3 | DRAINHOST_SAMPLES_VARIANT=v3: must be one of v1, v2-breaking, v2-patched, v2, v2-faulty",
       })
   void invalidValueExitsWithCode2AndAOneLineMessage(String variable, String value, String expected)
       throws Exception {

@@ -63,12 +63,40 @@ public final class DrainHost {
     } catch (InvalidSchedulesException e) {
       throw new ConfigException(e.problems());
     }
+    requireVersioningForAnnotatedTypes(config, workflowTypes);
     lifecycle.onTransition(
         (from, to) -> {
           if (to == HostState.DRAINING) {
             drainStarted.complete(null);
           }
         });
+  }
+
+  /**
+   * A type whose implementation carries {@code @WorkflowVersioningBehavior} runs only on versioned
+   * workers: a real server rejects every workflow task of it from an unversioned one
+   * (INVALID_ARGUMENT), so its runs would hang. Said at startup instead.
+   */
+  private static void requireVersioningForAnnotatedTypes(HostConfig config, WorkflowTypes types) {
+    if (config.versioning().enabled()) {
+      return;
+    }
+    List<String> problems =
+        types.names().stream()
+            .map(n -> types.find(n).orElseThrow())
+            .filter(t -> t.versioningBehavior().isPresent())
+            .map(
+                t ->
+                    "DRAINHOST_DEPLOYMENT_NAME is unset, but workflow type "
+                        + t.name()
+                        + " carries @WorkflowVersioningBehavior("
+                        + t.versioningBehavior().get()
+                        + "): Temporal rejects every workflow task of it from an unversioned"
+                        + " worker; set DRAINHOST_DEPLOYMENT_NAME or remove the annotation")
+            .toList();
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
   }
 
   public static DrainHostBuilder builder() {

@@ -58,7 +58,9 @@ public final class Main implements Callable<Integer> {
       return null;
     }
     return DrainHost.builder()
-        .registerWorkflowImplementationTypes(Samples.workflowTypes(variant))
+        .registerWorkflowImplementationTypes(
+            Samples.workflowTypes(
+                variant, !System.getenv().getOrDefault("DRAINHOST_DEPLOYMENT_NAME", "").isBlank()))
         .registerActivitiesImplementations(Samples.activities());
   }
 

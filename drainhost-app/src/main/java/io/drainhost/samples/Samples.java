@@ -16,7 +16,9 @@ public final class Samples {
      * A release under Worker Versioning: the pinned type changed incompatibly (no v1 run comes to
      * it), the auto-upgrade type behind {@code getVersion} (v1 runs move to it).
      */
-    V2("v2", SleepWorkflowV2Patched.class, CountdownWorkflowV2.class);
+    V2("v2", SleepWorkflowV2Patched.class, CountdownWorkflowV2.class),
+    /** A build with a bug: SleepWorkflow fails every workflow task (CountdownWorkflow works). */
+    V2_FAULTY("v2-faulty", SleepWorkflowFaulty.class, CountdownWorkflowV2.class);
 
     public static final String VARIABLE = "DRAINHOST_SAMPLES_VARIANT";
 
@@ -51,22 +53,31 @@ public final class Samples {
         }
       }
       throw new IllegalArgumentException(
-          VARIABLE + "=" + value + ": must be one of v1, v2-breaking, v2-patched, v2");
+          VARIABLE + "=" + value + ": must be one of v1, v2-breaking, v2-patched, v2, v2-faulty");
     }
   }
 
   public static Class<?>[] workflowTypes() {
-    return workflowTypes(Variant.V1);
+    return workflowTypes(Variant.V1, false);
   }
 
-  public static Class<?>[] workflowTypes(Variant variant) {
-    return new Class<?>[] {
-      GreetingWorkflowImpl.class,
-      variant.sleepWorkflow,
-      BenchmarkWorkflowImpl.class,
-      ReportWorkflowImpl.class,
-      variant.countdownWorkflow
-    };
+  /**
+   * The variant's workflow types; with Worker Versioning also the pinned CountdownWorkflow. Its
+   * {@code @WorkflowVersioningBehavior} annotation makes a real server reject every task of it from
+   * an unversioned worker, so unversioned hosts do not register it.
+   */
+  public static Class<?>[] workflowTypes(Variant variant, boolean versioned) {
+    List<Class<?>> types =
+        new java.util.ArrayList<>(
+            List.of(
+                GreetingWorkflowImpl.class,
+                variant.sleepWorkflow,
+                BenchmarkWorkflowImpl.class,
+                ReportWorkflowImpl.class));
+    if (versioned) {
+      types.add(variant.countdownWorkflow);
+    }
+    return types.toArray(new Class<?>[0]);
   }
 
   public static Object[] activities() {

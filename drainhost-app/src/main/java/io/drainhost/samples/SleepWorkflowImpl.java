@@ -2,9 +2,7 @@ package io.drainhost.samples;
 
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
-import io.temporal.common.VersioningBehavior;
 import io.temporal.workflow.Workflow;
-import io.temporal.workflow.WorkflowVersioningBehavior;
 import java.time.Duration;
 
 /**
@@ -19,7 +17,6 @@ public class SleepWorkflowImpl implements SleepWorkflow {
   static final Duration RETRY_INTERVAL = Duration.ofSeconds(1);
 
   @Override
-  @WorkflowVersioningBehavior(VersioningBehavior.AUTO_UPGRADE)
   public SleepResult sleep(SleepInput input) {
     beforeSleep();
     int seconds = input.seconds();

@@ -16,7 +16,7 @@ class SamplesTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> Samples.Variant.parse("v3"));
     assertEquals(
-        "DRAINHOST_SAMPLES_VARIANT=v3: must be one of v1, v2-breaking, v2-patched, v2",
+        "DRAINHOST_SAMPLES_VARIANT=v3: must be one of v1, v2-breaking, v2-patched, v2, v2-faulty",
         e.getMessage());
   }
 
@@ -27,8 +27,11 @@ class SamplesTest {
             GreetingWorkflowImpl.class,
             SleepWorkflowV2Breaking.class,
             BenchmarkWorkflowImpl.class,
-            ReportWorkflowImpl.class,
-            CountdownWorkflowImpl.class),
-        List.of(Samples.workflowTypes(Samples.Variant.V2_BREAKING)));
+            ReportWorkflowImpl.class),
+        List.of(Samples.workflowTypes(Samples.Variant.V2_BREAKING, false)));
+    assertEquals(
+        CountdownWorkflowV2.class,
+        List.of(Samples.workflowTypes(Samples.Variant.V2, true)).get(4),
+        "with versioning, the pinned type too");
   }
 }

@@ -1,0 +1,90 @@
+package io.drainhost.deploy;
+
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.envconfig.ClientConfigProfile;
+import io.temporal.envconfig.LoadClientConfigProfileOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.ecs.EcsClient;
+
+/**
+ * Where the command connects: Temporal from its standard environment configuration (TEMPORAL_*
+ * variables and profiles) unless given here; ECS through the AWS SDK's default credential chain,
+ * region and endpoint ({@code AWS_ENDPOINT_URL_ECS}).
+ */
+final class Connections {
+  @Option(names = "--deployment", required = true, description = "the Worker Deployment's name")
+  String deployment;
+
+  @Option(names = "--cluster", required = true, description = "the ECS cluster of its services")
+  String cluster;
+
+  @Option(names = "--address", description = "Temporal's host:port (else TEMPORAL_ADDRESS)")
+  String address;
+
+  @Option(names = "--namespace", description = "the namespace (else TEMPORAL_NAMESPACE, default)")
+  String namespace;
+
+  String namespace() {
+    return namespace != null
+        ? namespace
+        : profile().getNamespace() != null ? profile().getNamespace() : "default";
+  }
+
+  private ClientConfigProfile profile() {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    if (address != null) {
+      env.put("TEMPORAL_ADDRESS", address);
+    }
+    if (namespace != null) {
+      env.put("TEMPORAL_NAMESPACE", namespace);
+    }
+    try {
+      return ClientConfigProfile.load(
+          LoadClientConfigProfileOptions.newBuilder().setEnvOverrides(env).build());
+    } catch (java.io.IOException e) {
+      throw new DeployException(DeployException.USAGE, "Temporal configuration: " + e.getMessage());
+    }
+  }
+
+  /** Stubs that answer, or a {@link DeployException} naming the address. */
+  WorkflowServiceStubs temporal() {
+    ClientConfigProfile p = profile();
+    if (p.getAddress() == null || p.getAddress().isBlank()) {
+      throw new DeployException(
+          DeployException.USAGE, "no Temporal address: set TEMPORAL_ADDRESS or give --address");
+    }
+    WorkflowServiceStubs stubs =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder(p.toWorkflowServiceStubsOptions())
+                .setRpcTimeout(Duration.ofSeconds(10))
+                .build());
+    try {
+      stubs.healthCheck();
+    } catch (RuntimeException e) {
+      stubs.shutdownNow();
+      throw new DeployException(
+          DeployException.UNAVAILABLE,
+          "Temporal at " + p.getAddress() + " does not answer: " + e.getMessage());
+    }
+    return stubs;
+  }
+
+  WorkflowClient client(WorkflowServiceStubs stubs) {
+    return WorkflowClient.newInstance(
+        stubs,
+        WorkflowClientOptions.newBuilder(profile().toWorkflowClientOptions())
+            .setNamespace(namespace())
+            .build());
+  }
+
+  EcsClient ecs() {
+    return EcsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+  }
+}

@@ -1,0 +1,264 @@
+package io.drainhost.deploy;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.deployment.v1.RoutingConfig;
+import io.temporal.api.deployment.v1.WorkerDeploymentInfo;
+import io.temporal.api.deployment.v1.WorkerDeploymentVersion;
+import io.temporal.api.deployment.v1.WorkerDeploymentVersionInfo;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.api.workflowservice.v1.CountWorkflowExecutionsRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkerDeploymentRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkerDeploymentResponse;
+import io.temporal.api.workflowservice.v1.DescribeWorkerDeploymentVersionRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
+import io.temporal.api.workflowservice.v1.SetWorkerDeploymentCurrentVersionRequest;
+import io.temporal.api.workflowservice.v1.SetWorkerDeploymentRampingVersionRequest;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * A Worker Deployment as Temporal has it, and the changes a rollout makes to it. Every change
+ * carries the conflict token of the description it was decided on: a change that another rollout
+ * made meanwhile makes Temporal refuse this one, so two rollouts never interleave.
+ */
+final class TemporalDeployments {
+  private static final String IDENTITY = "drainhost-deploy";
+
+  private final WorkflowServiceStubs stubs;
+  private final String namespace;
+  private final String deployment;
+
+  TemporalDeployments(WorkflowServiceStubs stubs, String namespace, String deployment) {
+    this.stubs = stubs;
+    this.namespace = namespace;
+    this.deployment = deployment;
+  }
+
+  /** The deployment's routing and versions, with the conflict token of this reading. */
+  record Snapshot(WorkerDeploymentInfo info, ByteString conflictToken) {
+    RoutingConfig routing() {
+      return info.getRoutingConfig();
+    }
+
+    Optional<String> current() {
+      String b = routing().getCurrentDeploymentVersion().getBuildId();
+      return b.isEmpty() ? Optional.empty() : Optional.of(b);
+    }
+
+    Optional<String> ramping() {
+      String b = routing().getRampingDeploymentVersion().getBuildId();
+      return b.isEmpty() ? Optional.empty() : Optional.of(b);
+    }
+  }
+
+  /** Empty when the deployment does not exist yet (no host of it has polled). */
+  Optional<Snapshot> describe() {
+    try {
+      DescribeWorkerDeploymentResponse r =
+          retrying(
+              () ->
+                  stub()
+                      .describeWorkerDeployment(
+                          DescribeWorkerDeploymentRequest.newBuilder()
+                              .setNamespace(namespace)
+                              .setDeploymentName(deployment)
+                              .build()));
+      return Optional.of(new Snapshot(r.getWorkerDeploymentInfo(), r.getConflictToken()));
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  Optional<WorkerDeploymentVersionInfo> version(String buildId) {
+    try {
+      return Optional.of(
+          retrying(
+                  () ->
+                      stub()
+                          .describeWorkerDeploymentVersion(
+                              DescribeWorkerDeploymentVersionRequest.newBuilder()
+                                  .setNamespace(namespace)
+                                  .setDeploymentVersion(version(deployment, buildId))
+                                  .build()))
+              .getWorkerDeploymentVersionInfo());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** The task queues (name and type) a version has polled. */
+  Set<String> taskQueues(String buildId) {
+    return version(buildId).stream()
+        .flatMap(v -> v.getTaskQueueInfosList().stream())
+        .map(q -> q.getName() + "/" + q.getType().name())
+        .collect(Collectors.toSet());
+  }
+
+  void setCurrent(String buildId, ByteString conflictToken) {
+    retrying(
+        () ->
+            stub()
+                .setWorkerDeploymentCurrentVersion(
+                    SetWorkerDeploymentCurrentVersionRequest.newBuilder()
+                        .setNamespace(namespace)
+                        .setDeploymentName(deployment)
+                        .setBuildId(buildId)
+                        .setConflictToken(conflictToken)
+                        .setIdentity(IDENTITY)
+                        .build()));
+  }
+
+  /** Ramps {@code buildId} to {@code percent}; an empty build id with 0 ends any ramp. */
+  void setRamping(String buildId, float percent, ByteString conflictToken) {
+    retrying(
+        () ->
+            stub()
+                .setWorkerDeploymentRampingVersion(
+                    SetWorkerDeploymentRampingVersionRequest.newBuilder()
+                        .setNamespace(namespace)
+                        .setDeploymentName(deployment)
+                        .setBuildId(buildId)
+                        .setPercentage(percent)
+                        .setConflictToken(conflictToken)
+                        .setIdentity(IDENTITY)
+                        .build()));
+  }
+
+  /** Open runs pinned to the version: they need its hosts until they close. */
+  long openPinnedRuns(String buildId) {
+    return count(
+        "TemporalWorkerDeploymentVersion = '"
+            + deployment
+            + ":"
+            + buildId
+            + "' AND TemporalWorkflowVersioningBehavior = 'Pinned' AND ExecutionStatus = 'Running'");
+  }
+
+  /** Runs of the version that closed as failed or timed out since {@code sinceIso}. */
+  long failedRunsSince(String buildId, String sinceIso) {
+    return count(
+        "TemporalWorkerDeploymentVersion = '"
+            + deployment
+            + ":"
+            + buildId
+            + "' AND ExecutionStatus IN ('Failed', 'TimedOut') AND CloseTime >= '"
+            + sinceIso
+            + "'");
+  }
+
+  /**
+   * Open runs whose current workflow task has been tried more than once: the version's own runs,
+   * and the runs started on its task queues since {@code sinceIso} (a run whose first task never
+   * completes carries no version yet; while a version ramps, new runs are where it shows). At most
+   * {@code limit} examined.
+   */
+  List<String> runsFailingWorkflowTasks(
+      Set<String> taskQueues, String buildId, String sinceIso, int limit) {
+    Set<String> queues =
+        taskQueues.stream()
+            .filter(q -> q.endsWith("/TASK_QUEUE_TYPE_WORKFLOW"))
+            .map(q -> "'" + q.substring(0, q.lastIndexOf('/')) + "'")
+            .collect(Collectors.toSet());
+    String started =
+        queues.isEmpty()
+            ? ""
+            : " OR (TaskQueue IN ("
+                + String.join(", ", queues)
+                + ") AND StartTime >= '"
+                + sinceIso
+                + "')";
+    List<WorkflowExecutionInfo> open =
+        stub()
+            .listWorkflowExecutions(
+                ListWorkflowExecutionsRequest.newBuilder()
+                    .setNamespace(namespace)
+                    .setPageSize(limit)
+                    .setQuery(
+                        "ExecutionStatus = 'Running' AND (TemporalWorkerDeploymentVersion = '"
+                            + deployment
+                            + ":"
+                            + buildId
+                            + "'"
+                            + started
+                            + ")")
+                    .build())
+            .getExecutionsList();
+    return open.stream()
+        .filter(
+            e ->
+                stub()
+                        .describeWorkflowExecution(
+                            DescribeWorkflowExecutionRequest.newBuilder()
+                                .setNamespace(namespace)
+                                .setExecution(e.getExecution())
+                                .build())
+                        .getPendingWorkflowTask()
+                        .getAttempt()
+                    > 1)
+        .map(e -> e.getExecution().getWorkflowId())
+        .toList();
+  }
+
+  private long count(String query) {
+    return retrying(
+            () ->
+                stub()
+                    .countWorkflowExecutions(
+                        CountWorkflowExecutionsRequest.newBuilder()
+                            .setNamespace(namespace)
+                            .setQuery(query)
+                            .build()))
+        .getCount();
+  }
+
+  static WorkerDeploymentVersion version(String deployment, String buildId) {
+    return WorkerDeploymentVersion.newBuilder()
+        .setDeploymentName(deployment)
+        .setBuildId(buildId)
+        .build();
+  }
+
+  private io.temporal.api.workflowservice.v1.WorkflowServiceGrpc.WorkflowServiceBlockingStub
+      stub() {
+    return stubs.blockingStub().withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Runs a call, again after a pause while Temporal answers RESOURCE_EXHAUSTED: it limits the calls
+   * per Worker Deployment, and a watched ramp or two rollouts at once can reach that limit.
+   */
+  static <T> T retrying(java.util.function.Supplier<T> call) {
+    long pauseMs = 500;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try {
+        return call.get();
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.RESOURCE_EXHAUSTED
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+        try {
+          Thread.sleep(pauseMs + (long) (Math.random() * pauseMs));
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+        pauseMs = Math.min(pauseMs * 2, 4000);
+      }
+    }
+  }
+}

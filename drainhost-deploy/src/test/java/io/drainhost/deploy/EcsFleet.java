@@ -1,0 +1,149 @@
+package io.drainhost.deploy;
+
+import io.drainhost.testing.ChildProcess;
+import io.drainhost.testing.LocalHosts;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.ServiceField;
+import software.amazon.awssdk.services.ecs.model.Tag;
+
+/**
+ * What ECS would do with the services of the ECS API stand-in (moto runs no containers): every half
+ * second, for each service of the cluster, real drainhost hosts are started or SIGTERMed until as
+ * many run as the service's desired count; a deleted service's hosts are stopped. A host's Worker
+ * Deployment Version comes from the service's tags, its code from {@code variants}.
+ */
+final class EcsFleet implements AutoCloseable {
+  final EcsClient ecs;
+  private final String cluster;
+  private final int temporalPort;
+  private final String taskQueue;
+  private final Map<String, String> variants;
+  private final Map<String, List<ChildProcess>> hosts = new ConcurrentHashMap<>();
+  private final List<ChildProcess> stopped = new ArrayList<>();
+  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+
+  EcsFleet(
+      URI ecsEndpoint,
+      String cluster,
+      int temporalPort,
+      String taskQueue,
+      Map<String, String> variants) {
+    this.ecs = client(ecsEndpoint);
+    this.cluster = cluster;
+    this.temporalPort = temporalPort;
+    this.taskQueue = taskQueue;
+    this.variants = variants;
+    loop.scheduleWithFixedDelay(this::reconcile, 0, 500, TimeUnit.MILLISECONDS);
+  }
+
+  static EcsClient client(URI endpoint) {
+    return EcsClient.builder()
+        .endpointOverride(endpoint)
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
+        .httpClient(UrlConnectionHttpClient.create())
+        .build();
+  }
+
+  /** The hosts of a service now. */
+  List<ChildProcess> hostsOf(String service) {
+    return List.copyOf(hosts.getOrDefault(service, List.of()));
+  }
+
+  private synchronized void reconcile() {
+    try {
+      List<String> arns = ecs.listServices(b -> b.cluster(cluster)).serviceArns();
+      Map<String, Service> byName = new HashMap<>();
+      if (!arns.isEmpty()) {
+        for (Service s :
+            ecs.describeServices(
+                    DescribeServicesRequest.builder()
+                        .cluster(cluster)
+                        .services(arns)
+                        .include(ServiceField.TAGS)
+                        .build())
+                .services()) {
+          byName.put(s.serviceName(), s);
+        }
+      }
+      for (String name : List.copyOf(hosts.keySet())) {
+        Service s = byName.get(name);
+        if (s == null || !"ACTIVE".equals(s.status())) {
+          scale(name, null, 0);
+        }
+      }
+      byName.forEach(
+          (name, s) -> {
+            if ("ACTIVE".equals(s.status())) {
+              scale(name, s, s.desiredCount());
+            }
+          });
+    } catch (RuntimeException e) {
+      // the next lap tries again
+    }
+  }
+
+  private void scale(String name, Service s, int desired) {
+    List<ChildProcess> running = hosts.computeIfAbsent(name, n -> new ArrayList<>());
+    running.removeIf(h -> !h.alive());
+    while (running.size() > desired) {
+      ChildProcess h = running.remove(running.size() - 1);
+      h.signal("TERM");
+      stopped.add(h);
+    }
+    while (running.size() < desired && s != null) {
+      String buildId = tag(s, EcsServices.BUILD_ID_TAG);
+      Map<String, String> env = new HashMap<>();
+      env.put("DRAINHOST_DEPLOYMENT_NAME", tag(s, EcsServices.DEPLOYMENT_TAG));
+      env.put("DRAINHOST_BUILD_ID", buildId);
+      env.put("DRAINHOST_SAMPLES_VARIANT", variants.getOrDefault(buildId, "v1"));
+      env.put("DRAINHOST_TEMPORAL_CHECK_INTERVAL", "500ms");
+      env.put("DRAINHOST_SHUTDOWN_TIMEOUT", "5s");
+      env.put("DRAINHOST_STOP_TIMEOUT", "10s");
+      running.add(
+          ChildProcess.start(
+              name + "-" + (running.size() + 1), LocalHosts.hostEnv(temporalPort, taskQueue, env)));
+    }
+  }
+
+  private static String tag(Service s, String key) {
+    return s.tags().stream()
+        .filter(t -> key.equals(t.key()))
+        .map(Tag::value)
+        .findFirst()
+        .orElse("");
+  }
+
+  /** Exit codes of every host stopped so far, waiting for each. */
+  synchronized List<Integer> stoppedExitCodes() {
+    List<Integer> codes = new ArrayList<>();
+    for (ChildProcess h : stopped) {
+      codes.add(h.awaitExit(Duration.ofSeconds(30)));
+    }
+    return codes;
+  }
+
+  @Override
+  public void close() {
+    loop.shutdownNow();
+    hosts.values().forEach(l -> l.forEach(ChildProcess::close));
+    stopped.forEach(ChildProcess::close);
+    ecs.close();
+  }
+}

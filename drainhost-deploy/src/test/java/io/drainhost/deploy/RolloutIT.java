@@ -1,0 +1,370 @@
+package io.drainhost.deploy;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.drainhost.testing.ChildProcess;
+import io.drainhost.testing.LocalHosts;
+import io.drainhost.testing.TemporalServer;
+import io.drainhost.testing.TemporalServers;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * drainhost-deploy against a real Temporal server and an ECS API on loopback (moto's server mode),
+ * with real hosts started and stopped to match each service's desired count ({@link EcsFleet}).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RolloutIT {
+  TemporalServer temporal;
+  ChildProcess moto;
+  URI ecsEndpoint;
+  WorkflowServiceStubs stubs;
+  WorkflowClient client;
+
+  static Optional<Path> motoServer() {
+    String configured = System.getenv("DRAINHOST_MOTO_SERVER");
+    if (configured != null) {
+      return Optional.of(Path.of(configured));
+    }
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      Path p = Path.of(dir, "moto_server");
+      if (Files.isExecutable(p)) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
+  }
+
+  @BeforeAll
+  void start() {
+    Optional<Path> server = motoServer();
+    if (System.getenv("DRAINHOST_REQUIRE_MOTO") == null) {
+      assumeTrue(server.isPresent(), "moto_server not installed (pip install \"moto[server]\")");
+    }
+    TemporalServers.requireAvailable(TemporalServer.Kind.TEMPORAL_CLI, getClass());
+    temporal =
+        TemporalServer.startWithDynamicConfig(
+            Map.of(
+                "matching.wv.VersionDrainageStatusRefreshInterval", "\"1s\"",
+                "matching.wv.VersionDrainageStatusVisibilityGracePeriod", "\"1s\""));
+    int port = LocalHosts.freePort();
+    moto =
+        ChildProcess.exec(
+            "moto",
+            Map.of(),
+            List.of(
+                server.orElseThrow(() -> new IllegalStateException("no moto_server")).toString(),
+                "-H",
+                "127.0.0.1",
+                "-p",
+                Integer.toString(port)));
+    moto.awaitLog("Running on", Duration.ofSeconds(30));
+    ecsEndpoint = URI.create("http://127.0.0.1:" + port);
+    stubs =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.address()).build());
+    client = WorkflowClient.newInstance(stubs);
+  }
+
+  @AfterAll
+  void stop() {
+    if (stubs != null) {
+      stubs.shutdownNow();
+    }
+    if (moto != null) {
+      moto.close();
+    }
+    if (temporal != null) {
+      temporal.stop();
+      temporal.close();
+    }
+  }
+
+  Map<String, String> toolEnv() {
+    Map<String, String> env = new HashMap<>();
+    env.put("AWS_ENDPOINT_URL_ECS", ecsEndpoint.toString());
+    env.put("AWS_ACCESS_KEY_ID", "test");
+    env.put("AWS_SECRET_ACCESS_KEY", "test");
+    env.put("AWS_REGION", "us-east-1");
+    env.put("TEMPORAL_ADDRESS", temporal.address());
+    return env;
+  }
+
+  ChildProcess tool(String... args) {
+    return ChildProcess.startJar(
+        ChildProcess.locate("drainhost-deploy.jar", "drainhost-deploy.jar"),
+        "deploy-" + args[0],
+        toolEnv(),
+        args);
+  }
+
+  static void createService(EcsFleet fleet, String cluster, String deployment, String buildId) {
+    String td =
+        fleet
+            .ecs
+            .registerTaskDefinition(
+                b ->
+                    b.family(deployment)
+                        .containerDefinitions(
+                            c -> c.name("app").image("orders:" + buildId).memory(512)))
+            .taskDefinition()
+            .taskDefinitionArn();
+    fleet.ecs.createService(
+        b ->
+            b.cluster(cluster)
+                .serviceName(deployment + "-" + buildId)
+                .taskDefinition(td)
+                .desiredCount(2)
+                .tags(
+                    t -> t.key(EcsServices.DEPLOYMENT_TAG).value(deployment),
+                    t -> t.key(EcsServices.BUILD_ID_TAG).value(buildId)));
+  }
+
+  static int awaitHostPort(EcsFleet fleet, String service) {
+    await(service + " has hosts")
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> !fleet.hostsOf(service).isEmpty());
+    ChildProcess h = fleet.hostsOf(service).get(0);
+    int port = h.awaitHttpPort();
+    h.awaitLog("workers started", Duration.ofSeconds(90));
+    return port;
+  }
+
+  int run(ChildProcess tool) {
+    int exit = tool.awaitExit(Duration.ofMinutes(4));
+    System.out.println("--- " + tool.name() + " exited " + exit + "\n" + tool.output());
+    return exit;
+  }
+
+  List<String> buildIdsOfTasks(String workflowId) {
+    return client.fetchHistory(workflowId).getEvents().stream()
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)
+        .map(e -> e.getWorkflowTaskCompletedEventAttributes().getDeploymentVersion().getBuildId())
+        .toList();
+  }
+
+  long failedTasks(String workflowId) {
+    return client.fetchHistory(workflowId).getEvents().stream()
+        .map(HistoryEvent::getEventType)
+        .filter(t -> t == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED)
+        .count();
+  }
+
+  @Test
+  void v1ToV2InTwoRampStepsAfterAGateThenAFaultyV3IsRefusedOrRolledBack() {
+    String cluster = "c-" + UUID.randomUUID().toString().substring(0, 6);
+    String deployment = "orders" + UUID.randomUUID().toString().substring(0, 6);
+    String queue = "deploy-" + UUID.randomUUID();
+    Map<String, String> variants = Map.of("v1", "v1", "v2", "v2", "v3", "v2-faulty");
+    try (EcsFleet fleet = new EcsFleet(ecsEndpoint, cluster, temporal.port(), queue, variants)) {
+      fleet.ecs.createCluster(b -> b.clusterName(cluster));
+      createService(fleet, cluster, deployment, "v1");
+      int v1Port = awaitHostPort(fleet, deployment + "-v1");
+      String[] common = {"--deployment", deployment, "--cluster", cluster};
+
+      // The first version: no current one to ramp from, so it becomes current at once.
+      assertEquals(0, run(tool(concat("rollout", common, "--build-id", "v1"))));
+
+      List<String> pinned = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        String id = queue + "-pinned-" + i;
+        given()
+            .port(v1Port)
+            .contentType("application/json")
+            .body(
+                "{\"workflowType\":\"CountdownWorkflow\",\"workflowId\":\""
+                    + id
+                    + "\",\"input\":{\"steps\":2,\"seconds\":10}}")
+            .post("/executions")
+            .then()
+            .statusCode(201);
+        pinned.add(id);
+      }
+
+      createService(fleet, cluster, deployment, "v2");
+      awaitHostPort(fleet, deployment + "-v2");
+      ChildProcess v2 =
+          tool(
+              concat(
+                  "rollout",
+                  common,
+                  "--build-id",
+                  "v2",
+                  "--steps",
+                  "10:3s,50:3s",
+                  "--gate-workflow",
+                  "CountdownWorkflow",
+                  "--gate-input",
+                  "{\"steps\":1,\"seconds\":0}",
+                  "--gate-task-queue",
+                  queue));
+      assertEquals(0, run(v2));
+      String out = v2.output();
+      assertTrue(out.contains("gate passed"), out);
+      assertTrue(out.indexOf("ramping at 10.0%") < out.indexOf("ramping at 50.0%"), out);
+      assertTrue(out.contains(deployment + ":v2 is current"), out);
+      assertEquals(
+          Set.of("v2"),
+          Set.copyOf(buildIdsOfTasks("drainhost-gate-" + deployment + "-v2")),
+          "the gate ran pinned to v2");
+
+      // Re-running a finished rollout changes nothing.
+      ChildProcess again = tool(concat("rollout", common, "--build-id", "v2"));
+      assertEquals(0, run(again));
+      assertTrue(again.output().contains("already current"), again.output());
+
+      for (String id : pinned) {
+        await(id)
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () ->
+                    !buildIdsOfTasks(id).isEmpty()
+                        && client
+                                .newUntypedWorkflowStub(id)
+                                .describe()
+                                .getRawDescription()
+                                .getWorkflowExecutionInfo()
+                                .getStatus()
+                                .getNumber()
+                            != 1);
+        assertEquals(Set.of("v1"), Set.copyOf(buildIdsOfTasks(id)), id + " stayed on v1");
+        assertEquals(0, failedTasks(id), id);
+      }
+
+      // status shows v2 current and v1 on its way out, beside their services.
+      ChildProcess status = tool(concat("status", common, "--output", "json"));
+      assertEquals(0, run(status));
+      assertTrue(status.output().contains("\"buildId\" : \"v2\""), status.output());
+      assertTrue(status.output().contains("\"status\" : \"current\""), status.output());
+
+      // v3's SleepWorkflow fails every workflow task: a gate of that type never completes.
+      createService(fleet, cluster, deployment, "v3");
+      awaitHostPort(fleet, deployment + "-v3");
+      ChildProcess gateFails =
+          tool(
+              concat(
+                  "rollout",
+                  common,
+                  "--build-id",
+                  "v3",
+                  "--steps",
+                  "50:20s",
+                  "--gate-workflow",
+                  "SleepWorkflow",
+                  "--gate-input",
+                  "{\"seconds\":0}",
+                  "--gate-task-queue",
+                  queue,
+                  "--gate-timeout",
+                  "8s"));
+      assertEquals(3, run(gateFails));
+      assertFalse(gateFails.output().contains("ramping at"), "never ramped: " + gateFails.output());
+
+      // Its gate of another type passes, but while it ramps, new SleepWorkflows on it fail.
+      ChildProcess ramped =
+          tool(
+              concat(
+                  "rollout",
+                  common,
+                  "--build-id",
+                  "v3",
+                  "--steps",
+                  "50:30s",
+                  "--gate-workflow",
+                  "CountdownWorkflow",
+                  "--gate-input",
+                  "{\"steps\":1,\"seconds\":0}",
+                  "--gate-task-queue",
+                  queue));
+      int v3Port = awaitHostPort(fleet, deployment + "-v3");
+      new Thread(
+              () -> {
+                for (int i = 0; i < 20 && ramped.alive(); i++) {
+                  given()
+                      .port(v3Port)
+                      .contentType("application/json")
+                      .body("{\"workflowType\":\"SleepWorkflow\",\"input\":{\"seconds\":0}}")
+                      .post("/executions");
+                  ChildProcess.sleep(Duration.ofMillis(500));
+                }
+              })
+          .start();
+      assertEquals(3, run(ramped));
+      assertTrue(ramped.output().contains("rolled back"), ramped.output());
+      ChildProcess after = tool(concat("status", common, "--output", "json"));
+      assertEquals(0, run(after));
+      String json = after.output();
+      assertTrue(
+          json.replaceAll("\\s", "").contains("\"buildId\":\"v2\",\"status\":\"current\""), json);
+      assertFalse(json.replaceAll("\\s", "").contains("\"status\":\"ramping\""), json);
+    }
+  }
+
+  @Test
+  void wrongArgumentsAndUnreachableEndpointsAreOneLineAndTheirExitCode() {
+    ChildProcess noBuild = tool("rollout", "--deployment", "d", "--cluster", "c");
+    assertEquals(2, noBuild.awaitExit(Duration.ofSeconds(60)), noBuild.output());
+    assertTrue(noBuild.output().contains("Missing required option: '--build-id"), noBuild.output());
+    ChildProcess badSteps =
+        tool(
+            "rollout",
+            "--deployment",
+            "d",
+            "--cluster",
+            "c",
+            "--build-id",
+            "b",
+            "--steps",
+            "50:1m,10:1m");
+    assertEquals(2, badSteps.awaitExit(Duration.ofSeconds(60)), badSteps.output());
+    assertTrue(badSteps.output().contains("percents must rise"), badSteps.output());
+    Map<String, String> env = toolEnv();
+    env.put("TEMPORAL_ADDRESS", "127.0.0.1:" + LocalHosts.freePort());
+    ChildProcess unreachable =
+        ChildProcess.startJar(
+            ChildProcess.locate("drainhost-deploy.jar", "drainhost-deploy.jar"),
+            "deploy-unreachable",
+            env,
+            "status",
+            "--deployment",
+            "d",
+            "--cluster",
+            "c");
+    assertEquals(1, unreachable.awaitExit(Duration.ofSeconds(90)), unreachable.output());
+    assertTrue(unreachable.output().contains("does not answer"), unreachable.output());
+    for (ChildProcess p : List.of(noBuild, badSteps, unreachable)) {
+      assertFalse(p.output().contains("\tat "), "no stack trace: " + p.output());
+    }
+  }
+
+  static String[] concat(String command, String[] common, String... rest) {
+    List<String> all = new ArrayList<>();
+    all.add(command);
+    all.addAll(List.of(common));
+    all.addAll(List.of(rest));
+    return all.toArray(new String[0]);
+  }
+}
