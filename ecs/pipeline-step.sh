@@ -24,6 +24,7 @@ aws ecs create-service --cluster "$CLUSTER" --service-name "$DEPLOYMENT-${BUILD_
   --cli-input-json "$(jq 'del(.serviceName, .taskDefinition, .desiredCount)' ecs/service-settings.json)"
 
 # 3. Gate, ramp, promote; rolled back on its own when the new version fails while ramping.
+#    Later, on a schedule: drainhost-deploy sunset (scales drained versions to 0, then deletes them).
 java -jar drainhost-deploy.jar rollout --cluster "$CLUSTER" --deployment "$DEPLOYMENT" \
   --build-id "$BUILD_ID" --steps 10:5m,50:10m \
   --gate-workflow GreetingWorkflow --gate-input '{"name": "gate"}' --gate-task-queue drainhost

@@ -16,7 +16,12 @@ import software.amazon.awssdk.services.ecs.EcsClient;
     name = "drainhost-deploy",
     mixinStandardHelpOptions = true,
     version = "drainhost-deploy 0.1.0",
-    subcommands = {DeployMain.Status.class, DeployMain.RolloutCommand.class},
+    subcommands = {
+      DeployMain.Status.class,
+      DeployMain.RolloutCommand.class,
+      DeployMain.RollbackCommand.class,
+      DeployMain.SunsetCommand.class
+    },
     description =
         "Rainbow rollouts of drainhost workers on ECS with Temporal Worker Versioning: one ECS"
             + " service per build id, tagged drainhost:deployment and drainhost:build-id.")
@@ -184,6 +189,83 @@ public final class DeployMain implements Callable<Integer> {
                       gate,
                       pollers,
                       maxFailures,
+                      System.out)
+                  .run();
+              return 0;
+            } finally {
+              stubs.shutdownNow();
+            }
+          });
+    }
+  }
+
+  @Command(
+      name = "rollback",
+      mixinStandardHelpOptions = true,
+      description =
+          "Make the version that was current before the current one current again (it must still"
+              + " have pollers); any ramp ends.")
+  static final class RollbackCommand implements Callable<Integer> {
+    @Mixin Connections connect;
+
+    @Override
+    public Integer call() {
+      return guarded(
+          () -> {
+            WorkflowServiceStubs stubs = connect.temporal();
+            try {
+              new Rollback(
+                      new TemporalDeployments(stubs, connect.namespace(), connect.deployment),
+                      System.out)
+                  .run();
+              return 0;
+            } finally {
+              stubs.shutdownNow();
+            }
+          });
+    }
+  }
+
+  @Command(
+      name = "sunset",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Retire old versions: drained (or inactive and never current) for longer than"
+            + " --scale-down-after: scale the ECS service to 0; past --delete-after: delete the"
+            + " service and the Temporal version.",
+        "Never the current or ramping version or one with open pinned runs. Safe on a schedule."
+      })
+  static final class SunsetCommand implements Callable<Integer> {
+    @Mixin Connections connect;
+
+    @Option(names = "--scale-down-after", defaultValue = "1h", description = "default 1h")
+    String scaleDownAfter;
+
+    @Option(names = "--delete-after", defaultValue = "24h", description = "default 24h")
+    String deleteAfter;
+
+    @Option(names = "--dry-run", description = "print the plan, change nothing")
+    boolean dryRun;
+
+    @Override
+    public Integer call() {
+      return guarded(
+          () -> {
+            java.time.Duration down = Durations.parse("--scale-down-after", scaleDownAfter);
+            java.time.Duration delete = Durations.parse("--delete-after", deleteAfter);
+            if (delete.compareTo(down) < 0) {
+              throw new DeployException(
+                  DeployException.USAGE,
+                  "--delete-after must not be shorter than --scale-down-after");
+            }
+            WorkflowServiceStubs stubs = connect.temporal();
+            try (EcsClient ecs = connect.ecs()) {
+              new Sunset(
+                      new TemporalDeployments(stubs, connect.namespace(), connect.deployment),
+                      new EcsServices(ecs, connect.cluster, connect.deployment),
+                      down,
+                      delete,
+                      dryRun,
                       System.out)
                   .run();
               return 0;

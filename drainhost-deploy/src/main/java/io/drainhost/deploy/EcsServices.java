@@ -85,6 +85,14 @@ final class EcsServices {
         .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get(0)));
   }
 
+  void scaleToZero(VersionService s) {
+    ecs.updateService(b -> b.cluster(cluster).service(s.name()).desiredCount(0));
+  }
+
+  void delete(VersionService s) {
+    ecs.deleteService(b -> b.cluster(cluster).service(s.name()));
+  }
+
   Optional<VersionService> of(String buildId) {
     return Optional.ofNullable(byBuildId().get(buildId));
   }

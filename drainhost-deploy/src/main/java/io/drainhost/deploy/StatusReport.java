@@ -37,6 +37,13 @@ final class StatusReport {
                         : 0);
                 row.put("taskQueues", new TreeSet<>(temporal.taskQueues(buildId)));
                 row.put("drainage", wire(v.getDrainageStatus().name(), "VERSION_DRAINAGE_STATUS_"));
+                com.google.protobuf.Timestamp changed = v.getDrainageInfo().getLastChangedTime();
+                row.put(
+                    "drainageChangedAt",
+                    changed.getSeconds() == 0
+                        ? null
+                        : java.time.Instant.ofEpochSecond(changed.getSeconds(), changed.getNanos())
+                            .toString());
                 row.put("openPinnedRuns", temporal.openPinnedRuns(buildId));
                 service(row, services.get(buildId));
                 rows.add(row);

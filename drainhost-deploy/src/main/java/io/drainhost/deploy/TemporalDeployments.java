@@ -137,6 +137,64 @@ final class TemporalDeployments {
                         .build()));
   }
 
+  /**
+   * Whether a host of the version polled one of its workflow task queues within {@code within}
+   * (DescribeTaskQueue's pollers carry their deployment options).
+   */
+  boolean hasPollers(String buildId, java.time.Duration within) {
+    long since = System.currentTimeMillis() - within.toMillis();
+    for (String q : taskQueues(buildId)) {
+      if (!q.endsWith("/TASK_QUEUE_TYPE_WORKFLOW")) {
+        continue;
+      }
+      String name = q.substring(0, q.lastIndexOf('/'));
+      boolean polled =
+          retrying(
+                  () ->
+                      stub()
+                          .describeTaskQueue(
+                              io.temporal.api.workflowservice.v1.DescribeTaskQueueRequest
+                                  .newBuilder()
+                                  .setNamespace(namespace)
+                                  .setTaskQueue(
+                                      io.temporal.api.taskqueue.v1.TaskQueue.newBuilder()
+                                          .setName(name)
+                                          .setKind(
+                                              io.temporal.api.enums.v1.TaskQueueKind
+                                                  .TASK_QUEUE_KIND_NORMAL))
+                                  .setTaskQueueType(
+                                      io.temporal.api.enums.v1.TaskQueueType
+                                          .TASK_QUEUE_TYPE_WORKFLOW)
+                                  .build()))
+              .getPollersList()
+              .stream()
+              .anyMatch(
+                  p ->
+                      p.getDeploymentOptions().getDeploymentName().equals(deployment)
+                          && p.getDeploymentOptions().getBuildId().equals(buildId)
+                          && com.google.protobuf.util.Timestamps.toMillis(p.getLastAccessTime())
+                              >= since);
+      if (polled) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Deletes the version from the deployment; Temporal refuses while it has pollers. */
+  void deleteVersion(String buildId) {
+    retrying(
+        () ->
+            stub()
+                .deleteWorkerDeploymentVersion(
+                    io.temporal.api.workflowservice.v1.DeleteWorkerDeploymentVersionRequest
+                        .newBuilder()
+                        .setNamespace(namespace)
+                        .setDeploymentVersion(version(deployment, buildId))
+                        .setIdentity(IDENTITY)
+                        .build()));
+  }
+
   /** Open runs pinned to the version: they need its hosts until they close. */
   long openPinnedRuns(String buildId) {
     return count(

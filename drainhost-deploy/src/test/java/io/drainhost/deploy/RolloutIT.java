@@ -178,7 +178,7 @@ class RolloutIT {
     String cluster = "c-" + UUID.randomUUID().toString().substring(0, 6);
     String deployment = "orders" + UUID.randomUUID().toString().substring(0, 6);
     String queue = "deploy-" + UUID.randomUUID();
-    Map<String, String> variants = Map.of("v1", "v1", "v2", "v2", "v3", "v2-faulty");
+    Map<String, String> variants = Map.of("v1", "v1", "v2", "v2", "v3", "v2-faulty", "v4", "v2");
     try (EcsFleet fleet = new EcsFleet(ecsEndpoint, cluster, temporal.port(), queue, variants)) {
       fleet.ecs.createCluster(b -> b.clusterName(cluster));
       createService(fleet, cluster, deployment, "v1");
@@ -260,6 +260,55 @@ class RolloutIT {
       assertTrue(status.output().contains("\"buildId\" : \"v2\""), status.output());
       assertTrue(status.output().contains("\"status\" : \"current\""), status.output());
 
+      // rollback: v1 (still polling) is current again; then v2 again, all at once.
+      ChildProcess back = tool(concat("rollback", common));
+      assertEquals(0, run(back));
+      assertTrue(back.output().contains("rollback: v1 is current again (v2 was)"), back.output());
+      assertEquals(0, run(tool(concat("rollout", common, "--build-id", "v2"))));
+
+      // sunset: v1 drains (its pinned runs are done); a dry run changes nothing, then its service
+      // goes to 0 (its hosts drain and exit 0), then the service is deleted.
+      String[] sunsetTimes = {"--scale-down-after", "1s", "--delete-after", "4s"};
+      await("v1 drained")
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofSeconds(1))
+          .until(
+              () -> {
+                ChildProcess st = tool(concat("status", common, "--output", "json"));
+                st.awaitExit(Duration.ofSeconds(60));
+                return st.output()
+                    .replaceAll("\\s", "")
+                    .contains("\"buildId\":\"v1\",\"status\":\"drained\"");
+              });
+      ChildProcess.sleep(Duration.ofSeconds(2));
+      ChildProcess plan = tool(concat("sunset", common, concat("--dry-run", sunsetTimes)));
+      assertEquals(0, run(plan));
+      assertTrue(
+          plan.output().contains("would scale " + deployment + "-v1 (v1) to 0"), plan.output());
+      assertEquals(2, desired(fleet, cluster, deployment + "-v1"), "a dry run changes nothing");
+      ChildProcess down = tool(concat("sunset", common, sunsetTimes));
+      assertEquals(0, run(down));
+      assertEquals(0, desired(fleet, cluster, deployment + "-v1"));
+      assertFalse(
+          down.output().contains(deployment + "-v2"), "the current version is never touched");
+      await("v1's hosts stopped")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> fleet.hostsOf(deployment + "-v1").isEmpty());
+      assertTrue(
+          fleet.stoppedExitCodes().stream().allMatch(c -> c == 0), "hosts drained and exited 0");
+      ChildProcess.sleep(Duration.ofSeconds(4));
+      ChildProcess gone = tool(concat("sunset", common, sunsetTimes));
+      assertEquals(0, run(gone));
+      assertTrue(gone.output().contains("delete ECS service " + deployment + "-v1"), gone.output());
+      assertEquals(
+          "INACTIVE",
+          fleet
+              .ecs
+              .describeServices(b -> b.cluster(cluster).services(deployment + "-v1"))
+              .services()
+              .get(0)
+              .status());
+
       // v3's SleepWorkflow fails every workflow task: a gate of that type never completes.
       createService(fleet, cluster, deployment, "v3");
       awaitHostPort(fleet, deployment + "-v3");
@@ -320,6 +369,36 @@ class RolloutIT {
       assertTrue(
           json.replaceAll("\\s", "").contains("\"buildId\":\"v2\",\"status\":\"current\""), json);
       assertFalse(json.replaceAll("\\s", "").contains("\"status\":\"ramping\""), json);
+
+      // An interrupted rollout: killed in its first ramp step, re-run, it repeats neither the gate
+      // nor the step, and finishes.
+      createService(fleet, cluster, deployment, "v4");
+      awaitHostPort(fleet, deployment + "-v4");
+      String[] v4 =
+          concat(
+              "rollout",
+              common,
+              "--build-id",
+              "v4",
+              "--steps",
+              "10:12s,50:2s",
+              "--gate-workflow",
+              "CountdownWorkflow",
+              "--gate-input",
+              "{\"steps\":1,\"seconds\":0}",
+              "--gate-task-queue",
+              queue);
+      ChildProcess first = tool(v4);
+      first.awaitLog("ramping at 10.0%", Duration.ofSeconds(120));
+      first.signal("KILL");
+      first.awaitExit(Duration.ofSeconds(30));
+      ChildProcess resumed = tool(v4);
+      assertEquals(0, run(resumed));
+      String r = resumed.output();
+      assertTrue(r.contains("gate skipped"), r);
+      assertTrue(r.contains("resuming the 10.0% step"), r);
+      assertFalse(r.contains("ramping at 10.0%"), "the first step is not set again: " + r);
+      assertTrue(r.contains("ramping at 50.0%") && r.contains(deployment + ":v4 is current"), r);
     }
   }
 
@@ -355,9 +434,36 @@ class RolloutIT {
             "c");
     assertEquals(1, unreachable.awaitExit(Duration.ofSeconds(90)), unreachable.output());
     assertTrue(unreachable.output().contains("does not answer"), unreachable.output());
-    for (ChildProcess p : List.of(noBuild, badSteps, unreachable)) {
+    ChildProcess badTimes =
+        tool(
+            "sunset",
+            "--deployment",
+            "d",
+            "--cluster",
+            "c",
+            "--scale-down-after",
+            "2h",
+            "--delete-after",
+            "1h");
+    assertEquals(2, badTimes.awaitExit(Duration.ofSeconds(60)), badTimes.output());
+    assertTrue(badTimes.output().contains("--delete-after must not be shorter"), badTimes.output());
+    for (String command : List.of("status", "rollout", "rollback", "sunset")) {
+      ChildProcess help = tool(command, "--help");
+      assertEquals(0, help.awaitExit(Duration.ofSeconds(60)), help.output());
+      assertTrue(help.output().contains("Usage: drainhost-deploy " + command), help.output());
+    }
+    for (ChildProcess p : List.of(noBuild, badSteps, unreachable, badTimes)) {
       assertFalse(p.output().contains("\tat "), "no stack trace: " + p.output());
     }
+  }
+
+  static int desired(EcsFleet fleet, String cluster, String service) {
+    return fleet
+        .ecs
+        .describeServices(b -> b.cluster(cluster).services(service))
+        .services()
+        .get(0)
+        .desiredCount();
   }
 
   static String[] concat(String command, String[] common, String... rest) {
