@@ -329,8 +329,9 @@ abstract class DrainSuite {
     try (ChildProcess a = ChildProcess.start("host-a", env)) {
       int portA = awaitReady(a);
       List<String> fits = new ArrayList<>();
+      // Long enough to still run when B is ready: B replays these runs before it polls.
       for (int i = 0; i < 3; i++) {
-        fits.add(sleep(portA, "fits-" + i + "-" + queue, 6));
+        fits.add(sleep(portA, "fits-" + i + "-" + queue, 15));
       }
       String straggler =
           post(
@@ -347,6 +348,7 @@ abstract class DrainSuite {
           .until(() -> activitiesInFlight(portA) == 4);
       try (ChildProcess b = ChildProcess.start("host-b", hostEnv(queue, "20s", "24s", "3s"))) {
         int portB = awaitReady(b);
+        assertEquals(4, activitiesInFlight(portA), "all four still run on A at SIGTERM");
         long sigterm = System.nanoTime();
         a.signal("TERM");
         long pickedUp = 0;

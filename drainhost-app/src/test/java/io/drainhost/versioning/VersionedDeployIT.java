@@ -254,4 +254,125 @@ class VersionedDeployIT {
       all.forEach(ChildProcess::close);
     }
   }
+
+  @Test
+  void aPinnedRunsHandedBackAttemptRunsAgainOnItsOwnVersionAndTheLastHostOfItWarns() {
+    String queue = "pinned-handoff-" + UUID.randomUUID();
+    String deployment = "dep-" + UUID.randomUUID().toString().substring(0, 8);
+    List<ChildProcess> all = new ArrayList<>();
+    try (Histories histories = new Histories(server.address())) {
+      Map<String, String> v1Env = env(queue, deployment, "v1", "v1");
+      v1Env.put("DRAINHOST_VERSIONING_BEHAVIOR", "pinned");
+      v1Env.put("DRAINHOST_DRAIN_POLICY", "*=handoff");
+      ChildProcess v1a = ChildProcess.start("v1a-pinned", v1Env);
+      all.add(v1a);
+      int v1aPort = awaitPolling(v1a);
+      setCurrent(histories, deployment, "v1");
+      String id = start(v1aPort, "SleepWorkflow", queue + "-sleep", "{\"seconds\":40}");
+      await("the sleep runs on v1a")
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  given()
+                          .port(v1aPort)
+                          .get("/inflight")
+                          .then()
+                          .extract()
+                          .jsonPath()
+                          .getList("items.findAll { it.kind == 'activity' }")
+                          .size()
+                      == 1);
+      assertEquals(
+          List.of("pinned"),
+          given()
+              .port(v1aPort)
+              .get("/inflight")
+              .then()
+              .extract()
+              .jsonPath()
+              .getList("items.findAll { it.kind == 'activity' }.versioningBehavior"));
+      ChildProcess v1b = ChildProcess.start("v1b-pinned", v1Env);
+      Map<String, String> v2Env = env(queue, deployment, "v2", "v2");
+      v2Env.put("DRAINHOST_VERSIONING_BEHAVIOR", "pinned");
+      ChildProcess v2 = ChildProcess.start("v2-pinned", v2Env);
+      all.addAll(List.of(v1b, v2));
+      int v1bPort = awaitPolling(v1b);
+      int v2Port = awaitPolling(v2);
+      setCurrent(histories, deployment, "v2");
+
+      // v1a leaves: it hands the attempt back at once; the next one must run on v1b, not on v2.
+      Hosts.stopCleanly(v1a);
+      await("the next attempt runs on v1b")
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  given()
+                          .port(v1bPort)
+                          .get("/inflight")
+                          .then()
+                          .extract()
+                          .jsonPath()
+                          .getList("items.findAll { it.kind == 'activity' && it.attempt >= 2 }")
+                          .size()
+                      == 1);
+      assertEquals(
+          0,
+          given()
+              .port(v2Port)
+              .get("/inflight")
+              .then()
+              .extract()
+              .jsonPath()
+              .getList("items.findAll { it.kind == 'activity' }")
+              .size(),
+          "v2 never runs the pinned v1 run's activity");
+
+      Hosts.stopCleanly(v1b);
+      assertEquals(
+          "RUNNING",
+          given().port(v2Port).get("/executions/" + id).then().extract().path("status"),
+          "the pinned run waits for a host of v1");
+      Hosts.stopCleanly(v2);
+    } finally {
+      all.forEach(ChildProcess::close);
+    }
+  }
+
+  @Test
+  void theOnlyHostOfAVersionWithAnOpenPinnedRunSaysSoWhenItLeaves() {
+    String queue = "last-" + UUID.randomUUID();
+    String deployment = "dep-" + UUID.randomUUID().toString().substring(0, 8);
+    try (Histories histories = new Histories(server.address())) {
+      Map<String, String> env = env(queue, deployment, "v1", "v1");
+      env.put("DRAINHOST_VERSIONING_BEHAVIOR", "pinned");
+      env.put("DRAINHOST_DRAIN_POLICY", "*=handoff");
+      try (ChildProcess only = ChildProcess.start("only-v1", env)) {
+        int port = awaitPolling(only);
+        setCurrent(histories, deployment, "v1");
+        start(port, "SleepWorkflow", queue + "-sleep", "{\"seconds\":60}");
+        await("the pinned run's activity runs")
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    given()
+                            .port(port)
+                            .get("/inflight")
+                            .then()
+                            .extract()
+                            .jsonPath()
+                            .getList("items.findAll { it.kind == 'activity' }")
+                            .size()
+                        == 1);
+        Hosts.stopCleanly(only);
+        String out = only.output();
+        assertTrue(
+            out.contains(
+                "drain: this host is the last poller of version "
+                    + deployment
+                    + ":v1, which has 1 open pinned runs"),
+            only.tail());
+        assertTrue(out.contains("leftBehind=this host is the last poller"), only.tail());
+      }
+    }
+  }
 }

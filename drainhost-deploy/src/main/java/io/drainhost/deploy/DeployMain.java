@@ -55,6 +55,29 @@ public final class DeployMain implements Callable<Integer> {
     }
   }
 
+  /** A command's work once connected: Temporal's deployment and stubs, the ECS services. */
+  interface Connected {
+    void run(TemporalDeployments temporal, EcsServices ecs, WorkflowServiceStubs stubs)
+        throws Exception;
+  }
+
+  /** Connects, runs {@code body}, closes; exit 0, or the failure's code and line. */
+  static int connected(Connections c, Connected body) {
+    return guarded(
+        () -> {
+          WorkflowServiceStubs stubs = c.temporal();
+          try (EcsClient ecs = c.ecs()) {
+            body.run(
+                new TemporalDeployments(stubs, c.namespace(), c.deployment),
+                new EcsServices(ecs, c.cluster, c.deployment),
+                stubs);
+            return 0;
+          } finally {
+            stubs.shutdownNow();
+          }
+        });
+  }
+
   @Command(
       name = "status",
       mixinStandardHelpOptions = true,
@@ -69,29 +92,21 @@ public final class DeployMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      return guarded(
-          () -> {
-            if (!output.equals("table") && !output.equals("json")) {
-              throw new DeployException(
-                  DeployException.USAGE, "--output " + output + ": table or json");
-            }
-            WorkflowServiceStubs stubs = connect.temporal();
-            try (EcsClient ecs = connect.ecs()) {
-              StatusReport report =
-                  StatusReport.of(
-                      new TemporalDeployments(stubs, connect.namespace(), connect.deployment),
-                      new EcsServices(ecs, connect.cluster, connect.deployment));
-              System.out.print(
-                  output.equals("json")
-                      ? new ObjectMapper()
-                              .writerWithDefaultPrettyPrinter()
-                              .writeValueAsString(report.rows())
-                          + "\n"
-                      : report.table());
-              return 0;
-            } finally {
-              stubs.shutdownNow();
-            }
+      if (!output.equals("table") && !output.equals("json")) {
+        System.err.println("drainhost-deploy: --output " + output + ": table or json");
+        return DeployException.USAGE;
+      }
+      return connected(
+          connect,
+          (temporal, ecs, stubs) -> {
+            StatusReport report = StatusReport.of(temporal, ecs);
+            System.out.print(
+                output.equals("json")
+                    ? new ObjectMapper()
+                            .writerWithDefaultPrettyPrinter()
+                            .writeValueAsString(report.rows())
+                        + "\n"
+                    : report.table());
           });
     }
   }
@@ -177,24 +192,22 @@ public final class DeployMain implements Callable<Integer> {
             }
             java.util.List<RampStep> ramp = RampStep.parse(steps);
             java.time.Duration pollers = Durations.parse("--pollers-timeout", pollersTimeout);
-            WorkflowServiceStubs stubs = connect.temporal();
-            try (EcsClient ecs = connect.ecs()) {
-              new Rollout(
-                      new TemporalDeployments(stubs, connect.namespace(), connect.deployment),
-                      new EcsServices(ecs, connect.cluster, connect.deployment),
-                      connect.client(stubs),
-                      connect.deployment,
-                      buildId,
-                      ramp,
-                      gate,
-                      pollers,
-                      maxFailures,
-                      System.out)
-                  .run();
-              return 0;
-            } finally {
-              stubs.shutdownNow();
-            }
+            Optional<Rollout.Gate> chosenGate = gate;
+            return connected(
+                connect,
+                (temporal, ecs, stubs) ->
+                    new Rollout(
+                            temporal,
+                            ecs,
+                            connect.client(stubs),
+                            connect.deployment,
+                            buildId,
+                            ramp,
+                            chosenGate,
+                            pollers,
+                            maxFailures,
+                            System.out)
+                        .run());
           });
     }
   }
@@ -210,19 +223,7 @@ public final class DeployMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      return guarded(
-          () -> {
-            WorkflowServiceStubs stubs = connect.temporal();
-            try {
-              new Rollback(
-                      new TemporalDeployments(stubs, connect.namespace(), connect.deployment),
-                      System.out)
-                  .run();
-              return 0;
-            } finally {
-              stubs.shutdownNow();
-            }
-          });
+      return connected(connect, (temporal, ecs, stubs) -> new Rollback(temporal, System.out).run());
     }
   }
 
@@ -258,20 +259,10 @@ public final class DeployMain implements Callable<Integer> {
                   DeployException.USAGE,
                   "--delete-after must not be shorter than --scale-down-after");
             }
-            WorkflowServiceStubs stubs = connect.temporal();
-            try (EcsClient ecs = connect.ecs()) {
-              new Sunset(
-                      new TemporalDeployments(stubs, connect.namespace(), connect.deployment),
-                      new EcsServices(ecs, connect.cluster, connect.deployment),
-                      down,
-                      delete,
-                      dryRun,
-                      System.out)
-                  .run();
-              return 0;
-            } finally {
-              stubs.shutdownNow();
-            }
+            return connected(
+                connect,
+                (temporal, ecs, stubs) ->
+                    new Sunset(temporal, ecs, down, delete, dryRun, System.out).run());
           });
     }
   }
