@@ -434,6 +434,20 @@ class RolloutIT {
             "c");
     assertEquals(1, unreachable.awaitExit(Duration.ofSeconds(90)), unreachable.output());
     assertTrue(unreachable.output().contains("does not answer"), unreachable.output());
+    Map<String, String> noEcs = toolEnv();
+    noEcs.put("AWS_ENDPOINT_URL_ECS", "http://127.0.0.1:" + LocalHosts.freePort());
+    ChildProcess ecsDown =
+        ChildProcess.startJar(
+            ChildProcess.locate("drainhost-deploy.jar", "drainhost-deploy.jar"),
+            "deploy-no-ecs",
+            noEcs,
+            "status",
+            "--deployment",
+            "d",
+            "--cluster",
+            "c");
+    assertEquals(1, ecsDown.awaitExit(Duration.ofSeconds(120)), ecsDown.output());
+    assertTrue(ecsDown.output().startsWith("drainhost-deploy: ECS: "), ecsDown.output());
     ChildProcess badTimes =
         tool(
             "sunset",
@@ -452,7 +466,7 @@ class RolloutIT {
       assertEquals(0, help.awaitExit(Duration.ofSeconds(60)), help.output());
       assertTrue(help.output().contains("Usage: drainhost-deploy " + command), help.output());
     }
-    for (ChildProcess p : List.of(noBuild, badSteps, unreachable, badTimes)) {
+    for (ChildProcess p : List.of(noBuild, badSteps, unreachable, ecsDown, badTimes)) {
       assertFalse(p.output().contains("\tat "), "no stack trace: " + p.output());
     }
   }
