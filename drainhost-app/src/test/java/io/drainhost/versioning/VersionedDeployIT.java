@@ -90,6 +90,17 @@ class VersionedDeployIT {
             });
   }
 
+  /** The activity attempts a host's /inflight lists now. */
+  static List<Map<String, Object>> activities(int port) {
+    return given()
+        .port(port)
+        .get("/inflight")
+        .then()
+        .extract()
+        .jsonPath()
+        .getList("items.findAll { it.kind == 'activity' }");
+  }
+
   static String deploymentStatus(int port) {
     return given().port(port).get("/health").then().extract().path("deployment.status");
   }
@@ -162,25 +173,7 @@ class VersionedDeployIT {
       }
       await("the sleeps run on v1")
           .atMost(Duration.ofSeconds(30))
-          .until(
-              () ->
-                  given()
-                              .port(v1Port)
-                              .get("/inflight")
-                              .then()
-                              .extract()
-                              .jsonPath()
-                              .getList("items.findAll { it.kind == 'activity' }")
-                              .size()
-                          + given()
-                              .port(v1bPort)
-                              .get("/inflight")
-                              .then()
-                              .extract()
-                              .jsonPath()
-                              .getList("items.findAll { it.kind == 'activity' }")
-                              .size()
-                      == 3);
+          .until(() -> activities(v1Port).size() + activities(v1bPort).size() == 3);
       List<String> behaviours =
           new ArrayList<>(
               given()
@@ -271,17 +264,7 @@ class VersionedDeployIT {
       String id = start(v1aPort, "SleepWorkflow", queue + "-sleep", "{\"seconds\":40}");
       await("the sleep runs on v1a")
           .atMost(Duration.ofSeconds(30))
-          .until(
-              () ->
-                  given()
-                          .port(v1aPort)
-                          .get("/inflight")
-                          .then()
-                          .extract()
-                          .jsonPath()
-                          .getList("items.findAll { it.kind == 'activity' }")
-                          .size()
-                      == 1);
+          .until(() -> activities(v1aPort).size() == 1);
       assertEquals(
           List.of("pinned"),
           given()
@@ -315,17 +298,7 @@ class VersionedDeployIT {
                           .getList("items.findAll { it.kind == 'activity' && it.attempt >= 2 }")
                           .size()
                       == 1);
-      assertEquals(
-          0,
-          given()
-              .port(v2Port)
-              .get("/inflight")
-              .then()
-              .extract()
-              .jsonPath()
-              .getList("items.findAll { it.kind == 'activity' }")
-              .size(),
-          "v2 never runs the pinned v1 run's activity");
+      assertEquals(0, activities(v2Port).size(), "v2 never runs the pinned v1 run's activity");
 
       Hosts.stopCleanly(v1b);
       assertEquals(
@@ -352,17 +325,7 @@ class VersionedDeployIT {
         start(port, "SleepWorkflow", queue + "-sleep", "{\"seconds\":60}");
         await("the pinned run's activity runs")
             .atMost(Duration.ofSeconds(30))
-            .until(
-                () ->
-                    given()
-                            .port(port)
-                            .get("/inflight")
-                            .then()
-                            .extract()
-                            .jsonPath()
-                            .getList("items.findAll { it.kind == 'activity' }")
-                            .size()
-                        == 1);
+            .until(() -> activities(port).size() == 1);
         Hosts.stopCleanly(only);
         String out = only.output();
         assertTrue(

@@ -114,10 +114,14 @@ class RolloutIT {
   }
 
   ChildProcess tool(String... args) {
+    return tool(toolEnv(), args);
+  }
+
+  static ChildProcess tool(Map<String, String> env, String... args) {
     return ChildProcess.startJar(
         ChildProcess.locate("drainhost-deploy.jar", "drainhost-deploy.jar"),
         "deploy-" + args[0],
-        toolEnv(),
+        env,
         args);
   }
 
@@ -422,30 +426,12 @@ class RolloutIT {
     assertTrue(badSteps.output().contains("percents must rise"), badSteps.output());
     Map<String, String> env = toolEnv();
     env.put("TEMPORAL_ADDRESS", "127.0.0.1:" + LocalHosts.freePort());
-    ChildProcess unreachable =
-        ChildProcess.startJar(
-            ChildProcess.locate("drainhost-deploy.jar", "drainhost-deploy.jar"),
-            "deploy-unreachable",
-            env,
-            "status",
-            "--deployment",
-            "d",
-            "--cluster",
-            "c");
+    ChildProcess unreachable = tool(env, "status", "--deployment", "d", "--cluster", "c");
     assertEquals(1, unreachable.awaitExit(Duration.ofSeconds(90)), unreachable.output());
     assertTrue(unreachable.output().contains("does not answer"), unreachable.output());
     Map<String, String> noEcs = toolEnv();
     noEcs.put("AWS_ENDPOINT_URL_ECS", "http://127.0.0.1:" + LocalHosts.freePort());
-    ChildProcess ecsDown =
-        ChildProcess.startJar(
-            ChildProcess.locate("drainhost-deploy.jar", "drainhost-deploy.jar"),
-            "deploy-no-ecs",
-            noEcs,
-            "status",
-            "--deployment",
-            "d",
-            "--cluster",
-            "c");
+    ChildProcess ecsDown = tool(noEcs, "status", "--deployment", "d", "--cluster", "c");
     assertEquals(1, ecsDown.awaitExit(Duration.ofSeconds(120)), ecsDown.output());
     assertTrue(ecsDown.output().startsWith("drainhost-deploy: ECS: "), ecsDown.output());
     ChildProcess badTimes =
