@@ -31,6 +31,10 @@ class ConfigExitIT {
         "DRAINHOST_DEPLOYMENT_NAME | orders | DRAINHOST_DEPLOYMENT_NAME=orders: needs a build id: set DRAINHOST_BUILD_ID, or run on ECS where it is the image digest or tag of the container (ECS_CONTAINER_METADATA_URI_V4 is unset)",
         "DRAINHOST_REPLAY_GATE | strict | DRAINHOST_REPLAY_GATE=strict: must be one of enforce, warn, off",
         "DRAINHOST_REPLAY_SAMPLE | many | DRAINHOST_REPLAY_SAMPLE=many: must be a whole number from 0 to 1000",
+        "DRAINHOST_SCALE_IN_PROTECTION | always | DRAINHOST_SCALE_IN_PROTECTION=always: must be one of off, long-work",
+        "DRAINHOST_SCALE_IN_PROTECTION_MAX | 30s | DRAINHOST_SCALE_IN_PROTECTION_MAX=30s: must be at least 60s",
+        "DRAINHOST_EMF | yes | DRAINHOST_EMF=yes: must be one of on, off",
+        "DRAINHOST_BACKLOG_INTERVAL | often | DRAINHOST_BACKLOG_INTERVAL=often:",
         "DRAINHOST_SAMPLES_VARIANT | v3 | DRAINHOST_SAMPLES_VARIANT=v3: must be one of v1, v2-breaking, v2-patched, v2, v2-faulty",
       })
   void invalidValueExitsWithCode2AndAOneLineMessage(String variable, String value, String expected)

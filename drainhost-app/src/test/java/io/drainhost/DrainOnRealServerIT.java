@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.drainhost.support.Api;
 import io.drainhost.support.Histories;
 import io.drainhost.testing.ChildProcess;
 import io.drainhost.testing.TemporalServer;
@@ -77,7 +78,7 @@ class DrainOnRealServerIT extends DrainSuite {
       String keepsDraining = sleep(portA, "long-" + queue, 30);
       await("A runs the long activity")
           .atMost(Duration.ofSeconds(20))
-          .until(() -> activitiesInFlight(portA) == 1);
+          .until(() -> Api.activitiesInFlight(portA) == 1);
       for (String id : List.of(duringDrain, afterExit)) {
         await(id + " waits on its timer")
             .atMost(Duration.ofSeconds(10))

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.drainhost.support.Api;
 import io.drainhost.support.Histories;
 import io.drainhost.testing.ChildProcess;
 import io.drainhost.testing.DelayingProxy;
@@ -40,6 +41,19 @@ abstract class DrainSuite {
   int temporalPort;
 
   abstract TemporalServer.Kind kind();
+
+  /**
+   * How soon another host must run the next attempt of one handed back (README: about 0.1–1 s). The
+   * real server starts a retry asked for in 1 ms up to ~1.3 s later (its timer processing); the
+   * Java test server at once. Bound with room for a 2-core machine, and below the 1.16 s of the
+   * regression this guards against (a poll of the leaving host taking the attempt) on the Java test
+   * server.
+   */
+  Duration nextAttemptBound() {
+    return kind() == TemporalServer.Kind.TEMPORAL_CLI
+        ? Duration.ofMillis(2000)
+        : Duration.ofMillis(1000);
+  }
 
   @BeforeAll
   void startTemporal() {
@@ -144,7 +158,7 @@ abstract class DrainSuite {
       String longId = sleep(portA, "long-" + queue, 24);
       await("A runs all four activities")
           .atMost(Duration.ofSeconds(20))
-          .until(() -> activitiesInFlight(portA) == 4);
+          .until(() -> Api.activitiesInFlight(portA) == 4);
 
       try (ChildProcess hostB = ChildProcess.start("host-b", hostEnv(queue, "10s", "14s", "3s"))) {
         int portB = awaitReady(hostB);
@@ -210,7 +224,7 @@ abstract class DrainSuite {
         assertTrue(
             drainTime.compareTo(Duration.ofSeconds(13)) < 0,
             "exit inside shutdown + margin: " + drainTime);
-        assertTrue(a.output().contains("handedOff=1"), a.tail());
+        assertTrue(a.output().contains(" handedOff=1 "), a.tail());
 
         for (String id : shortIds) {
           Map<String, Object> result = awaitCompleted(portB, id, Duration.ofSeconds(30));
@@ -230,7 +244,7 @@ abstract class DrainSuite {
             "drain on %s: A exited %d ms after SIGTERM; B picked the long activity up %d ms after A's deadline%n",
             kind(), drainTime.toMillis(), gap.toMillis());
         assertTrue(
-            gap.compareTo(Duration.ofSeconds(3)) < 0, "picked up soon after the deadline: " + gap);
+            gap.compareTo(nextAttemptBound()) < 0, "picked up soon after the deadline: " + gap);
         assertTrue(
             !a.output().contains("Activity failure"),
             "a hand-off logs no activity failure: " + a.tail());
@@ -261,7 +275,7 @@ abstract class DrainSuite {
       sleep(portA, "long-" + queue, 40);
       await("A runs the long activity")
           .atMost(Duration.ofSeconds(20))
-          .until(() -> activitiesInFlight(portA) == 1);
+          .until(() -> Api.activitiesInFlight(portA) == 1);
       ChildProcess b = ChildProcess.start("host-b", hostEnv(queue, "20s", "24s", "3s"));
       int portB = awaitReady(b);
       String hostB = RestAssured.given().get(url(portB, "/inflight")).path("host");
@@ -290,17 +304,6 @@ abstract class DrainSuite {
       assertEquals(0, b.awaitExit(Duration.ofSeconds(30)), b.tail());
       b.close();
     }
-  }
-
-  /** How many activity attempts that host runs now, by its /inflight. */
-  static int activitiesInFlight(int port) {
-    return RestAssured.given()
-        .get(url(port, "/inflight"))
-        .then()
-        .extract()
-        .jsonPath()
-        .getList("items.findAll { it.kind == 'activity' }")
-        .size();
   }
 
   /**
@@ -345,10 +348,10 @@ abstract class DrainSuite {
               .path("workflowId");
       await("A runs all four activities")
           .atMost(Duration.ofSeconds(20))
-          .until(() -> activitiesInFlight(portA) == 4);
+          .until(() -> Api.activitiesInFlight(portA) == 4);
       try (ChildProcess b = ChildProcess.start("host-b", hostEnv(queue, "20s", "24s", "3s"))) {
         int portB = awaitReady(b);
-        assertEquals(4, activitiesInFlight(portA), "all four still run on A at SIGTERM");
+        assertEquals(4, Api.activitiesInFlight(portA), "all four still run on A at SIGTERM");
         long sigterm = System.nanoTime();
         a.signal("TERM");
         long pickedUp = 0;
@@ -390,9 +393,8 @@ abstract class DrainSuite {
             "drain on %s: the straggler (policy handoff) ran again on B %d ms after SIGTERM%n",
             kind(), afterSigterm.toMillis());
         assertTrue(
-            afterSigterm.compareTo(Duration.ofSeconds(3)) < 0,
-            "handed off at once: " + afterSigterm);
-        assertTrue(a.output().contains("handedOffEarly=1"), a.tail());
+            afterSigterm.compareTo(nextAttemptBound()) < 0, "handed off at once: " + afterSigterm);
+        assertTrue(a.output().contains(" handedOffEarly=1 "), a.tail());
         assertTrue(a.output().contains("decision=handoff_now reason=policy handoff"), a.tail());
         for (String id : fits) {
           assertEquals(
@@ -431,6 +433,54 @@ abstract class DrainSuite {
     }
   }
 
+  /**
+   * The default policy end to end: the host learns how long its sleeps take, a drain that starts
+   * early in two of them predicts they will not fit the 2 s shutdown timeout and hands them back at
+   * once, and with nothing else to wait for the host exits then, not at the shutdown timeout.
+   */
+  @Test
+  void theAutoPolicyLearnsDurationsAndHandsBackAtOnceWhatWillNotFit() throws Exception {
+    String queue = "auto-" + UUID.randomUUID();
+    // No DRAINHOST_DRAIN_POLICY: the default, *=auto.
+    try (ChildProcess a = ChildProcess.start("auto-a", hostEnv(queue, "2s", "8s", "3s"))) {
+      int portA = awaitReady(a);
+      List<String> learned = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        learned.add(sleep(portA, "learn-" + i + "-" + queue, 4));
+      }
+      for (String id : learned) {
+        awaitCompleted(portA, id, Duration.ofSeconds(30));
+      }
+      List<String> late = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        late.add(sleep(portA, "late-" + i + "-" + queue, 4));
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> Api.activitiesInFlight(portA) == 2);
+      long sigterm = System.nanoTime();
+      a.signal("TERM");
+      assertEquals(0, a.awaitExit(Duration.ofSeconds(10)), a.tail());
+      Duration exit = Duration.ofNanos(System.nanoTime() - sigterm);
+      String report = a.awaitLog("(drain report: .*)", Duration.ofSeconds(1));
+      assertTrue(report.contains(" handedOffEarly=2 "), report);
+      assertTrue(a.output().contains("policy=auto decision=handoff_now"), a.tail());
+      System.out.printf(
+          "drain on %s: auto policy handed 2 attempts back early; exit %d ms after SIGTERM%n",
+          kind(), exit.toMillis());
+      assertTrue(
+          exit.compareTo(Duration.ofMillis(1500)) < 0,
+          "nothing left to wait for after the early hand-off (shutdown timeout 2 s): " + exit);
+      try (ChildProcess b = ChildProcess.start("auto-b", hostEnv(queue, "2s", "8s", "3s"))) {
+        int portB = awaitReady(b);
+        for (String id : late) {
+          Map<String, Object> result = awaitCompleted(portB, id, Duration.ofSeconds(60));
+          assertEquals(2, result.get("attempts"), id + " ran again on B: " + result);
+        }
+        b.signal("TERM");
+        assertEquals(0, b.awaitExit(Duration.ofSeconds(30)), b.tail());
+      }
+    }
+  }
+
   @Test
   void twoHundredStragglersFiftyMillisecondsAwayAreAllHandedBackInsideTheStopTimeout()
       throws Exception {
@@ -460,7 +510,7 @@ abstract class DrainSuite {
         await("all " + stragglers + " activities run on the far host")
             .atMost(Duration.ofSeconds(90))
             .pollInterval(Duration.ofMillis(500))
-            .until(() -> activitiesInFlight(port) == stragglers);
+            .until(() -> Api.activitiesInFlight(port) == stragglers);
         long sigterm = System.nanoTime();
         a.signal("TERM");
         assertEquals(0, a.awaitExit(Duration.ofSeconds(20)), a.tail());
@@ -475,10 +525,46 @@ abstract class DrainSuite {
         System.out.printf(
             "drain on %s, 50 ms from Temporal: %d stragglers handed off in %d ms; exit %d ms after SIGTERM%n",
             kind(), stragglers, handoffMs, drain.toMillis());
+        java.util.regex.Matcher unwind =
+            java.util.regex.Pattern.compile("[{ ]unwind=(\\d+)").matcher(report);
+        assertTrue(unwind.find(), report);
+        // Only the handed-off attempts' threads are waited for (10–120 ms measured), not a fixed
+        // second for the whole worker factory.
+        assertTrue(Long.parseLong(unwind.group(1)) < 500, "unwind: " + report);
+        // README: 195–310 ms; the calls are capped at 2 s, so 1.5 s still binds.
         assertTrue(
-            handoffMs < 5000, "the hand-off step takes a few round trips, not seconds: " + report);
+            handoffMs < 1500, "the hand-off step takes a few round trips, not seconds: " + report);
+        // The 3 s shutdown timeout, the hand-off, stopping and exiting: 3.5 s measured.
         assertTrue(
-            drain.compareTo(Duration.ofSeconds(10)) < 0, "inside the stop timeout: " + drain);
+            drain.compareTo(Duration.ofSeconds(5)) < 0, "shutdown timeout + hand-off: " + drain);
+        // What Temporal says, not only the host's own report: every run's activity waits for its
+        // next attempt, and the last failure is the hand-off.
+        int handedBack = 0;
+        for (int i = 0; i < stragglers; i++) {
+          io.temporal.api.workflow.v1.PendingActivityInfo pending =
+              histories
+                  .client()
+                  .getWorkflowServiceStubs()
+                  .blockingStub()
+                  .describeWorkflowExecution(
+                      io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest
+                          .newBuilder()
+                          .setNamespace("default")
+                          .setExecution(
+                              io.temporal.api.common.v1.WorkflowExecution.newBuilder()
+                                  .setWorkflowId("far-" + i + "-" + queue))
+                          .build())
+                  .getPendingActivities(0);
+          if (pending.getAttempt() == 2
+              && pending
+                  .getLastFailure()
+                  .getApplicationFailureInfo()
+                  .getType()
+                  .equals("drainhost.HandedOff")) {
+            handedBack++;
+          }
+        }
+        assertEquals(stragglers, handedBack, "Temporal holds every attempt as handed back");
       }
     }
   }
@@ -498,7 +584,8 @@ abstract class DrainSuite {
       String out = host.output();
       assertEquals(1, out.split("drain started", -1).length - 1, "exactly one drain: " + out);
       assertTrue(out.contains("ignoring trigger=SIG"), out);
-      assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "idle exit took " + took);
+      // README: about 0.1 s; IdleExitIT guards the figure itself as a ratio.
+      assertTrue(took.compareTo(Duration.ofSeconds(1)) < 0, "idle exit took " + took);
     }
   }
 
@@ -532,10 +619,12 @@ abstract class DrainSuite {
           answered[0] - sigterm < Duration.ofSeconds(5).toNanos(),
           "answered when the drain started, not when the wait (60 s) ended");
       assertEquals(0, host.awaitExit(Duration.ofSeconds(30)), host.tail());
-      // The promise is an exit before ECS's SIGKILL (the stop timeout, 30 s here), not sooner.
+      // Without the waiting client the host exits after its 3 s shutdown timeout and the hand-off;
+      // a client held until its 60 s wait ended would push the exit far past that.
+      Duration exit = Duration.ofNanos(System.nanoTime() - sigterm);
       assertTrue(
-          System.nanoTime() - sigterm < Duration.ofSeconds(30).toNanos(),
-          "inside the stop timeout");
+          exit.compareTo(Duration.ofSeconds(6)) < 0,
+          "the waiting client did not delay the exit past shutdown timeout + margin: " + exit);
     }
   }
 

@@ -398,7 +398,7 @@ class HostIT {
                       .body("temporal", equalTo("disconnected")));
     } finally {
       lonely.drain("test");
-      lonely.awaitExit();
+      assertEquals(0, lonely.awaitExit(), "nothing was in flight: a clean exit");
     }
   }
 

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.drainhost.support.Api;
 import io.drainhost.testing.ChildProcess;
 import io.drainhost.testing.LocalHosts;
 import io.drainhost.testing.TemporalServer;
@@ -105,8 +106,10 @@ abstract class ResilienceSuite {
           .statusCode(503)
           .header("Retry-After", "1")
           .body("error", equalTo("temporal_unavailable"));
-      // Promised: well before the request timeout (5 s); measured in milliseconds (bench-outage).
-      assertTrue(System.nanoTime() - t < Duration.ofSeconds(5).toNanos(), "fail fast");
+      // Promised: at once, not after the request timeout (5 s); measured in milliseconds
+      // (bench-outage: median 3–5 ms, slowest 210 ms), bound at 1 s for a slow machine.
+      long failFastMs = (System.nanoTime() - t) / 1_000_000;
+      assertTrue(failFastMs < 1000, "fail fast: " + failFastMs + " ms");
       RestAssured.given()
           .get(url(port, "/metrics"))
           .then()
@@ -150,8 +153,10 @@ abstract class ResilienceSuite {
       }
       assertTrue(host.alive(), "the host never exits");
       long worst = latencies.stream().mapToLong(Long::longValue).max().orElseThrow();
-      assertTrue(
-          worst < 5000, "every start failed before the request timeout; worst " + worst + " ms");
+      // bench-outage measured the slowest (the request in flight when the server died) at
+      // 100–210 ms; 1 s leaves room for a slow machine and still catches a wait for the 5 s
+      // request timeout.
+      assertTrue(worst < 1000, "every start refused at once; worst " + worst + " ms");
       RestAssured.given()
           .get(url(port, "/health"))
           .then()
@@ -189,20 +194,32 @@ abstract class ResilienceSuite {
   @Test
   void apiKeyNeverAppearsInLogsOrResponses() throws Exception {
     String key = "tmprl-secret-" + UUID.randomUUID();
-    try (ChildProcess host =
-        ChildProcess.start(
-            "secret",
-            env(
-                LocalHosts.freePort(),
-                Map.of("TEMPORAL_API_KEY", key, "DRAINHOST_LOG_FORMAT", "json")))) {
+    int temporalPort = LocalHosts.freePort();
+    // A real connection that carries the key: TLS off, because an API key turns TLS on by
+    // default and the local server speaks plaintext (which ignores the key).
+    try (TemporalServer dev = startServer(temporalPort);
+        ChildProcess host =
+            ChildProcess.start(
+                "secret",
+                env(
+                    temporalPort,
+                    Map.of(
+                        "TEMPORAL_API_KEY",
+                        key,
+                        "TEMPORAL_TLS",
+                        "false",
+                        "DRAINHOST_LOG_FORMAT",
+                        "json")))) {
       int port = host.awaitHttpPort();
+      host.awaitLog("workers started", Duration.ofSeconds(60));
+      awaitGreetingWorks(port, Duration.ofSeconds(30));
       StringBuilder responses = new StringBuilder();
       responses.append(RestAssured.given().get(url(port, "/health")).asString());
       responses.append(RestAssured.given().get(url(port, "/metrics")).asString());
       responses.append(RestAssured.given().get(url(port, "/inflight")).asString());
       responses.append(startGreeting(port).asString());
       host.signal("TERM");
-      host.awaitExit(Duration.ofSeconds(20));
+      assertEquals(0, host.awaitExit(Duration.ofSeconds(20)), host.tail());
       assertTrue(host.output().contains("apiKey=set"), host.tail());
       assertTrue(!host.output().contains(key), "the key leaked into the log");
       assertTrue(!responses.toString().contains(key), "the key leaked into a response");
@@ -230,7 +247,7 @@ abstract class ResilienceSuite {
           .post(url(port, "/executions"))
           .then()
           .statusCode(201);
-      await().atMost(Duration.ofSeconds(10)).until(() -> DrainSuite.activitiesInFlight(port) == 1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> Api.activitiesInFlight(port) == 1);
       dev.kill();
       long t = System.nanoTime();
       host.signal("TERM");

@@ -1,8 +1,12 @@
 package io.drainhost;
 
+import io.drainhost.backlog.BacklogWatcher;
+import io.drainhost.config.FleetSettings;
 import io.drainhost.config.HostConfig;
 import io.drainhost.ecs.LoadBalancerSilenceWatcher;
+import io.drainhost.ecs.ScaleInProtection;
 import io.drainhost.ecs.TaskMetadataWatcher;
+import io.drainhost.ecs.TaskProtectionAgent;
 import io.drainhost.http.HttpServer;
 import io.drainhost.http.StrictJson;
 import io.drainhost.lifecycle.DepartureCheck;
@@ -27,7 +31,10 @@ import io.drainhost.versioning.LastPollerCheck;
 import io.drainhost.versioning.VersionWatcher;
 import io.drainhost.workflows.WorkflowTypes;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -51,6 +58,8 @@ final class HostParts {
   private final Optional<LoadBalancerSilenceWatcher> lbSilence;
   private final Optional<TaskMetadataWatcher> ecsWatcher;
   private Optional<VersionWatcher> versionWatcher = Optional.empty();
+  private final Optional<ScaleInProtection> protection;
+  private final Optional<BacklogWatcher> backlog;
   private final Schedules schedules;
   private final HostConfig config;
   private final PrometheusMeterRegistry metrics;
@@ -119,6 +128,20 @@ final class HostParts {
                             workers.resumePolling();
                           }
                         }));
+    backlog =
+        config
+            .fleet()
+            .backlogInterval()
+            .filter(i -> !connection.embedded())
+            .map(
+                interval ->
+                    new BacklogWatcher(
+                        workerSpecs.stream().map(WorkerSpec::taskQueue).distinct().toList(),
+                        interval,
+                        config.fleet().emf() ? Optional.of(System.out) : Optional.empty(),
+                        metrics));
+    DrainDecider decider = new DrainDecider(config.drainPolicies(), durations);
+    protection = scaleInProtection(config, registry, decider, metrics);
     http =
         new HttpServer(
             config,
@@ -131,6 +154,7 @@ final class HostParts {
                 lbSilence,
                 replayGate,
                 () -> versionWatcher.map(VersionWatcher::status),
+                protection,
                 drainStarted),
             registry,
             identity,
@@ -169,7 +193,7 @@ final class HostParts {
             workers,
             registry,
             new ActivityHandoff(connection, attempts, registry),
-            new DrainDecider(config.drainPolicies(), durations),
+            decider,
             http,
             this::closeBackground,
             departure,
@@ -201,7 +225,18 @@ final class HostParts {
     monitor.start();
     lbSilence.ifPresent(LoadBalancerSilenceWatcher::start);
     ecsWatcher.ifPresent(TaskMetadataWatcher::start);
+    protection.ifPresent(
+        p -> {
+          lifecycle.onTransition(
+              (from, to) -> {
+                if (to == HostState.DRAINING) {
+                  p.drainStarted();
+                }
+              });
+          p.start();
+        });
     versionWatcher.ifPresent(w -> w.start(connection.stubs(), connection.namespace()));
+    backlog.ifPresent(b -> b.start(connection.stubs(), connection.namespace()));
   }
 
   /** Runs on the monitor thread after each successful Temporal check. */
@@ -256,8 +291,40 @@ final class HostParts {
     }
   }
 
+  /**
+   * Scale-in protection while an activity attempt runs that a drain starting now would hand off
+   * (the same judgement the drain makes, with the whole shutdown timeout ahead).
+   */
+  private static Optional<ScaleInProtection> scaleInProtection(
+      HostConfig config, InflightRegistry registry, DrainDecider decider, MeterRegistry metrics) {
+    FleetSettings fleet = config.fleet();
+    if (fleet.protection() == FleetSettings.Protection.OFF) {
+      return Optional.empty();
+    }
+    if (fleet.ecsAgentUri().isEmpty()) {
+      log.warn(
+          "DRAINHOST_SCALE_IN_PROTECTION=long-work but ECS_AGENT_URI is unset (not on ECS):"
+              + " no scale-in protection");
+      return Optional.empty();
+    }
+    return Optional.of(
+        new ScaleInProtection(
+            new TaskProtectionAgent(fleet.ecsAgentUri().get()),
+            fleet.protectionMax(),
+            () -> {
+              Instant now = Instant.now();
+              return registry.snapshot().stream()
+                  .filter(i -> i.kind() == WorkKind.ACTIVITY)
+                  .anyMatch(i -> decider.decide(i, now, config.shutdownTimeout()).handOffNow());
+            },
+            Clock.systemUTC(),
+            metrics));
+  }
+
   /** The drain's last step: everything that runs in the background, then the connection. */
   private void closeBackground() {
+    protection.ifPresent(HostParts::closeQuietly);
+    backlog.ifPresent(HostParts::closeQuietly);
     ecsWatcher.ifPresent(HostParts::closeQuietly);
     versionWatcher.ifPresent(HostParts::closeQuietly);
     lbSilence.ifPresent(HostParts::closeQuietly);

@@ -2,6 +2,7 @@ package io.drainhost;
 
 import io.drainhost.config.HostConfig;
 import io.drainhost.ecs.LoadBalancerSilenceWatcher;
+import io.drainhost.ecs.ScaleInProtection;
 import io.drainhost.http.HostStatus;
 import io.drainhost.lifecycle.HostState;
 import io.drainhost.lifecycle.Lifecycle;
@@ -12,6 +13,7 @@ import io.drainhost.temporal.WorkerHost;
 import io.drainhost.tracking.InflightRegistry;
 import io.drainhost.versioning.VersionStatus;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -27,6 +29,7 @@ final class HostStatusView implements HostStatus {
   private final CompletableFuture<Void> drainStarted;
   private final ReplayGate replayGate;
   private final Supplier<Optional<VersionStatus>> deployment;
+  private final Optional<ScaleInProtection> protection;
 
   HostStatusView(
       HostConfig config,
@@ -37,7 +40,9 @@ final class HostStatusView implements HostStatus {
       Optional<LoadBalancerSilenceWatcher> lbSilence,
       ReplayGate replayGate,
       Supplier<Optional<VersionStatus>> deployment,
+      Optional<ScaleInProtection> protection,
       CompletableFuture<Void> drainStarted) {
+    this.protection = protection;
     this.deployment = deployment;
     this.replayGate = replayGate;
     this.config = config;
@@ -103,6 +108,11 @@ final class HostStatusView implements HostStatus {
   @Override
   public Optional<VersionStatus> deployment() {
     return deployment.get();
+  }
+
+  @Override
+  public Optional<Map<String, Object>> scaleInProtection() {
+    return protection.map(ScaleInProtection::toJson);
   }
 
   @Override

@@ -232,4 +232,60 @@ class DeploymentFilesTest {
     String set = env.get("DRAINHOST_PORT");
     return Integer.parseInt(set != null && !set.isBlank() ? set.trim() : m.group(2));
   }
+
+  static final Path SCALING_POLICY = ROOT.resolve(Path.of("ecs", "scaling-policy.json"));
+
+  /**
+   * The scaling policy reads what the hosts write: the EMF namespace, metric and dimensions of
+   * {@link io.drainhost.backlog.EmfLine}, for the task definition's queue, with EMF on; its math
+   * names only metrics it defines and returns exactly one series, as target tracking requires.
+   */
+  @Test
+  void theScalingPolicyTracksTheBacklogTheHostsReportPerTask() throws IOException {
+    JsonNode policy = new ObjectMapper().readTree(SCALING_POLICY.toFile());
+    JsonNode target = policy.path("scalableTarget");
+    JsonNode scaling = policy.path("scalingPolicy");
+    assertEquals("ecs:service:DesiredCount", target.path("ScalableDimension").asText());
+    assertEquals(target.path("ResourceId"), scaling.path("ResourceId"));
+    assertEquals("TargetTrackingScaling", scaling.path("PolicyType").asText());
+    JsonNode config = scaling.path("TargetTrackingScalingPolicyConfiguration");
+    assertTrue(config.path("TargetValue").asDouble() > 0, config.toString());
+    JsonNode metrics = config.path("CustomizedMetricSpecification").path("Metrics");
+
+    Map<String, String> env = environment(container());
+    assertEquals("on", env.get("DRAINHOST_EMF"), "the task definition writes the backlog");
+    JsonNode backlog = null;
+    List<String> ids = new java.util.ArrayList<>();
+    int returned = 0;
+    for (JsonNode m : metrics) {
+      ids.add(m.path("Id").asText());
+      returned += m.path("ReturnData").asBoolean() ? 1 : 0;
+      if (m.at("/MetricStat/Metric/Namespace")
+          .asText()
+          .equals(io.drainhost.backlog.EmfLine.NAMESPACE)) {
+        backlog = m;
+      }
+    }
+    assertEquals(1, returned, "target tracking uses exactly one returned series");
+    assertTrue(backlog != null, "a metric of the drainhost namespace: " + metrics);
+    JsonNode metric = backlog.at("/MetricStat/Metric");
+    assertEquals(io.drainhost.backlog.EmfLine.BACKLOG, metric.path("MetricName").asText());
+    Map<String, String> dims = new HashMap<>();
+    metric
+        .path("Dimensions")
+        .forEach(d -> dims.put(d.path("Name").asText(), d.path("Value").asText()));
+    assertEquals(
+        Map.of("TaskQueue", env.get("DRAINHOST_TASK_QUEUE"), "Kind", "activity"),
+        dims,
+        "exactly the dimension set the EMF lines declare");
+    for (JsonNode m : metrics) {
+      if (m.has("Expression")) {
+        Matcher names =
+            Pattern.compile("\\b([a-z][a-z0-9_]*)\\b").matcher(m.path("Expression").asText());
+        while (names.find()) {
+          assertTrue(ids.contains(names.group(1)), names.group(1) + " is defined: " + ids);
+        }
+      }
+    }
+  }
 }

@@ -219,6 +219,8 @@ abstract class EcsSignalsSuite {
           .atMost(Duration.ofSeconds(10))
           .pollInterval(Duration.ofMillis(50))
           .until(() -> "active".equals(polling(port)));
+      // A failed check inside the checker thread fails the test after it ends, not silently.
+      AtomicReference<Throwable> checkFailed = new AtomicReference<>();
       Thread checker =
           new Thread(
               () -> {
@@ -227,6 +229,9 @@ abstract class EcsSignalsSuite {
                     elbCheck(port);
                     Thread.sleep(200);
                   } catch (InterruptedException e) {
+                    return;
+                  } catch (Throwable t) {
+                    checkFailed.compareAndSet(null, t);
                     return;
                   }
                 }
@@ -245,6 +250,9 @@ abstract class EcsSignalsSuite {
       } finally {
         checker.interrupt();
         checker.join();
+      }
+      if (checkFailed.get() != null) {
+        throw new AssertionError("an ALB health check failed while polling", checkFailed.get());
       }
     } finally {
       host.drain("test");

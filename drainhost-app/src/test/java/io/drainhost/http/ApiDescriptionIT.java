@@ -13,7 +13,6 @@ import io.drainhost.support.InProcessHost;
 import java.net.ConnectException;
 import java.net.Socket;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -36,15 +35,7 @@ class ApiDescriptionIT {
                       .extract()
                       .asString());
       assertTrue(doc.path("openapi").asText().startsWith("3."), doc.path("openapi").asText());
-      List<String> described = new ArrayList<>();
-      for (Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields();
-          paths.hasNext(); ) {
-        Map.Entry<String, JsonNode> path = paths.next();
-        path.getValue()
-            .fieldNames()
-            .forEachRemaining(m -> described.add(m.toUpperCase() + " " + path.getKey()));
-      }
-      described.sort(null);
+      List<String> described = described(port);
       assertEquals(host.routes(), described, "the description and the router disagree");
 
       // Another method on each described path: 405 naming the described one.
@@ -111,6 +102,12 @@ class ApiDescriptionIT {
       given().port(management).get("/health").then().statusCode(404);
       given().port(management).post("/metrics").then().statusCode(405).header("Allow", "GET");
       assertFalse(host.routes().contains("GET /metrics"), host.routes().toString());
+      // Each port describes what it serves, and only that.
+      assertEquals(host.routes(), described(port), "the main port's description");
+      assertEquals(
+          List.of("GET /inflight", "GET /metrics", "GET /openapi.json", "GET /replay"),
+          described(management),
+          "the management port's description");
     } finally {
       host.drain("test");
       assertEquals(0, host.awaitExit());
@@ -122,5 +119,29 @@ class ApiDescriptionIT {
         // closed
       }
     }
+  }
+
+  /** "METHOD /path" for every operation GET /openapi.json on that port describes, sorted. */
+  private static List<String> described(int port) throws Exception {
+    JsonNode doc =
+        new ObjectMapper()
+            .readTree(
+                given()
+                    .port(port)
+                    .get("/openapi.json")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .asString());
+    List<String> described = new ArrayList<>();
+    doc.path("paths")
+        .fields()
+        .forEachRemaining(
+            path ->
+                path.getValue()
+                    .fieldNames()
+                    .forEachRemaining(m -> described.add(m.toUpperCase() + " " + path.getKey())));
+    described.sort(null);
+    return described;
   }
 }

@@ -36,49 +36,70 @@ class ApiFuzzIT {
     fuzz(Optional.empty());
   }
 
+  /** With the token and a management port: each port against its own description. */
   @Test
-  void withTheApiTokenNeitherDoesAnyRequestWithTheToken() throws Exception {
-    fuzz(Optional.of("fuzz-" + UUID.randomUUID()));
+  void withTheApiTokenAndAManagementPortNeitherPortAnswersOutsideItsDescription() throws Exception {
+    fuzz(Optional.of("fuzz-" + UUID.randomUUID()), true);
   }
 
   private static void fuzz(Optional<String> token) throws Exception {
+    fuzz(token, false);
+  }
+
+  private static void fuzz(Optional<String> token, boolean managementPort) throws Exception {
     String st = schemathesis();
     Map<String, String> env = new HashMap<>();
     env.put("DRAINHOST_PORT", "0");
     env.put("DRAINHOST_BIND", "127.0.0.1");
     env.put("DRAINHOST_SCHEDULES", schedules().toString());
     token.ifPresent(t -> env.put("DRAINHOST_API_TOKEN", t));
+    if (managementPort) {
+      env.put("DRAINHOST_MANAGEMENT_PORT", "0");
+    }
     try (ChildProcess host = ChildProcess.start("fuzzed", env)) {
       int port = host.awaitHttpPort();
+      List<Integer> ports = new ArrayList<>(List.of(port));
+      if (managementPort) {
+        ports.add(
+            Integer.parseInt(
+                host.awaitLog("management listening: .*port=(\\d+)", Duration.ofSeconds(30))));
+      }
       host.awaitLog("workers started", Duration.ofSeconds(60));
-      List<String> command =
-          new ArrayList<>(
-              List.of(
-                  st,
-                  "run",
-                  "http://127.0.0.1:" + port + "/openapi.json",
-                  "--max-examples",
-                  "100",
-                  "--seed",
-                  "20261125",
-                  "--request-timeout",
-                  "20",
-                  "--no-color"));
-      command.addAll(CHECKS);
-      token.ifPresent(t -> command.addAll(List.of("--header", "Authorization: Bearer " + t)));
-      try (ChildProcess run = ChildProcess.exec("schemathesis", Map.of(), command)) {
-        int exit = run.awaitExit(Duration.ofMinutes(10));
-        String out = run.output();
-        System.out.println(
-            "schemathesis "
-                + (token.isPresent() ? "with" : "without")
-                + " the token:\n"
-                + summary(out));
-        assertEquals(0, exit, out.length() > 20000 ? out.substring(out.length() - 20000) : out);
+      for (int p : ports) {
+        run(st, p, token);
       }
       if (token.isPresent()) {
         assertEquals(-1, host.output().indexOf(token.get()), "the token never reaches the log");
       }
+    }
+  }
+
+  private static void run(String st, int port, Optional<String> token) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                st,
+                "run",
+                "http://127.0.0.1:" + port + "/openapi.json",
+                "--max-examples",
+                "100",
+                "--seed",
+                "20261125",
+                "--request-timeout",
+                "20",
+                "--no-color"));
+    command.addAll(CHECKS);
+    token.ifPresent(t -> command.addAll(List.of("--header", "Authorization: Bearer " + t)));
+    try (ChildProcess run = ChildProcess.exec("schemathesis", Map.of(), command)) {
+      int exit = run.awaitExit(Duration.ofMinutes(10));
+      String out = run.output();
+      System.out.println(
+          "schemathesis on port "
+              + port
+              + (token.isPresent() ? " with" : " without")
+              + " the token:\n"
+              + summary(out));
+      assertEquals(0, exit, out.length() > 20000 ? out.substring(out.length() - 20000) : out);
     }
   }
 

@@ -82,17 +82,6 @@ abstract class ReplayGateSuite {
     return ids;
   }
 
-  static int activitiesInFlight(int port) {
-    return given()
-        .port(port)
-        .get("/inflight")
-        .then()
-        .extract()
-        .jsonPath()
-        .getList("items.findAll { it.kind == 'activity' }")
-        .size();
-  }
-
   /** Runs {@code replay-check} of the jar with this variant; returns its exit code and output. */
   ChildProcess replayCheck(String queue, String variant) {
     Map<String, String> env = new HashMap<>();
@@ -128,7 +117,7 @@ abstract class ReplayGateSuite {
       // would make a timer first.
       await("every run's activity runs on v1")
           .atMost(Duration.ofSeconds(60))
-          .until(() -> activitiesInFlight(v1Port) == RUNS);
+          .until(() -> Api.activitiesInFlight(v1Port) == RUNS);
 
       try (ChildProcess breaking = replayCheck(queue, "v2-breaking");
           ChildProcess patched = replayCheck(queue, "v2-patched")) {
@@ -212,7 +201,7 @@ abstract class ReplayGateSuite {
     try (ChildProcess v1 = ChildProcess.start("v1-warn", env(queue, "v1", Map.of()))) {
       int v1Port = awaitPolling(v1);
       startSleeps(v1Port, queue, 3);
-      await().atMost(Duration.ofSeconds(60)).until(() -> activitiesInFlight(v1Port) == 3);
+      await().atMost(Duration.ofSeconds(60)).until(() -> Api.activitiesInFlight(v1Port) == 3);
       try (ChildProcess warn =
           ChildProcess.start(
               "v2-warn", env(queue, "v2-breaking", Map.of("DRAINHOST_REPLAY_GATE", "warn")))) {

@@ -29,6 +29,19 @@ public final class Api {
         .jsonPath();
   }
 
+  /** How many activity attempts that host runs now, by its /inflight. */
+  public static int activitiesInFlight(int port) {
+    return given()
+        .port(port)
+        .get("/inflight")
+        .then()
+        .statusCode(200)
+        .extract()
+        .jsonPath()
+        .getList("items.findAll { it.kind == 'activity' }")
+        .size();
+  }
+
   /** The value of one series in a Prometheus scrape; -1 when absent. */
   public static double metric(String scrape, String series) {
     return scrape

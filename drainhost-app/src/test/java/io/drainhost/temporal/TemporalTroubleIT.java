@@ -140,7 +140,7 @@ class TemporalTroubleIT {
         proxy.delay(Duration.ZERO);
       } finally {
         host.drain("test");
-        host.awaitExit();
+        assertEquals(0, host.awaitExit(), "nothing was in flight: a clean exit");
       }
     }
   }
@@ -219,7 +219,7 @@ class TemporalTroubleIT {
       } finally {
         stubs.shutdownNow();
         host.drain("test");
-        host.awaitExit();
+        assertEquals(0, host.awaitExit(), "nothing was in flight: a clean exit");
       }
     }
   }

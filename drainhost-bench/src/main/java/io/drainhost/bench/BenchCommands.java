@@ -180,9 +180,17 @@ public final class BenchCommands {
 
     @Option(
         names = "--activity-seconds",
-        defaultValue = "6",
+        defaultValue = "8",
         description = "length of each busy activity")
     int activitySeconds;
+
+    @Option(
+        names = "--sigterm-at",
+        defaultValue = "3s",
+        description =
+            "how long after the last busy activity started SIGTERM lands (a run whose catcher is"
+                + " not ready by then is refused)")
+    String sigtermAt;
 
     @Option(
         names = "--scenario",
@@ -195,17 +203,39 @@ public final class BenchCommands {
 
     @Mixin ServerOption server;
 
+    private java.time.Duration sigterm;
+
+    private DrainBenchmark benchmark(TemporalServer.Kind kind) {
+      return new DrainBenchmark(kind, idleRounds, activities, activitySeconds, sigterm);
+    }
+
     @Override
     public Integer call() {
       TemporalServer.Kind kind = server.kind("bench-drain");
       if (kind == null) {
         return 2;
       }
+      try {
+        sigterm = Durations.parse(sigtermAt);
+      } catch (IllegalArgumentException e) {
+        System.err.println(
+            "drainhost-bench bench-drain: --sigterm-at=" + sigtermAt + ": " + e.getMessage());
+        return 2;
+      }
+      if (sigterm.toSeconds() >= activitySeconds) {
+        System.err.println(
+            "drainhost-bench bench-drain: --sigterm-at="
+                + sigtermAt
+                + " must be shorter than --activity-seconds="
+                + activitySeconds
+                + ": the activities must still run at SIGTERM");
+        return 2;
+      }
       switch (scenario) {
         case "standard":
-          return new DrainBenchmark(kind, idleRounds, activities, activitySeconds).run();
+          return benchmark(kind).run();
         case "idle":
-          return new DrainBenchmark(kind, idleRounds, activities, activitySeconds).runIdle();
+          return benchmark(kind).runIdle();
         case "mixed":
           return new MixedDrainBenchmark(kind).run();
         default:

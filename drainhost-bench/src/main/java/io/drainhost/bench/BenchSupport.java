@@ -54,6 +54,23 @@ public final class BenchSupport {
         .anyMatch(a -> a.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED);
   }
 
+  /** When the running attempt of that workflow's activity started, by the server's clock. */
+  static long activityStartedMillis(WorkflowClient client, String id) {
+    return client
+        .newUntypedWorkflowStub(id)
+        .describe()
+        .getRawDescription()
+        .getPendingActivitiesList()
+        .stream()
+        .filter(a -> a.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED)
+        .mapToLong(
+            a ->
+                a.getLastStartedTime().getSeconds() * 1000
+                    + a.getLastStartedTime().getNanos() / 1_000_000)
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("no running activity in " + id));
+  }
+
   static void awaitActivitiesRunning(WorkflowClient client, List<String> ids, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     for (String id : ids) {

@@ -36,6 +36,7 @@ public final class DrainBenchmark {
   private final int idleRounds;
   private final int activities;
   private final int activitySeconds;
+  private final Duration sigtermAt;
   private final Duration stragglerShutdown = Duration.ofSeconds(3);
   private int temporalPort;
   private WorkflowClient client;
@@ -43,8 +44,13 @@ public final class DrainBenchmark {
   private final TemporalServer.Kind server;
 
   public DrainBenchmark(
-      TemporalServer.Kind server, int idleRounds, int activities, int activitySeconds) {
+      TemporalServer.Kind server,
+      int idleRounds,
+      int activities,
+      int activitySeconds,
+      Duration sigtermAt) {
     this.server = server;
+    this.sigtermAt = sigtermAt;
     this.idleRounds = idleRounds;
     this.activities = activities;
     this.activitySeconds = activitySeconds;
@@ -82,12 +88,13 @@ public final class DrainBenchmark {
       }
       System.out.println();
       System.out.printf(
-          "SIGTERM on this machine (%d cores), %s Temporal server; idle = median of %d; busy = %d heartbeating %d s activities, SIGTERM 2 s in%n",
+          "SIGTERM on this machine (%d cores), %s Temporal server; idle = median of %d; busy = %d heartbeating %d s activities, SIGTERM %d ms after the last started%n",
           Runtime.getRuntime().availableProcessors(),
           server.option(),
           idleRounds,
           activities,
-          activitySeconds);
+          activitySeconds,
+          sigtermAt.toMillis());
       System.out.println(
           "| subject                       | idle exit ms | busy exit ms   | busy overhead ms | in-flight activities  | straggler next attempt |");
       System.out.println(
@@ -170,6 +177,12 @@ public final class DrainBenchmark {
 
   private record Busy(long exitMs, Long overheadMs, int finished) {}
 
+  /**
+   * SIGTERM a fixed time ({@code sigtermAt}) after the last busy activity started, measured from
+   * the server's start times, whatever the catcher's startup takes; a run in which the catcher was
+   * not ready by then, or in which an activity had already ended at SIGTERM, is refused, not
+   * reported.
+   */
   private Busy busy(Subject s) {
     String queue = "busy-" + UUID.randomUUID();
     try (ChildProcess host = startSubject(s, queue, Map.of())) {
@@ -178,8 +191,28 @@ public final class DrainBenchmark {
         ids.add(BenchSupport.startSleep(client, queue, queue + "-" + i, activitySeconds));
       }
       BenchSupport.awaitActivitiesRunning(client, ids, Duration.ofSeconds(30));
+      long lastStart = 0;
+      long firstStart = Long.MAX_VALUE;
+      for (String id : ids) {
+        long started = BenchSupport.activityStartedMillis(client, id);
+        lastStart = Math.max(lastStart, started);
+        firstStart = Math.min(firstStart, started);
+      }
+      // The catcher runs the attempts a plain worker leaves behind; it starts after the busy
+      // activities run so that it takes none of them.
       try (ChildProcess catcher = startSubject(Subject.DRAINHOST, queue, Map.of())) {
-        ChildProcess.sleep(Duration.ofMillis(2000 - 0)); // SIGTERM ~2 s into the activities
+        catcher.awaitHttpPort();
+        catcher.awaitLog("workers started", Duration.ofSeconds(60));
+        long sigtermAtWall = lastStart + sigtermAt.toMillis();
+        long early = sigtermAtWall - System.currentTimeMillis();
+        if (early < 0) {
+          throw new IllegalStateException(
+              String.format(
+                  "not reported: the catcher became ready %d ms after the planned SIGTERM (%d ms"
+                      + " into the activities); raise --sigterm-at",
+                  -early, sigtermAt.toMillis()));
+        }
+        ChildProcess.sleep(Duration.ofMillis(early));
         long sigtermWall = System.currentTimeMillis();
         long t0 = System.nanoTime();
         host.signal("TERM");
@@ -191,10 +224,22 @@ public final class DrainBenchmark {
         for (String id : ids) {
           SleepResult r = BenchSupport.result(client, id);
           if (r.attempts() == 1) {
+            long end = firstCompletionMillis(id);
+            if (end <= sigtermWall) {
+              throw new IllegalStateException(
+                  "not reported: " + id + " had finished before SIGTERM, nothing was in flight");
+            }
             finished++;
-            lastEnd = Math.max(lastEnd, firstCompletionMillis(id));
+            lastEnd = Math.max(lastEnd, end);
           }
         }
+        System.out.printf(
+            "  %s: SIGTERM %d–%d ms into the %d activities (planned %d ms)%n",
+            s.label,
+            sigtermWall - lastStart,
+            sigtermWall - firstStart,
+            activities,
+            sigtermAt.toMillis());
         catcher.signal("TERM");
         catcher.awaitExit(Duration.ofSeconds(60));
         Long overhead = finished == activities ? exitWall - lastEnd : null;

@@ -98,6 +98,7 @@ public final class ConfigLoader {
             integer("DRAINHOST_REPLAY_SAMPLE", 20, 0, ReplaySettings.MAX_SAMPLE),
             duration("DRAINHOST_REPLAY_TIMEOUT", "30s", Duration.ofSeconds(1)));
     Versioning versioning = versioning(ecsUri);
+    FleetSettings fleet = fleet();
     TemporalTarget temporal = temporal();
 
     if (shutdown != null
@@ -141,6 +142,7 @@ public final class ConfigLoader {
         .schedules(schedules)
         .replay(replay)
         .versioning(versioning)
+        .fleet(fleet)
         .temporal(temporal)
         .build();
   }
@@ -301,6 +303,48 @@ public final class ConfigLoader {
       problems.add(name + "=" + v.get() + ": must be one of " + String.join(", ", allowed));
       return fallback;
     }
+  }
+
+  /**
+   * Scale-in protection ({@code DRAINHOST_SCALE_IN_PROTECTION}, {@code
+   * DRAINHOST_SCALE_IN_PROTECTION_MAX}, the agent's {@code ECS_AGENT_URI}) and {@code
+   * DRAINHOST_EMF}.
+   */
+  private FleetSettings fleet() {
+    FleetSettings.Protection protection = FleetSettings.Protection.OFF;
+    Optional<String> mode = raw("DRAINHOST_SCALE_IN_PROTECTION");
+    if (mode.isPresent()) {
+      String m = mode.get().toLowerCase(Locale.ROOT);
+      if (m.equals("long-work")) {
+        protection = FleetSettings.Protection.LONG_WORK;
+      } else if (!m.equals("off")) {
+        problems.add(
+            "DRAINHOST_SCALE_IN_PROTECTION=" + mode.get() + ": must be one of off, long-work");
+      }
+    }
+    Duration max = duration("DRAINHOST_SCALE_IN_PROTECTION_MAX", "60m", Duration.ofMinutes(1));
+    if (max != null && max.compareTo(FleetSettings.PROTECTION_MAX_LIMIT) > 0) {
+      problems.add(
+          "DRAINHOST_SCALE_IN_PROTECTION_MAX="
+              + raw("DRAINHOST_SCALE_IN_PROTECTION_MAX").orElse("")
+              + ": must be at most 2880m (the longest protection ECS grants)");
+    }
+    Optional<Duration> backlog =
+        raw("DRAINHOST_BACKLOG_INTERVAL").isEmpty()
+            ? Optional.of(Duration.ofSeconds(15))
+            : optionalDuration("DRAINHOST_BACKLOG_INTERVAL");
+    boolean emf = choice("DRAINHOST_EMF", OnOff.OFF, OnOff.class) == OnOff.ON;
+    if (emf && backlog.isEmpty()) {
+      problems.add(
+          "DRAINHOST_EMF=on needs the backlog it reports: DRAINHOST_BACKLOG_INTERVAL must not be"
+              + " off");
+    }
+    return new FleetSettings(protection, max, uri("ECS_AGENT_URI"), backlog, emf);
+  }
+
+  private enum OnOff {
+    ON,
+    OFF
   }
 
   /**

@@ -32,6 +32,7 @@ import java.util.Optional;
  * @param schedules the Temporal Schedules this host declares ({@code DRAINHOST_SCHEDULES})
  * @param replay the histories replayed before the first poll, and what a failure does
  * @param versioning the Worker Deployment Version this host's workers join, if any
+ * @param fleet scale-in protection and backlog metrics: what the host does for its fleet
  */
 @RecordBuilder
 public record HostConfig(
@@ -59,6 +60,7 @@ public record HostConfig(
     List<ScheduleDeclaration> schedules,
     ReplaySettings replay,
     Versioning versioning,
+    FleetSettings fleet,
     TemporalTarget temporal)
     implements HostConfigBuilder.With {
 

@@ -38,6 +38,11 @@ public final class TemporalTarget {
         && (profile.getTls().isDisabled() == null || !profile.getTls().isDisabled());
   }
 
+  /** TLS explicitly off ({@code TEMPORAL_TLS=false}, or {@code disabled} in the profile). */
+  public boolean tlsDisabled() {
+    return profile.getTls() != null && Boolean.TRUE.equals(profile.getTls().isDisabled());
+  }
+
   /**
    * The loaded profile, for building service stubs. Never log it: its toString shows the API key.
    */
@@ -53,6 +58,6 @@ public final class TemporalTarget {
         + " apiKey="
         + (hasApiKey() ? "set" : "unset")
         + " tls="
-        + (tls() || hasApiKey());
+        + (!tlsDisabled() && (tls() || hasApiKey()));
   }
 }

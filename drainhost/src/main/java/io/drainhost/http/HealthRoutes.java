@@ -43,6 +43,7 @@ final class HealthRoutes {
     body.put("polling", host.pollingSuspended() ? "suspended" : "active");
     body.put("replay", host.replay().state().wireName());
     host.deployment().ifPresent(d -> body.put("deployment", d.toJson()));
+    host.scaleInProtection().ifPresent(p -> body.put("scaleInProtection", p));
     body.put(
         "readyForTermination",
         (state == HostState.DRAINING || state == HostState.STOPPED) && inflight == 0);

@@ -31,6 +31,9 @@ public interface HostStatus {
   /** The Worker Deployment Version this host joined, as Temporal last described it; or none. */
   java.util.Optional<io.drainhost.versioning.VersionStatus> deployment();
 
+  /** ECS task scale-in protection ({@code DRAINHOST_SCALE_IN_PROTECTION}), when it is on. */
+  java.util.Optional<java.util.Map<String, Object>> scaleInProtection();
+
   /** A {@code /health} request arrived with this User-Agent (possibly null). */
   void readinessProbed(String userAgent);
 }

@@ -103,9 +103,13 @@ public final class HttpServer implements GracefulStop {
     io.javalin.http.Handler replay = ctx -> ctx.json(host.replay().toJson(host.replayMode()));
     RequestMetrics requestMetrics = new RequestMetrics(metrics);
     BearerAuth auth = new BearerAuth(config.apiToken(), metrics);
-    String openApi = OpenApi.document(types.names(), schedules.ids());
     boolean separateManagement = config.managementPort().isPresent();
     KnownRoutes known = KnownRoutes.main(!separateManagement);
+    // Each port describes what it serves: with a management port, its routes are described
+    // there, not here.
+    String openApi = OpenApi.document(types.names(), schedules.ids(), known);
+    String managementOpenApi =
+        OpenApi.document(types.names(), schedules.ids(), KnownRoutes.management());
     this.app =
         Javalin.create(
             cfg -> {
@@ -144,6 +148,9 @@ public final class HttpServer implements GracefulStop {
                   cfg.routes.get(INFLIGHT_PATH, inflight::list);
                   cfg.routes.get(REPLAY_PATH, replay);
                   cfg.routes.get(METRICS_PATH, ctx -> scrape(ctx, metrics));
+                  cfg.routes.get(
+                      OPENAPI_PATH,
+                      ctx -> ctx.contentType("application/json").result(managementOpenApi));
                 });
   }
 

@@ -39,6 +39,9 @@ final class KnownRoutes {
           new Route(HttpServer.REPLAY_PATH, "GET"),
           new Route(HttpServer.METRICS_PATH, "GET"));
 
+  /** A management port also describes itself. */
+  private static final Route MANAGEMENT_DESCRIPTION = new Route(HttpServer.OPENAPI_PATH, "GET");
+
   private final List<Route> routes;
 
   private KnownRoutes(List<Route> routes) {
@@ -55,7 +58,15 @@ final class KnownRoutes {
   }
 
   static KnownRoutes management() {
-    return new KnownRoutes(MANAGEMENT);
+    List<Route> all = new ArrayList<>(MANAGEMENT);
+    all.add(MANAGEMENT_DESCRIPTION);
+    return new KnownRoutes(all);
+  }
+
+  /** Whether a route has this path template and method. */
+  boolean has(String template, String method) {
+    return routes.stream()
+        .anyMatch(r -> r.template().equals(template) && r.method().equalsIgnoreCase(method));
   }
 
   List<Route> routes() {

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * The OpenAPI 3 description of the HTTP API: the jar's {@code openapi.json}, completed with what
@@ -19,16 +21,32 @@ final class OpenApi {
 
   private OpenApi() {}
 
-  static String document(Collection<String> workflowTypes, Collection<String> scheduleIds) {
+  /** The description of one server: only the routes {@code served} has. */
+  static String document(
+      Collection<String> workflowTypes, Collection<String> scheduleIds, KnownRoutes served) {
     try (InputStream in = OpenApi.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException("missing resource " + RESOURCE);
       }
       ObjectNode doc = (ObjectNode) JSON.readTree(in);
-      enumerate(
-          (ObjectNode) doc.at("/components/schemas/StartRequest/properties/workflowType"),
-          workflowTypes);
-      if (!scheduleIds.isEmpty()) {
+      ObjectNode paths = (ObjectNode) doc.get("paths");
+      List<String> templates = new ArrayList<>();
+      paths.fieldNames().forEachRemaining(templates::add);
+      for (String template : templates) {
+        ObjectNode item = (ObjectNode) paths.get(template);
+        List<String> methods = new ArrayList<>();
+        item.fieldNames().forEachRemaining(methods::add);
+        methods.stream().filter(m -> !served.has(template, m)).forEach(item::remove);
+        if (item.isEmpty()) {
+          paths.remove(template);
+        }
+      }
+      if (paths.has("/executions")) {
+        enumerate(
+            (ObjectNode) doc.at("/components/schemas/StartRequest/properties/workflowType"),
+            workflowTypes);
+      }
+      if (!scheduleIds.isEmpty() && paths.has("/schedules/{id}/backfill")) {
         enumerate(
             (ObjectNode) doc.at("/paths/~1schedules~1{id}~1backfill/post/parameters/0/schema"),
             scheduleIds);

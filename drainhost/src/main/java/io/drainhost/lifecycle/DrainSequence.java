@@ -61,6 +61,7 @@ public final class DrainSequence {
   private final DepartureCheck departure;
   private final Counter earlyHandoffs;
   private final Counter deadlineHandoffs;
+  private final Counter handoffRetries;
   private final Timer drainTimer;
 
   public DrainSequence(
@@ -85,6 +86,12 @@ public final class DrainSequence {
     this.temporal = temporal;
     this.earlyHandoffs = handoffCounter(metrics, "early");
     this.deadlineHandoffs = handoffCounter(metrics, "deadline");
+    this.handoffRetries =
+        Counter.builder(MeterNames.HANDOFF_RETRIES)
+            .description(
+                "hand-off calls Temporal refused for now (rate limited, unavailable) and that were"
+                    + " sent again")
+            .register(metrics);
     this.drainTimer =
         Timer.builder(MeterNames.DRAIN).description("duration of drains").register(metrics);
   }
@@ -141,8 +148,12 @@ public final class DrainSequence {
     List<InflightItem> early = decideEarlyHandoffs(remaining(deadline));
     ActivityHandoff.Outcome earlyOutcome = ActivityHandoff.Outcome.NONE;
     if (!early.isEmpty()) {
-      earlyOutcome = handoff.handOff(early, rpcDeadline(hardEnd));
+      // Retries of a throttled early hand-off may use the time until the shutdown timeout: what
+      // is still not handed back then is handed off again with the deadline's stragglers.
+      earlyOutcome =
+          handoff.handOff(early, rpcDeadline(hardEnd), Math.min(deadline, handoffEnd(hardEnd)));
       earlyHandoffs.increment(earlyOutcome.handedOff());
+      handoffRetries.increment(earlyOutcome.retries());
     }
     step(stepsMs, "early_handoff", t);
 
@@ -164,15 +175,17 @@ public final class DrainSequence {
           "drain deadline reached: activities={} workflowTasks={}; handing activities back to Temporal",
           activities.size(),
           leftWorkflowTasks);
-      outcome = handoff.handOff(activities, rpcDeadline(hardEnd));
+      outcome = handoff.handOff(activities, rpcDeadline(hardEnd), handoffEnd(hardEnd));
       deadlineHandoffs.increment(outcome.handedOff());
+      handoffRetries.increment(outcome.retries());
       finished += outcome.finishedMeanwhile();
       step(stepsMs, "handoff", t);
 
       t = System.nanoTime();
       workers.interruptRemaining();
-      // The handed-off attempts are no longer ours; give their threads a moment to unwind.
-      workers.awaitTermination(min(remaining(hardEnd).dividedBy(2), Duration.ofSeconds(1)));
+      // The handed-off attempts are no longer ours; give their threads a moment to unwind, and
+      // no more than they take: the rest of the workers' shutdown needs no waiting for.
+      workers.awaitAttemptsEnded(min(remaining(hardEnd).dividedBy(2), Duration.ofSeconds(1)));
       step(stepsMs, "unwind", t);
     }
 
@@ -215,7 +228,7 @@ public final class DrainSequence {
             : EXIT_CLEAN;
     log.info(
         "drain report: trigger={} inflightAtStart={} finished={} handedOff={} handedOffEarly={}"
-            + " handoffFailed={}"
+            + " handoffFailed={} handoffRetries={}"
             + " workflowTasksLeft={} stranded={} stepsMs={} totalMs={} exitCode={} leftBehind={}",
         trigger,
         atStart,
@@ -223,6 +236,7 @@ public final class DrainSequence {
         outcome.handedOff() + earlyOutcome.handedOff(),
         earlyOutcome.handedOff(),
         outcome.failed() + earlyOutcome.failed(),
+        outcome.retries() + earlyOutcome.retries(),
         leftWorkflowTasks,
         stranded,
         stepsMs,
@@ -268,7 +282,20 @@ public final class DrainSequence {
     return min(remaining(hardEnd).dividedBy(2), Duration.ofSeconds(2));
   }
 
-  /** Waits until nothing is in flight and the workers have stopped, or the deadline passes. */
+  /**
+   * The end of the hand-off's retries: what stopping HTTP and closing Temporal keep before the
+   * SIGKILL stays theirs.
+   */
+  private static long handoffEnd(long hardEnd) {
+    return hardEnd - CLOSE_RESERVE.toNanos();
+  }
+
+  /**
+   * Waits until nothing is in flight, or the deadline passes. Not for the worker factories to
+   * terminate: their polls have ended, and an attempt handed off early keeps its SDK slot until the
+   * factory is closed, so waiting for termination would wait out the whole shutdown timeout after
+   * every early hand-off. Only the handed-off attempts' threads get a moment to leave their code.
+   */
   private boolean waitForWork(long deadline) {
     try {
       if (!registry.awaitEmpty(remaining(deadline))) {
@@ -278,9 +305,8 @@ public final class DrainSequence {
       Thread.currentThread().interrupt();
       return false;
     }
-    // Nothing runs; the workers only have to finish stopping their pollers.
-    return workers.awaitTermination(max(Duration.ofMillis(1), remaining(deadline)))
-        || registry.total() == 0;
+    workers.awaitAttemptsEnded(min(remaining(deadline), Duration.ofSeconds(1)));
+    return true;
   }
 
   private static void step(Map<String, Long> stepsMs, String name, long startNanos) {

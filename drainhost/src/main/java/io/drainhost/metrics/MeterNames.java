@@ -9,6 +9,7 @@ public final class MeterNames {
   public static final String INFLIGHT = "drainhost.inflight";
   public static final String DRAINING = "drainhost.draining";
   public static final String HANDOFFS = "drainhost.handoffs";
+  public static final String HANDOFF_RETRIES = "drainhost.handoff.retries";
   public static final String UNAUTHORIZED = "drainhost.http.unauthorized";
   public static final String DRAIN = "drainhost.drain";
   public static final String TEMPORAL_CONNECTED = "drainhost.temporal.connected";
@@ -26,6 +27,12 @@ public final class MeterNames {
   public static final String REPLAY_FAILURES = "drainhost.replay.failures";
   public static final String REPLAY_DURATION = "drainhost.replay.duration";
   public static final String REPLAY_STATE = "drainhost.replay.state";
+  public static final String SCALE_IN_PROTECTION = "drainhost.scale.in.protection";
+  public static final String SCALE_IN_PROTECTION_ERRORS = "drainhost.scale.in.protection.errors";
+  public static final String TASK_QUEUE_BACKLOG = "drainhost.task.queue.backlog";
+  public static final String TASK_QUEUE_BACKLOG_AGE = "drainhost.task.queue.backlog.age.seconds";
+  public static final String TASK_QUEUE_ADD_RATE = "drainhost.task.queue.add.rate";
+  public static final String TASK_QUEUE_DISPATCH_RATE = "drainhost.task.queue.dispatch.rate";
   public static final String HTTP_REQUESTS = "http.server.requests";
 
   private MeterNames() {}

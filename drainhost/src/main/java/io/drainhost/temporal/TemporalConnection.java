@@ -70,6 +70,12 @@ public final class TemporalConnection implements AutoCloseable {
       log.info("connecting to Temporal: {}", target);
       WorkflowServiceStubsOptions fromEnv = target.profile().toWorkflowServiceStubsOptions();
       options = WorkflowServiceStubsOptions.newBuilder(fromEnv);
+      if (target.tlsDisabled()) {
+        // The SDK turns TLS on for an API key unless told otherwise, and the profile does not
+        // pass an explicit TEMPORAL_TLS=false on: a key sent to a plaintext endpoint (a proxy,
+        // a local server) would otherwise fail every handshake.
+        options.setEnableHttps(false);
+      }
       // gRPC's shared event loop lingers after shutdown, its threads blocked in epoll; the JVM
       // then waits 300 ms at exit for such threads. An own loop is closed with the connection.
       // Native epoll where Netty has it (as gRPC's default loop would): NIO cost measurable

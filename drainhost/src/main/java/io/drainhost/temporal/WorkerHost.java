@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -316,6 +315,20 @@ public final class WorkerHost {
   }
 
   /**
+   * Waits until every activity attempt's thread has left the activity (after {@link
+   * #interruptRemaining}), or the timeout passes. Only those threads: waiting for the whole worker
+   * factory to terminate takes the full timeout on every drain that had a straggler.
+   */
+  public boolean awaitAttemptsEnded(Duration timeout) {
+    try {
+      return attempts.awaitNoneRunning(timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /**
    * Waits until no poll of these workers is outstanding, or the timeout passes; true when none is.
    * A poll the server answers after the drain began still delivers its task here; one answered with
    * a task that a hand-off just asked to run again would start that attempt on this host, where
@@ -335,23 +348,6 @@ public final class WorkerHost {
       }
     }
     return true;
-  }
-
-  /** Waits until every worker thread is done or the timeout passes; true when all are done. */
-  public boolean awaitTermination(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    boolean done = true;
-    for (WorkerFactory f : all()) {
-      if (!f.isStarted()) {
-        continue;
-      }
-      long left = deadline - System.nanoTime();
-      if (left > 0) {
-        f.awaitTermination(left, TimeUnit.NANOSECONDS);
-      }
-      done &= f.isTerminated();
-    }
-    return done;
   }
 
   /**

@@ -529,4 +529,74 @@ class ConfigLoaderTest {
       metadata.stop(0);
     }
   }
+
+  @Test
+  void fleetSettingsDefaultToNoProtectionAndABacklogEveryFifteenSeconds() {
+    FleetSettings fleet = ConfigLoader.load(Map.of()).fleet();
+    assertEquals(FleetSettings.Protection.OFF, fleet.protection());
+    assertEquals(Duration.ofMinutes(60), fleet.protectionMax());
+    assertEquals(java.util.Optional.of(Duration.ofSeconds(15)), fleet.backlogInterval());
+    assertFalse(fleet.emf());
+    FleetSettings set =
+        ConfigLoader.load(
+                Map.of(
+                    "DRAINHOST_SCALE_IN_PROTECTION", "long-work",
+                    "DRAINHOST_SCALE_IN_PROTECTION_MAX", "2h",
+                    "ECS_AGENT_URI", "http://169.254.170.2/api/0206b271",
+                    "DRAINHOST_BACKLOG_INTERVAL", "5s",
+                    "DRAINHOST_EMF", "on"))
+            .fleet();
+    assertTrue(set.protectionActive());
+    assertEquals(Duration.ofHours(2), set.protectionMax());
+    assertEquals(java.util.Optional.of(Duration.ofSeconds(5)), set.backlogInterval());
+    assertTrue(set.emf());
+    assertFalse(
+        ConfigLoader.load(Map.of("DRAINHOST_SCALE_IN_PROTECTION", "long-work"))
+            .fleet()
+            .protectionActive(),
+        "off the ECS agent there is nothing to protect");
+  }
+
+  @Test
+  void badFleetSettingsAreEachNamed() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                ConfigLoader.load(
+                    Map.of(
+                        "DRAINHOST_SCALE_IN_PROTECTION", "always",
+                        "DRAINHOST_SCALE_IN_PROTECTION_MAX", "3000m",
+                        "DRAINHOST_EMF", "on",
+                        "DRAINHOST_BACKLOG_INTERVAL", "off",
+                        "ECS_AGENT_URI", "169.254.170.2")));
+    assertEquals(
+        List.of(
+            "DRAINHOST_SCALE_IN_PROTECTION=always: must be one of off, long-work",
+            "DRAINHOST_SCALE_IN_PROTECTION_MAX=3000m: must be at most 2880m (the longest"
+                + " protection ECS grants)",
+            "DRAINHOST_EMF=on needs the backlog it reports: DRAINHOST_BACKLOG_INTERVAL must not be"
+                + " off",
+            "ECS_AGENT_URI=169.254.170.2: must be an http(s) URL"),
+        e.problems());
+  }
+
+  @Test
+  void anExplicitTemporalTlsFalseTurnsTlsOffEvenWithAnApiKey() {
+    TemporalTarget withKey =
+        ConfigLoader.load(Map.of("TEMPORAL_ADDRESS", "127.0.0.1:7233", "TEMPORAL_API_KEY", "k-123"))
+            .temporal();
+    assertFalse(withKey.tlsDisabled());
+    assertTrue(withKey.toString().contains("tls=true"), "an API key means TLS by default");
+    TemporalTarget off =
+        ConfigLoader.load(
+                Map.of(
+                    "TEMPORAL_ADDRESS", "127.0.0.1:7233",
+                    "TEMPORAL_API_KEY", "k-123",
+                    "TEMPORAL_TLS", "false"))
+            .temporal();
+    assertTrue(off.tlsDisabled());
+    assertTrue(off.toString().contains("tls=false"), off.toString());
+    assertFalse(off.toString().contains("k-123"), "never the key");
+  }
 }

@@ -64,19 +64,29 @@ class DrainDeciderTest {
 
   @Test
   void handoffAndFinishPoliciesAreFollowedWhateverTheHistory() {
-    ActivityDurations h = history("Render", 1, 10);
+    // Render's history says it fits (1 s), Charge's that it never will (600 s): the policies win.
+    ActivityDurations history = history("Render", 1, 10);
+    for (int i = 0; i < 10; i++) {
+      history.record("Charge", Duration.ofSeconds(600));
+    }
     DrainDecider decider =
-        new DrainDecider(
-            DrainPolicies.parse("Render=handoff,*=finish"), history("Charge", 600, 10));
-    assertTrue(
-        decider
-            .decide(attempt("Render", 1, 0, Duration.ZERO), NOW, Duration.ofSeconds(25))
-            .handOffNow());
+        new DrainDecider(DrainPolicies.parse("Render=handoff,*=finish"), history);
+    DrainDecision render =
+        decider.decide(attempt("Render", 1, 0, Duration.ZERO), NOW, Duration.ofSeconds(25));
+    assertTrue(render.handOffNow(), render.reason());
+    assertEquals("policy handoff", render.reason());
+    DrainDecision charge =
+        decider.decide(attempt("Charge", 1, 0, Duration.ZERO), NOW, Duration.ofSeconds(25));
+    assertFalse(charge.handOffNow(), charge.reason());
+    assertEquals("policy finish", charge.reason());
+    // The same histories under auto decide the other way round: the policies above were followed.
+    DrainDecider auto = new DrainDecider(DrainPolicies.DEFAULT, history);
     assertFalse(
-        decider
-            .decide(attempt("Charge", 1, 0, Duration.ZERO), NOW, Duration.ofSeconds(25))
+        auto.decide(attempt("Render", 1, 0, Duration.ZERO), NOW, Duration.ofSeconds(25))
             .handOffNow());
-    assertEquals(10, h.millis("Render").length);
+    assertTrue(
+        auto.decide(attempt("Charge", 1, 0, Duration.ZERO), NOW, Duration.ofSeconds(25))
+            .handOffNow());
   }
 
   @Test

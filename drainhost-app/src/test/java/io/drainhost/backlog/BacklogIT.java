@@ -1,0 +1,102 @@
+package io.drainhost.backlog;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.drainhost.samples.SleepInput;
+import io.drainhost.support.Api;
+import io.drainhost.support.Histories;
+import io.drainhost.support.Hosts;
+import io.drainhost.testing.ChildProcess;
+import io.drainhost.testing.EmfSpecification;
+import io.drainhost.testing.LocalHosts;
+import io.drainhost.testing.TemporalServer;
+import io.drainhost.testing.TemporalServers;
+import io.temporal.client.WorkflowOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The backlog a service scales on, read from a real server: 50 runs on a queue whose only host
+ * takes one activity at a time leave a backlog of about 49 activity tasks; a second host polling
+ * the queue takes it to 0. The same numbers leave as Embedded Metric Format lines.
+ */
+class BacklogIT {
+  private static final int RUNS = 50;
+
+  @Test
+  void theBacklogGaugeRisesWhileNothingPollsAndFallsToZeroWhenAHostPolls() throws Exception {
+    TemporalServers.requireAvailable(TemporalServer.Kind.TEMPORAL_CLI, getClass());
+    String queue = "backlog-" + UUID.randomUUID();
+    String series = "drainhost_task_queue_backlog{kind=\"activity\",task_queue=\"" + queue + "\"}";
+    try (TemporalServer server = TemporalServer.start(TemporalServer.Kind.TEMPORAL_CLI);
+        Histories histories = new Histories(server.address());
+        ChildProcess busy =
+            ChildProcess.start(
+                "backlog-busy",
+                env(
+                    server,
+                    queue,
+                    Map.of("DRAINHOST_ACTIVITY_SLOTS", "1", "DRAINHOST_EMF", "on")))) {
+      int port = Hosts.awaitPolling(busy);
+      for (int i = 0; i < RUNS; i++) {
+        histories
+            .client()
+            .newUntypedWorkflowStub(
+                "SleepWorkflow",
+                WorkflowOptions.newBuilder()
+                    .setTaskQueue(queue)
+                    .setWorkflowId("backlog-" + i + "-" + queue)
+                    .build())
+            .start(new SleepInput(20));
+      }
+      await("the backlog of activity tasks nobody takes")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> backlog(port, series) >= RUNS - 5);
+      double seen = backlog(port, series);
+      assertTrue(seen <= RUNS, "at most what was started: " + seen);
+      System.out.printf("backlog: %.0f activity tasks waiting with one slot busy%n", seen);
+
+      List<String> emf = busy.output().lines().filter(l -> l.startsWith("{\"_aws\"")).toList();
+      assertFalse(emf.isEmpty(), "EMF lines on stdout: " + busy.tail());
+      for (String line : emf) {
+        assertEquals(List.of(), EmfSpecification.violations(line), line);
+      }
+      assertTrue(
+          emf.stream()
+              .anyMatch(
+                  l ->
+                      l.contains("\"TaskQueue\":\"" + queue + "\"")
+                          && l.contains("\"Kind\":\"activity\"")),
+          emf.toString());
+
+      try (ChildProcess idle = ChildProcess.start("backlog-idle", env(server, queue, Map.of()))) {
+        Hosts.awaitPolling(idle);
+        await("the backlog is taken by the host that polls")
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> backlog(port, series) == 0);
+        Hosts.stopCleanly(idle);
+      }
+      Hosts.stopCleanly(busy);
+    }
+  }
+
+  private static double backlog(int port, String series) {
+    return Api.metric(given().port(port).get("/metrics").asString(), series);
+  }
+
+  private static Map<String, String> env(
+      TemporalServer server, String queue, Map<String, String> extra) {
+    Map<String, String> env = new java.util.HashMap<>(extra);
+    env.put("DRAINHOST_BACKLOG_INTERVAL", "1s");
+    env.put("DRAINHOST_SHUTDOWN_TIMEOUT", "2s");
+    env.put("DRAINHOST_STOP_TIMEOUT", "8s");
+    return LocalHosts.hostEnv(server.port(), queue, env);
+  }
+}

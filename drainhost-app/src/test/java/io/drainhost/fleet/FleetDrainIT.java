@@ -1,0 +1,175 @@
+package io.drainhost.fleet;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.drainhost.samples.BenchmarkInput;
+import io.drainhost.support.Api;
+import io.drainhost.support.Histories;
+import io.drainhost.support.Hosts;
+import io.drainhost.testing.ChildProcess;
+import io.drainhost.testing.LocalHosts;
+import io.drainhost.testing.TemporalServer;
+import io.drainhost.testing.TemporalServers;
+import io.temporal.api.workflowservice.v1.CountWorkflowExecutionsRequest;
+import io.temporal.client.WorkflowOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A fleet stopping at once against a rate-limited namespace, as an ECS deployment with
+ * minimumHealthyPercent 50 does: three hosts, each with 100 activities that will not finish in the
+ * drain, SIGTERMed in the same instant. Their 300 hand-offs exceed the namespace's rate; the
+ * refused calls are retried with backoff, every attempt is handed back, every host exits 0 inside
+ * its stop timeout and every run completes on the replacement hosts.
+ */
+class FleetDrainIT {
+  private static final int HOSTS = 3;
+  private static final int STRAGGLERS = 100;
+
+  /**
+   * Low enough that 300 hand-off calls in one burst are throttled (each host's report shows
+   * retries), high enough for the fleet to start its 300 runs in seconds. Test setting only.
+   */
+  private static final String NAMESPACE_RPS = "100";
+
+  private static final int ACTIVITY_MILLIS = 40_000;
+
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(12);
+
+  @Test
+  void threeHostsStoppedAtOnceUnderANamespaceRateLimitHandEveryStragglerBack() throws Exception {
+    TemporalServers.requireAvailable(TemporalServer.Kind.TEMPORAL_CLI, getClass());
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    List<String> queues = new ArrayList<>();
+    List<ChildProcess> hosts = new ArrayList<>();
+    List<ChildProcess> replacements = new ArrayList<>();
+    List<String> workflowIds = new ArrayList<>();
+    try (TemporalServer server =
+            TemporalServer.startWithDynamicConfig(Map.of("frontend.namespaceRPS", NAMESPACE_RPS));
+        Histories histories = new Histories(server.address())) {
+      for (int h = 0; h < HOSTS; h++) {
+        String queue = "fleet-" + h + "-" + run;
+        queues.add(queue);
+        hosts.add(ChildProcess.start("fleet-" + h, env(server, queue)));
+      }
+      List<Integer> ports = new ArrayList<>();
+      for (ChildProcess host : hosts) {
+        ports.add(Hosts.awaitPolling(host));
+      }
+      for (int h = 0; h < HOSTS; h++) {
+        for (int i = 0; i < STRAGGLERS; i++) {
+          String id = "straggler-" + h + "-" + i + "-" + run;
+          histories
+              .client()
+              .newUntypedWorkflowStub(
+                  "BenchmarkWorkflow",
+                  WorkflowOptions.newBuilder()
+                      .setTaskQueue(queues.get(h))
+                      .setWorkflowId(id)
+                      .build())
+              // Long enough to be running on every host at once while the throttled fleet
+              // starts them all, short enough to finish on the replacement.
+              .start(new BenchmarkInput("multi-activity", 1, ACTIVITY_MILLIS));
+          workflowIds.add(id);
+        }
+      }
+      System.out.printf("fleet drain: %d runs started%n", workflowIds.size());
+      for (int h = 0; h < HOSTS; h++) {
+        int port = ports.get(h);
+        await("host " + h + " runs its " + STRAGGLERS + " activities")
+            .atMost(Duration.ofSeconds(120))
+            .pollInterval(Duration.ofMillis(500))
+            .until(() -> Api.activitiesInFlight(port) == STRAGGLERS);
+      }
+
+      System.out.printf("fleet drain: every host runs %d activities%n", STRAGGLERS);
+      long sigterm = System.nanoTime();
+      signalAll(hosts);
+      for (ChildProcess host : hosts) {
+        int exit = host.awaitExit(STOP_TIMEOUT.plusSeconds(5));
+        Duration took = Duration.ofNanos(System.nanoTime() - sigterm);
+        assertEquals(0, exit, host.tail());
+        assertTrue(took.compareTo(STOP_TIMEOUT) < 0, host.name() + " exited after " + took);
+      }
+      int retries = 0;
+      for (ChildProcess host : hosts) {
+        String report = host.awaitLog("(drain report: .*)", Duration.ofSeconds(1));
+        assertEquals(STRAGGLERS, field(report, "handedOff"), report);
+        assertEquals(0, field(report, "handoffFailed"), report);
+        retries += field(report, "handoffRetries");
+        System.out.printf("fleet drain: %s %s%n", host.name(), report);
+      }
+      // The unpaced burst was throttled: without the retries some hand-offs would have failed.
+      assertTrue(retries > 0, "no hand-off call was throttled: the limit did not bind");
+
+      for (int h = 0; h < HOSTS; h++) {
+        replacements.add(ChildProcess.start("replacement-" + h, env(server, queues.get(h))));
+      }
+      await("every run completes on the replacement hosts")
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofSeconds(1))
+          .ignoreExceptions()
+          .until(() -> completed(histories, queues) == workflowIds.size());
+      for (String id : workflowIds.subList(0, 5)) {
+        assertTrue(
+            histories.workers(id).size() >= 2,
+            id + " ran again on a replacement: " + histories.workers(id));
+      }
+      Hosts.stopCleanly(replacements.toArray(ChildProcess[]::new));
+    } finally {
+      hosts.forEach(ChildProcess::close);
+      replacements.forEach(ChildProcess::close);
+    }
+  }
+
+  private static Map<String, String> env(TemporalServer server, String queue) {
+    return LocalHosts.hostEnv(
+        server.port(),
+        queue,
+        Map.of(
+            "DRAINHOST_SHUTDOWN_TIMEOUT", "2s",
+            "DRAINHOST_STOP_TIMEOUT", STOP_TIMEOUT.toSeconds() + "s",
+            "DRAINHOST_HANDOFF_MARGIN", "10s",
+            "DRAINHOST_DRAIN_POLICY", "*=finish"));
+  }
+
+  /** One {@code kill} for all: the hosts get SIGTERM in the same instant, as a fleet does. */
+  private static void signalAll(List<ChildProcess> hosts) throws Exception {
+    List<String> command = new ArrayList<>(List.of("kill", "-TERM"));
+    hosts.forEach(h -> command.add(Long.toString(h.pid())));
+    assertEquals(0, new ProcessBuilder(command).inheritIO().start().waitFor());
+  }
+
+  private static int field(String report, String name) {
+    Matcher m = Pattern.compile("\\b" + name + "=(\\d+)").matcher(report);
+    assertTrue(m.find(), name + " in " + report);
+    return Integer.parseInt(m.group(1));
+  }
+
+  /** Runs of these queues that completed, by visibility: three calls, not one per run. */
+  private static long completed(Histories histories, List<String> queues) {
+    long n = 0;
+    for (String queue : queues) {
+      n +=
+          histories
+              .client()
+              .getWorkflowServiceStubs()
+              .blockingStub()
+              .countWorkflowExecutions(
+                  CountWorkflowExecutionsRequest.newBuilder()
+                      .setNamespace("default")
+                      .setQuery("TaskQueue = '" + queue + "' AND ExecutionStatus = 'Completed'")
+                      .build())
+              .getCount();
+    }
+    return n;
+  }
+}

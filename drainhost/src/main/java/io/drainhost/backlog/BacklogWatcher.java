@@ -1,0 +1,179 @@
+package io.drainhost.backlog;
+
+import io.drainhost.metrics.MeterNames;
+import io.drainhost.threads.DaemonThreads;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.temporal.api.enums.v1.TaskQueueType;
+import io.temporal.api.taskqueue.v1.TaskQueue;
+import io.temporal.api.taskqueue.v1.TaskQueueStats;
+import io.temporal.api.workflowservice.v1.DescribeTaskQueueRequest;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the backlog of this host's task queues from Temporal in the background ({@code
+ * DescribeTaskQueue} with stats, workflow and activity) and exports it as gauges, and with {@code
+ * DRAINHOST_EMF=on} as Embedded Metric Format lines on stdout: what a service scales on. The gauges
+ * are NaN while Temporal does not answer, never a stale number a scaling policy would act on.
+ */
+public final class BacklogWatcher implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(BacklogWatcher.class);
+  private static final List<TaskQueueType> KINDS =
+      List.of(TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY);
+
+  /** One gauge per queue and kind for each of these. */
+  private record Series(String name, String description, ToDoubleFunction<QueueStats> value) {}
+
+  private static final List<Series> SERIES =
+      List.of(
+          new Series(MeterNames.TASK_QUEUE_BACKLOG, "approximate backlog", QueueStats::backlog),
+          new Series(
+              MeterNames.TASK_QUEUE_BACKLOG_AGE,
+              "age of the oldest backlogged task",
+              QueueStats::backlogAgeSeconds),
+          new Series(MeterNames.TASK_QUEUE_ADD_RATE, "tasks added per second", QueueStats::addRate),
+          new Series(
+              MeterNames.TASK_QUEUE_DISPATCH_RATE,
+              "tasks dispatched to pollers per second",
+              QueueStats::dispatchRate));
+
+  private final List<String> taskQueues;
+  private final Duration interval;
+  private final Optional<PrintStream> emf;
+  private final Map<String, QueueStats> latest = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService scheduler =
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("drainhost-backlog"));
+  private boolean failing;
+
+  public BacklogWatcher(
+      List<String> taskQueues,
+      Duration interval,
+      Optional<PrintStream> emf,
+      MeterRegistry metrics) {
+    this.taskQueues = List.copyOf(taskQueues);
+    this.interval = interval;
+    this.emf = emf;
+    for (String queue : taskQueues) {
+      for (TaskQueueType type : KINDS) {
+        for (Series series : SERIES) {
+          gauge(metrics, series, queue, kind(type));
+        }
+      }
+    }
+  }
+
+  private void gauge(MeterRegistry metrics, Series series, String queue, String kind) {
+    Gauge.builder(
+            series.name(),
+            latest,
+            m -> {
+              QueueStats s = m.get(key(queue, kind));
+              return s == null ? Double.NaN : series.value().applyAsDouble(s);
+            })
+        .tag("task_queue", queue)
+        .tag("kind", kind)
+        .description(series.description() + " (DescribeTaskQueue stats; NaN while unknown)")
+        .register(metrics);
+  }
+
+  public void start(WorkflowServiceStubs stubs, String namespace) {
+    log.info(
+        "reading task queue backlog: taskQueues={} interval={}ms emf={}",
+        taskQueues,
+        interval.toMillis(),
+        emf.isPresent() ? "on" : "off");
+    scheduler.scheduleWithFixedDelay(
+        () -> refresh(stubs, namespace), 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** The last reading of one queue and kind, if Temporal gave one. */
+  public Optional<QueueStats> latest(String taskQueue, String kind) {
+    return Optional.ofNullable(latest.get(key(taskQueue, kind)));
+  }
+
+  void refresh(WorkflowServiceStubs stubs, String namespace) {
+    Instant now = Instant.now();
+    for (String queue : taskQueues) {
+      for (TaskQueueType type : KINDS) {
+        String kind = kind(type);
+        try {
+          TaskQueueStats stats =
+              stubs
+                  .blockingStub()
+                  .withDeadlineAfter(5, TimeUnit.SECONDS)
+                  .describeTaskQueue(
+                      DescribeTaskQueueRequest.newBuilder()
+                          .setNamespace(namespace)
+                          .setTaskQueue(TaskQueue.newBuilder().setName(queue))
+                          .setTaskQueueType(type)
+                          .setReportStats(true)
+                          .build())
+                  .getStats();
+          QueueStats s =
+              new QueueStats(
+                  queue,
+                  kind,
+                  stats.getApproximateBacklogCount(),
+                  stats.getApproximateBacklogAge().getSeconds()
+                      + stats.getApproximateBacklogAge().getNanos() / 1e9,
+                  stats.getTasksAddRate(),
+                  stats.getTasksDispatchRate());
+          latest.put(key(queue, kind), s);
+          emf.ifPresent(out -> out.println(EmfLine.of(s, now)));
+          if (failing) {
+            failing = false;
+            log.info("task queue backlog readable again");
+          }
+        } catch (StatusRuntimeException e) {
+          latest.remove(key(queue, kind));
+          if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
+            log.info(
+                "task queue backlog not reported by this Temporal server (DescribeTaskQueue stats"
+                    + " unimplemented): no backlog metrics");
+            scheduler.shutdown();
+            return;
+          }
+          failed(e);
+        } catch (RuntimeException e) {
+          latest.remove(key(queue, kind));
+          failed(e);
+        }
+      }
+    }
+  }
+
+  private void failed(RuntimeException e) {
+    if (!failing) {
+      failing = true;
+      log.warn("cannot read task queue backlog (will keep trying): error={}", e.toString());
+    }
+  }
+
+  private static String key(String queue, String kind) {
+    return queue + "\u0000" + kind;
+  }
+
+  static String kind(TaskQueueType type) {
+    return type == TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW ? "workflow" : "activity";
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+  }
+}
