@@ -24,16 +24,7 @@ class ApiDescriptionIT {
     DrainHost host = InProcessHost.start(Map.of());
     try {
       int port = host.port();
-      JsonNode doc =
-          new ObjectMapper()
-              .readTree(
-                  given()
-                      .port(port)
-                      .get("/openapi.json")
-                      .then()
-                      .statusCode(200)
-                      .extract()
-                      .asString());
+      JsonNode doc = description(port);
       assertTrue(doc.path("openapi").asText().startsWith("3."), doc.path("openapi").asText());
       List<String> described = described(port);
       assertEquals(host.routes(), described, "the description and the router disagree");
@@ -121,20 +112,17 @@ class ApiDescriptionIT {
     }
   }
 
+  private static JsonNode description(int port) throws Exception {
+    return new ObjectMapper()
+        .readTree(
+            given().port(port).get("/openapi.json").then().statusCode(200).extract().asString());
+  }
+
   /** "METHOD /path" for every operation GET /openapi.json on that port describes, sorted. */
   private static List<String> described(int port) throws Exception {
-    JsonNode doc =
-        new ObjectMapper()
-            .readTree(
-                given()
-                    .port(port)
-                    .get("/openapi.json")
-                    .then()
-                    .statusCode(200)
-                    .extract()
-                    .asString());
     List<String> described = new ArrayList<>();
-    doc.path("paths")
+    description(port)
+        .path("paths")
         .fields()
         .forEachRemaining(
             path ->

@@ -44,25 +44,25 @@ public final class BenchSupport {
     return id;
   }
 
-  static boolean activityRunning(WorkflowClient client, String id) {
+  /** That workflow's activity attempts running now, as the server describes them. */
+  private static java.util.stream.Stream<io.temporal.api.workflow.v1.PendingActivityInfo> running(
+      WorkflowClient client, String id) {
     return client
         .newUntypedWorkflowStub(id)
         .describe()
         .getRawDescription()
         .getPendingActivitiesList()
         .stream()
-        .anyMatch(a -> a.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED);
+        .filter(a -> a.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED);
+  }
+
+  static boolean activityRunning(WorkflowClient client, String id) {
+    return running(client, id).findAny().isPresent();
   }
 
   /** When the running attempt of that workflow's activity started, by the server's clock. */
   static long activityStartedMillis(WorkflowClient client, String id) {
-    return client
-        .newUntypedWorkflowStub(id)
-        .describe()
-        .getRawDescription()
-        .getPendingActivitiesList()
-        .stream()
-        .filter(a -> a.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED)
+    return running(client, id)
         .mapToLong(
             a ->
                 a.getLastStartedTime().getSeconds() * 1000
