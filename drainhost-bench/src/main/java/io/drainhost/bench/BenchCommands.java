@@ -180,13 +180,13 @@ public final class BenchCommands {
 
     @Option(
         names = "--activity-seconds",
-        defaultValue = "8",
+        defaultValue = "10",
         description = "length of each busy activity")
     int activitySeconds;
 
     @Option(
         names = "--sigterm-at",
-        defaultValue = "3s",
+        defaultValue = "5s",
         description =
             "how long after the last busy activity started SIGTERM lands (a run whose catcher is"
                 + " not ready by then is refused)")
@@ -233,7 +233,12 @@ public final class BenchCommands {
       }
       switch (scenario) {
         case "standard":
-          return benchmark(kind).run();
+          try {
+            return benchmark(kind).run();
+          } catch (DrainBenchmark.NotReported e) {
+            System.err.println("drainhost-bench bench-drain: " + e.getMessage());
+            return 1;
+          }
         case "idle":
           return benchmark(kind).runIdle();
         case "mixed":

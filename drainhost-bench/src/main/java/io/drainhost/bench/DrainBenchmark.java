@@ -33,6 +33,13 @@ public final class DrainBenchmark {
     }
   }
 
+  /** A run whose conditions did not hold: its figures would mislead, so none are printed. */
+  static final class NotReported extends RuntimeException {
+    NotReported(String message) {
+      super("not reported: " + message);
+    }
+  }
+
   private final int idleRounds;
   private final int activities;
   private final int activitySeconds;
@@ -206,9 +213,9 @@ public final class DrainBenchmark {
         long sigtermAtWall = lastStart + sigtermAt.toMillis();
         long early = sigtermAtWall - System.currentTimeMillis();
         if (early < 0) {
-          throw new IllegalStateException(
+          throw new NotReported(
               String.format(
-                  "not reported: the catcher became ready %d ms after the planned SIGTERM (%d ms"
+                  "the catcher became ready %d ms after the planned SIGTERM (%d ms"
                       + " into the activities); raise --sigterm-at",
                   -early, sigtermAt.toMillis()));
         }
@@ -226,8 +233,7 @@ public final class DrainBenchmark {
           if (r.attempts() == 1) {
             long end = firstCompletionMillis(id);
             if (end <= sigtermWall) {
-              throw new IllegalStateException(
-                  "not reported: " + id + " had finished before SIGTERM, nothing was in flight");
+              throw new NotReported(id + " had finished before SIGTERM: it was not in flight");
             }
             finished++;
             lastEnd = Math.max(lastEnd, end);
