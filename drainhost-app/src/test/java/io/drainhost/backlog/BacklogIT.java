@@ -23,9 +23,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * The backlog a service scales on, read from a real server: 50 runs on a queue whose only host
- * takes one activity at a time leave a backlog of about 49 activity tasks; a second host polling
- * the queue takes it to 0. The same numbers leave as Embedded Metric Format lines.
+ * The backlog a service scales on, read from a real server: 50 starts while nothing polls are a
+ * backlog of 50 workflow tasks, taken to 0 when polling resumes; 50 runs on a queue whose only host
+ * takes one activity at a time leave about 49 activity tasks, taken to 0 by a second host. The same
+ * numbers leave as Embedded Metric Format lines.
  */
 class BacklogIT {
   private static final int RUNS = 50;
@@ -85,6 +86,63 @@ class BacklogIT {
       }
       Hosts.stopCleanly(busy);
     }
+  }
+
+  /**
+   * Nothing polls at all: the host's polling is suspended by load-balancer silence (the ALB stopped
+   * checking it), so 50 starts wait as 50 workflow tasks; the ALB checks again, polling resumes and
+   * the backlog goes to 0.
+   */
+  @Test
+  void fiftyStartsWithNoWorkerPollingAreABacklogOfFiftyAndPollingTakesItToZero() throws Exception {
+    TemporalServers.requireAvailable(TemporalServer.Kind.TEMPORAL_CLI, getClass());
+    String queue = "backlog-idle-" + UUID.randomUUID();
+    String series = "drainhost_task_queue_backlog{kind=\"workflow\",task_queue=\"" + queue + "\"}";
+    try (TemporalServer server = TemporalServer.start(TemporalServer.Kind.TEMPORAL_CLI);
+        Histories histories = new Histories(server.address());
+        ChildProcess host =
+            ChildProcess.start(
+                "backlog-suspended",
+                env(server, queue, Map.of("DRAINHOST_LB_SILENCE_AFTER", "1s")))) {
+      int port = Hosts.awaitPolling(host);
+      elbCheck(port);
+      await("polling suspended by the load balancer's silence")
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> "suspended".equals(given().port(port).get("/health").path("polling")));
+      List<String> ids = new java.util.ArrayList<>();
+      for (int i = 0; i < RUNS; i++) {
+        String id = "idle-" + i + "-" + queue;
+        histories
+            .client()
+            .newUntypedWorkflowStub(
+                "SleepWorkflow",
+                WorkflowOptions.newBuilder().setTaskQueue(queue).setWorkflowId(id).build())
+            .start(new SleepInput(1));
+        ids.add(id);
+      }
+      await("a backlog of every start")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> backlog(port, series) == RUNS);
+      System.out.printf(
+          "backlog: %.0f workflow tasks with no worker polling%n", backlog(port, series));
+
+      await("polling resumes with the load balancer's checks, and takes the backlog")
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () -> {
+                elbCheck(port);
+                return backlog(port, series) == 0;
+              });
+      for (String id : ids) {
+        histories.client().newUntypedWorkflowStub(id).getResult(Object.class);
+      }
+      Hosts.stopCleanly(host);
+    }
+  }
+
+  private static void elbCheck(int port) {
+    given().port(port).header("User-Agent", "ELB-HealthChecker/2.0").get("/health");
   }
 
   private static double backlog(int port, String series) {

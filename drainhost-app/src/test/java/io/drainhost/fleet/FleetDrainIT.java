@@ -42,7 +42,7 @@ class FleetDrainIT {
 
   private static final int ACTIVITY_MILLIS = 40_000;
 
-  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(12);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(16);
 
   @Test
   void threeHostsStoppedAtOnceUnderANamespaceRateLimitHandEveryStragglerBack() throws Exception {
@@ -137,7 +137,7 @@ class FleetDrainIT {
         Map.of(
             "DRAINHOST_SHUTDOWN_TIMEOUT", "2s",
             "DRAINHOST_STOP_TIMEOUT", STOP_TIMEOUT.toSeconds() + "s",
-            "DRAINHOST_HANDOFF_MARGIN", "10s",
+            "DRAINHOST_HANDOFF_MARGIN", "14s",
             "DRAINHOST_DRAIN_POLICY", "*=finish"));
   }
 
