@@ -159,6 +159,10 @@ class VersionedDeployIT {
           given().port(v1Port).get("/health").then().statusCode(200).extract().jsonPath();
       assertEquals(deployment, health.getString("deployment.name"));
       assertEquals("v1", health.getString("deployment.buildId"));
+      String scrape = given().port(v1Port).get("/metrics").asString();
+      String series = "drainhost_deployment_version{build_id=\"v1\",deployment=\"" + deployment;
+      assertEquals(1.0, Api.metric(scrape, series + "\",status=\"current\"}"), scrape);
+      assertEquals(0.0, Api.metric(scrape, series + "\",status=\"draining\"}"), scrape);
 
       List<String> pinned = new ArrayList<>();
       List<String> upgrading = new ArrayList<>();

@@ -22,7 +22,10 @@ public final class MeterNames {
   public static final String SCHEDULE_MISSED_FIRES = "drainhost.schedule.missed.fires";
   public static final String SCHEDULE_OVERDUE = "drainhost.schedule.overdue";
   public static final String SCHEDULE_LAST_SUCCESS = "drainhost.schedule.last.success.seconds";
-  public static final String DEPLOYMENT_VERSION_STATUS = "drainhost.deployment.version.status";
+
+  /** The contract's name: {@code drainhost_deployment_version{deployment,build_id,status}}. */
+  public static final String DEPLOYMENT_VERSION = "drainhost.deployment.version";
+
   public static final String REPLAY_CHECKED = "drainhost.replay.checked";
   public static final String REPLAY_FAILURES = "drainhost.replay.failures";
   public static final String REPLAY_DURATION = "drainhost.replay.duration";

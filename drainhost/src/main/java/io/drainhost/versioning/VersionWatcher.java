@@ -43,8 +43,7 @@ public final class VersionWatcher implements AutoCloseable {
     this.interval = interval;
     this.status = new VersionStatus(version, VersionStatus.UNKNOWN, 0);
     for (String s : STATUSES) {
-      Gauge.builder(
-              MeterNames.DEPLOYMENT_VERSION_STATUS, this, w -> w.status.status().equals(s) ? 1 : 0)
+      Gauge.builder(MeterNames.DEPLOYMENT_VERSION, this, w -> w.status.status().equals(s) ? 1 : 0)
           .tag("status", s)
           .tag("deployment", version.deploymentName())
           .tag("build_id", version.buildId())
