@@ -10,6 +10,7 @@ import io.drainhost.support.Api;
 import io.drainhost.support.Histories;
 import io.drainhost.testing.ChildProcess;
 import io.drainhost.testing.DelayingProxy;
+import io.drainhost.testing.DrainReports;
 import io.drainhost.testing.LocalHosts;
 import io.drainhost.testing.TemporalServer;
 import io.drainhost.testing.TemporalServers;
@@ -518,19 +519,16 @@ abstract class DrainSuite {
         String report = a.awaitLog("(drain report: .*)", Duration.ofSeconds(1));
         assertTrue(report.contains("handedOff=" + stragglers + " "), report);
         assertTrue(report.contains("handoffFailed=0 "), report);
-        java.util.regex.Matcher step =
-            java.util.regex.Pattern.compile("[{ ]handoff=(\\d+)").matcher(report);
-        assertTrue(step.find(), report);
-        long handoffMs = Long.parseLong(step.group(1));
+        long handoffMs =
+            DrainReports.number(report, "handoff").orElseThrow(() -> new AssertionError(report));
         System.out.printf(
             "drain on %s, 50 ms from Temporal: %d stragglers handed off in %d ms; exit %d ms after SIGTERM%n",
             kind(), stragglers, handoffMs, drain.toMillis());
-        java.util.regex.Matcher unwind =
-            java.util.regex.Pattern.compile("[{ ]unwind=(\\d+)").matcher(report);
-        assertTrue(unwind.find(), report);
+        long unwindMs =
+            DrainReports.number(report, "unwind").orElseThrow(() -> new AssertionError(report));
         // Only the handed-off attempts' threads are waited for (10–120 ms measured), not a fixed
         // second for the whole worker factory.
-        assertTrue(Long.parseLong(unwind.group(1)) < 500, "unwind: " + report);
+        assertTrue(unwindMs < 500, "unwind: " + report);
         // README: 195–310 ms; the calls are capped at 2 s, so 1.5 s still binds.
         assertTrue(
             handoffMs < 1500, "the hand-off step takes a few round trips, not seconds: " + report);

@@ -17,10 +17,15 @@ import io.drainhost.testing.TemporalServer;
 import io.drainhost.testing.TemporalServers;
 import io.temporal.client.WorkflowOptions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * The backlog a service scales on, read from a real server: 50 starts while nothing polls are a
@@ -28,35 +33,40 @@ import org.junit.jupiter.api.Test;
  * takes one activity at a time leave about 49 activity tasks, taken to 0 by a second host. The same
  * numbers leave as Embedded Metric Format lines.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BacklogIT {
   private static final int RUNS = 50;
 
+  private TemporalServer server;
+  private Histories histories;
+
+  @BeforeAll
+  void startTemporal() {
+    TemporalServers.requireAvailable(TemporalServer.Kind.TEMPORAL_CLI, getClass());
+    server = TemporalServer.start(TemporalServer.Kind.TEMPORAL_CLI);
+    histories = new Histories(server.address());
+  }
+
+  @AfterAll
+  void stopTemporal() {
+    if (histories != null) {
+      histories.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
   @Test
   void theBacklogGaugeRisesWhileNothingPollsAndFallsToZeroWhenAHostPolls() throws Exception {
-    TemporalServers.requireAvailable(TemporalServer.Kind.TEMPORAL_CLI, getClass());
     String queue = "backlog-" + UUID.randomUUID();
-    String series = "drainhost_task_queue_backlog{kind=\"activity\",task_queue=\"" + queue + "\"}";
-    try (TemporalServer server = TemporalServer.start(TemporalServer.Kind.TEMPORAL_CLI);
-        Histories histories = new Histories(server.address());
-        ChildProcess busy =
-            ChildProcess.start(
-                "backlog-busy",
-                env(
-                    server,
-                    queue,
-                    Map.of("DRAINHOST_ACTIVITY_SLOTS", "1", "DRAINHOST_EMF", "on")))) {
+    String series = series("activity", queue);
+    try (ChildProcess busy =
+        ChildProcess.start(
+            "backlog-busy",
+            env(queue, Map.of("DRAINHOST_ACTIVITY_SLOTS", "1", "DRAINHOST_EMF", "on")))) {
       int port = Hosts.awaitPolling(busy);
-      for (int i = 0; i < RUNS; i++) {
-        histories
-            .client()
-            .newUntypedWorkflowStub(
-                "SleepWorkflow",
-                WorkflowOptions.newBuilder()
-                    .setTaskQueue(queue)
-                    .setWorkflowId("backlog-" + i + "-" + queue)
-                    .build())
-            .start(new SleepInput(20));
-      }
+      startSleeps(queue, "backlog", 20);
       await("the backlog of activity tasks nobody takes")
           .atMost(Duration.ofSeconds(30))
           .until(() -> backlog(port, series) >= RUNS - 5);
@@ -77,7 +87,7 @@ class BacklogIT {
                           && l.contains("\"Kind\":\"activity\"")),
           emf.toString());
 
-      try (ChildProcess idle = ChildProcess.start("backlog-idle", env(server, queue, Map.of()))) {
+      try (ChildProcess idle = ChildProcess.start("backlog-idle", env(queue, Map.of()))) {
         Hosts.awaitPolling(idle);
         await("the backlog is taken by the host that polls")
             .atMost(Duration.ofSeconds(30))
@@ -95,31 +105,17 @@ class BacklogIT {
    */
   @Test
   void fiftyStartsWithNoWorkerPollingAreABacklogOfFiftyAndPollingTakesItToZero() throws Exception {
-    TemporalServers.requireAvailable(TemporalServer.Kind.TEMPORAL_CLI, getClass());
     String queue = "backlog-idle-" + UUID.randomUUID();
-    String series = "drainhost_task_queue_backlog{kind=\"workflow\",task_queue=\"" + queue + "\"}";
-    try (TemporalServer server = TemporalServer.start(TemporalServer.Kind.TEMPORAL_CLI);
-        Histories histories = new Histories(server.address());
-        ChildProcess host =
-            ChildProcess.start(
-                "backlog-suspended",
-                env(server, queue, Map.of("DRAINHOST_LB_SILENCE_AFTER", "1s")))) {
+    String series = series("workflow", queue);
+    try (ChildProcess host =
+        ChildProcess.start(
+            "backlog-suspended", env(queue, Map.of("DRAINHOST_LB_SILENCE_AFTER", "1s")))) {
       int port = Hosts.awaitPolling(host);
-      elbCheck(port);
+      Api.elbCheck(port);
       await("polling suspended by the load balancer's silence")
           .atMost(Duration.ofSeconds(10))
           .until(() -> "suspended".equals(given().port(port).get("/health").path("polling")));
-      List<String> ids = new java.util.ArrayList<>();
-      for (int i = 0; i < RUNS; i++) {
-        String id = "idle-" + i + "-" + queue;
-        histories
-            .client()
-            .newUntypedWorkflowStub(
-                "SleepWorkflow",
-                WorkflowOptions.newBuilder().setTaskQueue(queue).setWorkflowId(id).build())
-            .start(new SleepInput(1));
-        ids.add(id);
-      }
+      List<String> ids = startSleeps(queue, "idle", 1);
       await("a backlog of every start")
           .atMost(Duration.ofSeconds(30))
           .until(() -> backlog(port, series) == RUNS);
@@ -131,7 +127,7 @@ class BacklogIT {
           .pollInterval(Duration.ofMillis(500))
           .until(
               () -> {
-                elbCheck(port);
+                Api.elbCheck(port);
                 return backlog(port, series) == 0;
               });
       for (String id : ids) {
@@ -141,17 +137,32 @@ class BacklogIT {
     }
   }
 
-  private static void elbCheck(int port) {
-    given().port(port).header("User-Agent", "ELB-HealthChecker/2.0").get("/health");
+  /** Starts {@link #RUNS} sleeps of {@code seconds} on the queue; returns their workflow ids. */
+  private List<String> startSleeps(String queue, String prefix, int seconds) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < RUNS; i++) {
+      String id = prefix + "-" + i + "-" + queue;
+      histories
+          .client()
+          .newUntypedWorkflowStub(
+              "SleepWorkflow",
+              WorkflowOptions.newBuilder().setTaskQueue(queue).setWorkflowId(id).build())
+          .start(new SleepInput(seconds));
+      ids.add(id);
+    }
+    return ids;
+  }
+
+  private static String series(String kind, String queue) {
+    return "drainhost_task_queue_backlog{kind=\"" + kind + "\",task_queue=\"" + queue + "\"}";
   }
 
   private static double backlog(int port, String series) {
     return Api.metric(given().port(port).get("/metrics").asString(), series);
   }
 
-  private static Map<String, String> env(
-      TemporalServer server, String queue, Map<String, String> extra) {
-    Map<String, String> env = new java.util.HashMap<>(extra);
+  private Map<String, String> env(String queue, Map<String, String> extra) {
+    Map<String, String> env = new HashMap<>(extra);
     env.put("DRAINHOST_BACKLOG_INTERVAL", "1s");
     env.put("DRAINHOST_SHUTDOWN_TIMEOUT", "2s");
     env.put("DRAINHOST_STOP_TIMEOUT", "8s");

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.sun.net.httpserver.HttpServer;
 import io.drainhost.DrainHost;
 import io.drainhost.lifecycle.HostState;
+import io.drainhost.support.Api;
 import io.drainhost.support.InProcessHost;
 import io.drainhost.testing.TemporalServer;
 import io.drainhost.testing.TemporalServers;
@@ -137,15 +138,6 @@ abstract class EcsSignalsSuite {
     }
   }
 
-  static void elbCheck(int port) {
-    given()
-        .port(port)
-        .header("User-Agent", "ELB-HealthChecker/2.0")
-        .get("/health")
-        .then()
-        .statusCode(200);
-  }
-
   static String polling(int port) {
     return given()
         .port(port)
@@ -174,7 +166,7 @@ abstract class EcsSignalsSuite {
         Thread.sleep(200);
       }
       for (int i = 0; i < 5; i++) {
-        elbCheck(port);
+        Api.elbCheck(port);
         Thread.sleep(200);
       }
       assertEquals("active", polling(port));
@@ -214,7 +206,7 @@ abstract class EcsSignalsSuite {
       }
 
       // The ALB checks again (the target was re-registered): polling resumes while they last.
-      elbCheck(port);
+      Api.elbCheck(port);
       await("polling resumes")
           .atMost(Duration.ofSeconds(10))
           .pollInterval(Duration.ofMillis(50))
@@ -226,7 +218,7 @@ abstract class EcsSignalsSuite {
               () -> {
                 while (!Thread.currentThread().isInterrupted()) {
                   try {
-                    elbCheck(port);
+                    Api.elbCheck(port);
                     Thread.sleep(200);
                   } catch (InterruptedException e) {
                     return;

@@ -9,6 +9,7 @@ import io.drainhost.support.Api;
 import io.drainhost.support.Histories;
 import io.drainhost.support.Hosts;
 import io.drainhost.testing.ChildProcess;
+import io.drainhost.testing.DrainReports;
 import io.drainhost.testing.LocalHosts;
 import io.drainhost.testing.TemporalServer;
 import io.drainhost.testing.TemporalServers;
@@ -19,8 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -149,9 +148,9 @@ class FleetDrainIT {
   }
 
   private static int field(String report, String name) {
-    Matcher m = Pattern.compile("\\b" + name + "=(\\d+)").matcher(report);
-    assertTrue(m.find(), name + " in " + report);
-    return Integer.parseInt(m.group(1));
+    return (int)
+        DrainReports.number(report, name)
+            .orElseThrow(() -> new AssertionError(name + " in " + report));
   }
 
   /** Runs of these queues that completed, by visibility: three calls, not one per run. */

@@ -60,9 +60,7 @@ class ApiFuzzIT {
       int port = host.awaitHttpPort();
       List<Integer> ports = new ArrayList<>(List.of(port));
       if (managementPort) {
-        ports.add(
-            Integer.parseInt(
-                host.awaitLog("management listening: .*port=(\\d+)", Duration.ofSeconds(30))));
+        ports.add(host.awaitManagementPort());
       }
       host.awaitLog("workers started", Duration.ofSeconds(60));
       for (int p : ports) {

@@ -154,9 +154,7 @@ class ApiTokenIT {
                 "DRAINHOST_STOP_TIMEOUT", "10s",
                 "DRAINHOST_DRAIN_POLICY", "*=finish"))) {
       int port = host.awaitHttpPort();
-      int management =
-          Integer.parseInt(
-              host.awaitLog("management listening: .*port=(\\d+)", Duration.ofSeconds(30)));
+      int management = host.awaitManagementPort();
       host.awaitLog("workers started", Duration.ofSeconds(60));
 
       given().port(port).get("/schedules").then().statusCode(401);

@@ -100,14 +100,7 @@ class SchedulesOnRealServerIT {
       assertPolicies("w", missed);
       int port = second.awaitHttpPort();
       assertMissedFiresShown(port, "w", missed);
-      for (String policy : List.of("skip", "all", "latest")) {
-        for (Instant f : missed) {
-          assertEquals(
-              1,
-              count(second.output(), warnLine("w-" + policy, f)),
-              "one WARN for the missed fire " + f + " of w-" + policy + ":\n" + second.tail());
-        }
-      }
+      assertOneWarnPerMissedFire(second, "w", missed);
       second.signal("TERM");
       assertEquals(0, second.awaitExit(HOST_EXIT), second.tail());
     }
@@ -146,14 +139,7 @@ class SchedulesOnRealServerIT {
       assertMissedFiresShown(port, "t", missed);
       // The host noticed each miss once, though it checked again and again while Temporal was
       // down and after it came back.
-      for (String policy : List.of("skip", "all", "latest")) {
-        for (Instant f : missed) {
-          assertEquals(
-              1,
-              count(host.output(), warnLine("t-" + policy, f)),
-              "one WARN for the missed fire " + f + " of t-" + policy + ":\n" + host.tail());
-        }
-      }
+      assertOneWarnPerMissedFire(host, "t", missed);
       assertTrue(host.alive(), "the host served on through the outage");
     }
   }
@@ -437,6 +423,26 @@ class SchedulesOnRealServerIT {
         sink.deliveries().stream()
             .collect(Collectors.groupingBy(ReportSink.Delivery::reportId, Collectors.counting()));
     perReport.forEach((id, n) -> assertEquals(1L, n, "a fire runs at most once: " + id));
+  }
+
+  /** Each policy's schedule logged exactly one WARN for each of the missed fires. */
+  private static void assertOneWarnPerMissedFire(
+      ChildProcess host, String prefix, List<Instant> missed) {
+    for (String policy : List.of("skip", "all", "latest")) {
+      for (Instant f : missed) {
+        assertEquals(
+            1,
+            count(host.output(), warnLine(prefix + "-" + policy, f)),
+            "one WARN for the missed fire "
+                + f
+                + " of "
+                + prefix
+                + "-"
+                + policy
+                + ":\n"
+                + host.tail());
+      }
+    }
   }
 
   private static void assertMissedFiresShown(int port, String prefix, List<Instant> missed) {

@@ -29,6 +29,16 @@ public final class Api {
         .jsonPath();
   }
 
+  /** A readiness check as the ALB sends it (its User-Agent), answered 200. */
+  public static void elbCheck(int port) {
+    given()
+        .port(port)
+        .header("User-Agent", "ELB-HealthChecker/2.0")
+        .get("/health")
+        .then()
+        .statusCode(200);
+  }
+
   /** How many activity attempts that host runs now, by its /inflight. */
   public static int activitiesInFlight(int port) {
     return given()

@@ -3,6 +3,7 @@ package io.drainhost.bench;
 import com.google.protobuf.Timestamp;
 import io.drainhost.samples.SleepResult;
 import io.drainhost.testing.ChildProcess;
+import io.drainhost.testing.DrainReports;
 import io.drainhost.testing.LocalHosts;
 import io.drainhost.testing.TemporalServer;
 import io.drainhost.threads.DaemonThreads;
@@ -61,7 +62,6 @@ public final class Drill {
       Duration shutdownTimeout,
       boolean deploy) {}
 
-  private static final Pattern HANDED_OFF = Pattern.compile("handedOff=(\\d+)");
   private static final Pattern REPLAY_REPORT =
       Pattern.compile("state=\\w+ checked=\\d+ nondeterminism=\\d+");
 
@@ -213,8 +213,7 @@ public final class Drill {
     old.signal("TERM");
     int exit = old.awaitExit(options.shutdownTimeout().plusSeconds(10));
     long drainMs = (System.nanoTime() - t0) / 1_000_000;
-    Matcher m = HANDED_OFF.matcher(old.output());
-    int handedOff = m.find() ? Integer.parseInt(m.group(1)) : -1;
+    int handedOff = (int) DrainReports.number(old.output(), "handedOff").orElse(-1);
     handedOffTotal += Math.max(0, handedOff);
     allExitedZero &= exit == 0;
     ChildProcess fresh = startHost("drill-host" + (index + 1), port, variant);

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -212,19 +213,8 @@ class RolloutIT {
       awaitHostPort(fleet, deployment + "-v2");
       ChildProcess v2 =
           tool(
-              concat(
-                  "rollout",
-                  common,
-                  "--build-id",
-                  "v2",
-                  "--steps",
-                  "10:3s,50:3s",
-                  "--gate-workflow",
-                  "CountdownWorkflow",
-                  "--gate-input",
-                  "{\"steps\":1,\"seconds\":0}",
-                  "--gate-task-queue",
-                  queue));
+              gatedRollout(
+                  common, "v2", "10:3s,50:3s", "CountdownWorkflow", COUNTDOWN_GATE, queue));
       assertEquals(0, run(v2));
       String out = v2.output();
       assertTrue(out.contains("gate passed"), out);
@@ -318,18 +308,12 @@ class RolloutIT {
       awaitHostPort(fleet, deployment + "-v3");
       ChildProcess gateFails =
           tool(
-              concat(
-                  "rollout",
+              gatedRollout(
                   common,
-                  "--build-id",
                   "v3",
-                  "--steps",
                   "50:20s",
-                  "--gate-workflow",
                   "SleepWorkflow",
-                  "--gate-input",
                   "{\"seconds\":0}",
-                  "--gate-task-queue",
                   queue,
                   "--gate-timeout",
                   "8s"));
@@ -338,20 +322,7 @@ class RolloutIT {
 
       // Its gate of another type passes, but while it ramps, new SleepWorkflows on it fail.
       ChildProcess ramped =
-          tool(
-              concat(
-                  "rollout",
-                  common,
-                  "--build-id",
-                  "v3",
-                  "--steps",
-                  "50:30s",
-                  "--gate-workflow",
-                  "CountdownWorkflow",
-                  "--gate-input",
-                  "{\"steps\":1,\"seconds\":0}",
-                  "--gate-task-queue",
-                  queue));
+          tool(gatedRollout(common, "v3", "50:30s", "CountdownWorkflow", COUNTDOWN_GATE, queue));
       int v3Port = awaitHostPort(fleet, deployment + "-v3");
       new Thread(
               () -> {
@@ -379,19 +350,7 @@ class RolloutIT {
       createService(fleet, cluster, deployment, "v4");
       awaitHostPort(fleet, deployment + "-v4");
       String[] v4 =
-          concat(
-              "rollout",
-              common,
-              "--build-id",
-              "v4",
-              "--steps",
-              "10:12s,50:2s",
-              "--gate-workflow",
-              "CountdownWorkflow",
-              "--gate-input",
-              "{\"steps\":1,\"seconds\":0}",
-              "--gate-task-queue",
-              queue);
+          gatedRollout(common, "v4", "10:12s,50:2s", "CountdownWorkflow", COUNTDOWN_GATE, queue);
       ChildProcess first = tool(v4);
       first.awaitLog("ramping at 10.0%", Duration.ofSeconds(120));
       first.signal("KILL");
@@ -464,6 +423,29 @@ class RolloutIT {
         .services()
         .get(0)
         .desiredCount();
+  }
+
+  /** The input of a countdown gate that completes at once. */
+  static final String COUNTDOWN_GATE = "{\"steps\":1,\"seconds\":0}";
+
+  /** {@code rollout} of one build through these steps, gated by one run of that type on queue. */
+  static String[] gatedRollout(
+      String[] common,
+      String buildId,
+      String steps,
+      String gateWorkflow,
+      String gateInput,
+      String queue,
+      String... more) {
+    String[] gate = {
+      "--build-id", buildId,
+      "--steps", steps,
+      "--gate-workflow", gateWorkflow,
+      "--gate-input", gateInput,
+      "--gate-task-queue", queue
+    };
+    return concat(
+        "rollout", common, Stream.concat(Stream.of(gate), Stream.of(more)).toArray(String[]::new));
   }
 
   static String[] concat(String command, String[] common, String... rest) {

@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  */
 public final class ChildProcess implements AutoCloseable {
   private static final Pattern HTTP_PORT = Pattern.compile("http listening: bind=\\S+ port=(\\d+)");
+  private static final Pattern MANAGEMENT_PORT =
+      Pattern.compile("management listening: bind=\\S+ port=(\\d+)");
 
   private final String name;
   private final Process process;
@@ -188,6 +190,14 @@ public final class ChildProcess implements AutoCloseable {
   /** The HTTP port a drainhost logged once it was listening. */
   public int awaitHttpPort() {
     return Integer.parseInt(awaitLog(HTTP_PORT.pattern(), Duration.ofSeconds(60)));
+  }
+
+  /**
+   * The port of the host's management server ({@code DRAINHOST_MANAGEMENT_PORT}), logged right
+   * after the HTTP port.
+   */
+  public int awaitManagementPort() {
+    return Integer.parseInt(awaitLog(MANAGEMENT_PORT.pattern(), Duration.ofSeconds(30)));
   }
 
   public long pid() {

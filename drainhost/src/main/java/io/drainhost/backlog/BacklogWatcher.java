@@ -3,7 +3,6 @@ package io.drainhost.backlog;
 import io.drainhost.metrics.MeterNames;
 import io.drainhost.threads.DaemonThreads;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.api.enums.v1.TaskQueueType;
@@ -139,18 +138,15 @@ public final class BacklogWatcher implements AutoCloseable {
             failing = false;
             log.info("task queue backlog readable again");
           }
-        } catch (StatusRuntimeException e) {
+        } catch (RuntimeException e) {
           latest.remove(key(queue, kind));
-          if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
+          if (Status.fromThrowable(e).getCode() == Status.Code.UNIMPLEMENTED) {
             log.info(
                 "task queue backlog not reported by this Temporal server (DescribeTaskQueue stats"
                     + " unimplemented): no backlog metrics");
             scheduler.shutdown();
             return;
           }
-          failed(e);
-        } catch (RuntimeException e) {
-          latest.remove(key(queue, kind));
           failed(e);
         }
       }

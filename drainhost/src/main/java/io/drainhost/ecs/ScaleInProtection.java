@@ -160,7 +160,6 @@ public final class ScaleInProtection implements AutoCloseable {
     if (was == State.ON && put(false, clock.instant(), null)) {
       log.info("scale-in protection off: the host is draining");
     }
-    state = State.RELEASED;
   }
 
   /**
