@@ -216,17 +216,62 @@ class HostIT {
 
   @Test
   void inputsOfTheWrongTypeAreRejectedNotCoerced() {
-    for (String input :
-        List.of(
-            "\"GreetingWorkflow\",\"input\":{\"name\":5}",
-            "\"GreetingWorkflow\",\"input\":{\"name\":true}",
+    Map<String, String> cases =
+        Map.of(
+            "\"GreetingWorkflow\",\"input\":{\"name\":5}", "input.name must be a string",
+            "\"GreetingWorkflow\",\"input\":{\"name\":true}", "input.name must be a string",
             "\"SleepWorkflow\",\"input\":{\"seconds\":1.5}",
-            "\"SleepWorkflow\",\"input\":{\"seconds\":\"5\"}")) {
-      startExecution("{\"workflowType\":" + input + "}")
+                "input.seconds must be a whole number from 0 to 3600",
+            "\"SleepWorkflow\",\"input\":{\"seconds\":\"5\"}",
+                "input.seconds must be a whole number from 0 to 3600");
+    assertEachIsRefusedWithItsMessage(cases);
+  }
+
+  @Test
+  void anInputIsCheckedAgainstTheSchemaThatOpenApiPublishesForItsType() {
+    Map<String, String> cases =
+        Map.of(
+            "\"GreetingWorkflow\",\"input\":{\"name\":\" \\t\"}",
+            "input.name must not be blank",
+            "\"GreetingWorkflow\",\"input\":{\"name\":\"x\",\"nick\":\"y\"}",
+            "unknown field 'input.nick'",
+            "\"ReportWorkflow\",\"input\":{\"report\":\"r\",\"sinkUrl\":\"ftp://x\"}",
+            "input.sinkUrl must be an http(s) URL",
+            "\"ReportWorkflow\",\"input\":{\"report\":\"r\",\"sinkUrl\":\"http://x\","
+                + "\"deliverWithin\":\"soon\"}",
+            "input.deliverWithin must be a duration such as 30s, 15m or 6h",
+            "\"ReportWorkflow\",\"input\":{\"deliverWithin\":\"1h\"}",
+            "input.report is required; input.sinkUrl is required",
+            "\"GreetingWorkflow\",\"workflowId\":\" \",\"input\":{\"name\":\"x\"}",
+            "workflowId must have a character besides whitespace and no control characters",
+            "\"GreetingWorkflow\",\"workflowId\":null,\"input\":{\"name\":\"x\"}",
+            "workflowId must not be null");
+    assertEachIsRefusedWithItsMessage(cases);
+  }
+
+  /** Each start body (after {@code "workflowType":}) is a 400 invalid_request with its message. */
+  private static void assertEachIsRefusedWithItsMessage(Map<String, String> cases) {
+    cases.forEach(
+        (input, message) ->
+            startExecution("{\"workflowType\":" + input + "}")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_request"))
+                .body("message", equalTo(message)));
+  }
+
+  @Test
+  void waitTakesExactlyWhatItsPatternDescribes() {
+    for (String wait : List.of("0ms", "60000ms", "60s", "5s")) {
+      given().get("/executions/no-such-run?wait=" + wait).then().statusCode(404);
+    }
+    for (String wait : List.of("", "61s", "60001ms", "1m", "PT1S", "05s", "-1s", "1.5s")) {
+      given()
+          .get("/executions/no-such-run?wait=" + wait)
           .then()
           .statusCode(400)
           .body("error", equalTo("invalid_request"))
-          .body("message", containsString("does not match the parameter"));
+          .body("message", containsString("wait must be a duration"));
     }
   }
 

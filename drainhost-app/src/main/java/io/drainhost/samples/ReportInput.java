@@ -1,9 +1,8 @@
 package io.drainhost.samples;
 
-import io.drainhost.ValidatedInput;
-import java.net.URI;
-import java.util.ArrayList;
-import java.util.List;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 
 /**
  * Input of {@link ReportWorkflow}: {@code {"report": "daily-triage", "sinkUrl":
@@ -11,29 +10,14 @@ import java.util.List;
  *
  * @param deliverWithin how long delivery may keep retrying (a duration such as 6h; default 6h)
  */
-public record ReportInput(String report, String sinkUrl, String deliverWithin)
-    implements ValidatedInput {
-  @Override
-  public List<String> problems() {
-    List<String> problems = new ArrayList<>();
-    if (report == null || report.isBlank()) {
-      problems.add("input.report must be a non-empty string");
-    }
-    try {
-      URI uri = URI.create(sinkUrl == null ? "" : sinkUrl);
-      if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-        problems.add("input.sinkUrl must be an http(s) URL");
-      }
-    } catch (IllegalArgumentException e) {
-      problems.add("input.sinkUrl must be an http(s) URL");
-    }
-    if (deliverWithin != null) {
-      try {
-        io.drainhost.time.Durations.parse(deliverWithin);
-      } catch (IllegalArgumentException e) {
-        problems.add("input.deliverWithin " + e.getMessage());
-      }
-    }
-    return problems;
-  }
-}
+public record ReportInput(
+    @NotBlank String report,
+    @NotNull
+        @Pattern(
+            regexp = "https?://[A-Za-z0-9](?:[A-Za-z0-9._~:/?#@!$&'()*+,;=-]|%[0-9A-Fa-f]{2})*",
+            message = "must be an http(s) URL")
+        String sinkUrl,
+    @Pattern(
+            regexp = "[0-9]{1,6}(?:ms|s|m|h)",
+            message = "must be a duration such as 30s, 15m or 6h")
+        String deliverWithin) {}

@@ -1,17 +1,10 @@
 package io.drainhost.samples;
 
-import io.drainhost.ValidatedInput;
-import java.util.List;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
 
 /** Input of {@link SleepWorkflow}: {@code {"seconds": n}} with n from 0 to 3600. */
-public record SleepInput(Integer seconds) implements ValidatedInput {
+public record SleepInput(@NotNull @Min(0) @Max(SleepInput.MAX_SECONDS) Integer seconds) {
   public static final int MAX_SECONDS = 3600;
-
-  @Override
-  public List<String> problems() {
-    if (seconds == null || seconds < 0 || seconds > MAX_SECONDS) {
-      return List.of("input.seconds must be a whole number from 0 to " + MAX_SECONDS);
-    }
-    return List.of();
-  }
 }

@@ -112,6 +112,61 @@ class ApiDescriptionIT {
     }
   }
 
+  @Test
+  void eachWorkflowTypeIsABranchOfTheStartRequestWithTheSchemaItsInputIsCheckedAgainst()
+      throws Exception {
+    DrainHost host = InProcessHost.start(Map.of());
+    try {
+      JsonNode doc = description(host.port());
+      JsonNode start = doc.at("/components/schemas/StartRequest");
+      assertEquals("workflowType", start.at("/discriminator/propertyName").asText());
+      List<String> branches = new ArrayList<>();
+      start.at("/discriminator/mapping").fieldNames().forEachRemaining(branches::add);
+      assertEquals(
+          List.of("BenchmarkWorkflow", "GreetingWorkflow", "ReportWorkflow", "SleepWorkflow"),
+          branches.stream().sorted().toList());
+      assertEquals(branches.size(), start.path("oneOf").size());
+      JsonNode sleep = doc.at("/components/schemas/Start.SleepWorkflow");
+      assertEquals(
+          new ObjectMapper()
+              .readTree(
+                  "{\"type\":\"object\",\"additionalProperties\":false,"
+                      + "\"properties\":{\"seconds\":{\"type\":\"integer\",\"minimum\":0,"
+                      + "\"maximum\":3600}},\"required\":[\"seconds\"]}"),
+          new ObjectMapper().readTree(sleep.at("/properties/input").toString()));
+      assertEquals(List.of("workflowType", "input"), texts(sleep.path("required")));
+      assertEquals("SleepWorkflow", sleep.at("/properties/workflowType/enum/0").asText());
+      // The same schema decides a start: in range is accepted, one past it is not.
+      given()
+          .port(host.port())
+          .contentType("application/json")
+          .body("{\"workflowType\":\"SleepWorkflow\",\"input\":{\"seconds\":3600}}")
+          .post("/executions")
+          .then()
+          .statusCode(201);
+      given()
+          .port(host.port())
+          .contentType("application/json")
+          .body("{\"workflowType\":\"SleepWorkflow\",\"input\":{\"seconds\":3601}}")
+          .post("/executions")
+          .then()
+          .statusCode(400)
+          .body("message", equalTo("input.seconds must be a whole number from 0 to 3600"));
+      assertEquals(
+          ExecutionRoutes.WAIT.get("pattern").asText(),
+          doc.at("/paths/~1executions~1{workflowId}/get/parameters/1/schema/pattern").asText());
+    } finally {
+      host.drain("test");
+      host.awaitExit();
+    }
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asText()));
+    return out;
+  }
+
   private static JsonNode description(int port) throws Exception {
     return new ObjectMapper()
         .readTree(

@@ -1,12 +1,12 @@
 package io.drainhost.http;
 
-import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeType;
-import io.drainhost.ValidatedInput;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drainhost.input.SchemaCheck;
 import io.drainhost.metrics.MeterNames;
 import io.drainhost.time.Durations;
+import io.drainhost.workflows.InvalidInputException;
 import io.drainhost.workflows.WorkflowTypes;
 import io.drainhost.workflows.WorkflowTypes.WorkflowType;
 import io.javalin.http.Context;
@@ -22,7 +22,6 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
-import java.lang.reflect.Type;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -39,7 +38,6 @@ import java.util.concurrent.TimeoutException;
 /** {@code POST /executions} and {@code GET /executions/{workflowId}}. */
 final class ExecutionRoutes {
   static final int MAX_WORKFLOW_ID_LENGTH = 1000;
-  static final Duration MAX_WAIT = Duration.ofSeconds(60);
 
   private final WorkflowClient client;
   private final WorkflowTypes types;
@@ -157,76 +155,26 @@ final class ExecutionRoutes {
                             + " registered: "
                             + String.join(", ", types.names())));
     String workflowId = workflowId(body.get("workflowId"));
-    Object[] args = arguments(type, body.get("input"));
-    return new StartRequest(type, workflowId, args);
+    if (types.inputSchema(type.name()).isEmpty() && body.has("input")) {
+      throw ApiError.badRequest(
+          "invalid_request", "input is given but workflowType '" + type.name() + "' takes none");
+    }
+    try {
+      return new StartRequest(type, workflowId, types.arguments(type, body.get("input"), mapper));
+    } catch (InvalidInputException e) {
+      throw ApiError.badRequest("invalid_request", String.join("; ", e.problems()));
+    }
   }
 
   private static String workflowId(JsonNode node) {
-    if (node == null || node.isNull()) {
+    if (node == null) {
       return UUID.randomUUID().toString();
     }
-    if (!node.isTextual() || node.asText().isBlank()) {
-      throw ApiError.badRequest(
-          "invalid_request", "workflowId must be a non-empty string when given");
-    }
-    if (node.asText().length() > MAX_WORKFLOW_ID_LENGTH) {
-      throw ApiError.badRequest(
-          "invalid_request",
-          "workflowId must be at most " + MAX_WORKFLOW_ID_LENGTH + " characters");
+    List<String> problems = SchemaCheck.problems(StartRequests.WORKFLOW_ID, node, "workflowId");
+    if (!problems.isEmpty()) {
+      throw ApiError.badRequest("invalid_request", String.join("; ", problems));
     }
     return node.asText();
-  }
-
-  /**
-   * Converts {@code input} to the workflow method's parameters: one value, or an array for several.
-   */
-  private Object[] arguments(WorkflowType type, JsonNode input) {
-    Type[] params = type.parameterTypes();
-    boolean absent = input == null || input.isNull();
-    if (params.length == 0) {
-      return new Object[0];
-    }
-    if (absent) {
-      throw ApiError.badRequest(
-          "invalid_request", "input is required for workflowType '" + type.name() + "'");
-    }
-    List<JsonNode> values;
-    if (params.length == 1) {
-      values = List.of(input);
-    } else if (input.getNodeType() == JsonNodeType.ARRAY && input.size() == params.length) {
-      values = new java.util.ArrayList<>();
-      input.forEach(values::add);
-    } else {
-      throw ApiError.badRequest(
-          "invalid_request",
-          "input must be an array of "
-              + params.length
-              + " values for workflowType '"
-              + type.name()
-              + "'");
-    }
-    Object[] args = new Object[params.length];
-    for (int i = 0; i < params.length; i++) {
-      JavaType javaType = mapper.getTypeFactory().constructType(params[i]);
-      try {
-        args[i] = mapper.convertValue(values.get(i), javaType);
-      } catch (IllegalArgumentException e) {
-        throw ApiError.badRequest(
-            "invalid_request",
-            "input does not match the parameter of workflowType '"
-                + type.name()
-                + "' ("
-                + javaType.getRawClass().getSimpleName()
-                + ")");
-      }
-      if (args[i] instanceof ValidatedInput) {
-        List<String> problems = ((ValidatedInput) args[i]).problems();
-        if (!problems.isEmpty()) {
-          throw ApiError.badRequest("invalid_request", String.join("; ", problems));
-        }
-      }
-    }
-    return args;
   }
 
   void get(Context ctx) {
@@ -262,22 +210,32 @@ final class ExecutionRoutes {
     ctx.json(body);
   }
 
+  /**
+   * {@code ?wait=}: 0 to 60000 ms or 0 to 60 s, as a pattern, so that the description states the
+   * rule exactly and a client or fuzzer can follow it.
+   */
+  static final ObjectNode WAIT = waitSchema();
+
+  private static ObjectNode waitSchema() {
+    ObjectNode s = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    s.put("type", "string");
+    s.put("pattern", "^(?:(?:0|[1-9][0-9]{0,3}|[1-5][0-9]{4}|60000)ms|(?:[0-9]|[1-5][0-9]|60)s)$");
+    s.put("description", "must be a duration such as 500ms or 10s, at most 60000ms or 60s");
+    return s;
+  }
+
   /** {@code ?wait=10s}: hold the request until the workflow closes or the wait is over. */
   private static Duration waitParameter(String value) {
-    if (value == null || value.isBlank()) {
+    if (value == null) {
       return Duration.ZERO;
     }
-    try {
-      Duration wait = Durations.parse(value);
-      if (wait.compareTo(MAX_WAIT) <= 0) {
-        return wait;
-      }
-    } catch (IllegalArgumentException e) {
-      // reported below
+    List<String> problems =
+        SchemaCheck.problems(
+            WAIT, com.fasterxml.jackson.databind.node.TextNode.valueOf(value), "wait");
+    if (!problems.isEmpty()) {
+      throw ApiError.badRequest("invalid_request", String.join("; ", problems));
     }
-    throw ApiError.badRequest(
-        "invalid_request",
-        "wait must be a duration such as 500ms or 10s, at most " + MAX_WAIT.toSeconds() + "s");
+    return Durations.parse(value);
   }
 
   /**

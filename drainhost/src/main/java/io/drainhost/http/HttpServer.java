@@ -107,9 +107,8 @@ public final class HttpServer implements GracefulStop {
     KnownRoutes known = KnownRoutes.main(!separateManagement);
     // Each port describes what it serves: with a management port, its routes are described
     // there, not here.
-    String openApi = OpenApi.document(types.names(), schedules.ids(), known);
-    String managementOpenApi =
-        OpenApi.document(types.names(), schedules.ids(), KnownRoutes.management());
+    String openApi = OpenApi.document(types, schedules.ids(), known);
+    String managementOpenApi = OpenApi.document(types, schedules.ids(), KnownRoutes.management());
     this.app =
         Javalin.create(
             cfg -> {

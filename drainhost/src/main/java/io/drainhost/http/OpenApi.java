@@ -3,6 +3,7 @@ package io.drainhost.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drainhost.workflows.WorkflowTypes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -23,7 +24,7 @@ final class OpenApi {
 
   /** The description of one server: only the routes {@code served} has. */
   static String document(
-      Collection<String> workflowTypes, Collection<String> scheduleIds, KnownRoutes served) {
+      WorkflowTypes workflowTypes, Collection<String> scheduleIds, KnownRoutes served) {
     try (InputStream in = OpenApi.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException("missing resource " + RESOURCE);
@@ -42,9 +43,12 @@ final class OpenApi {
         }
       }
       if (paths.has("/executions")) {
-        enumerate(
-            (ObjectNode) doc.at("/components/schemas/StartRequest/properties/workflowType"),
-            workflowTypes);
+        StartRequests.describe((ObjectNode) doc.at("/components/schemas"), workflowTypes);
+      }
+      if (paths.has("/executions/{workflowId}")) {
+        ObjectNode get = (ObjectNode) doc.at("/paths/~1executions~1{workflowId}/get");
+        ((ObjectNode) get.at("/parameters/0")).set("schema", StartRequests.workflowIdInPath());
+        ((ObjectNode) get.at("/parameters/1")).set("schema", ExecutionRoutes.WAIT);
       }
       if (!scheduleIds.isEmpty() && paths.has("/schedules/{id}/backfill")) {
         enumerate(

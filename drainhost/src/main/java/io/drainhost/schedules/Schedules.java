@@ -1,9 +1,9 @@
 package io.drainhost.schedules;
 
-import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drainhost.threads.DaemonThreads;
+import io.drainhost.workflows.InvalidInputException;
 import io.drainhost.workflows.WorkflowTypes;
 import io.drainhost.workflows.WorkflowTypes.WorkflowType;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,7 +11,6 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.client.schedules.ScheduleClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
-import java.lang.reflect.Type;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,7 +78,7 @@ public final class Schedules implements AutoCloseable {
                     + "' is not registered on this host; registered: "
                     + String.join(", ", types.names()));
       } else if (own.isEmpty()) {
-        own = inputProblems(name, d.input(), type.get(), mapper);
+        own = inputProblems(name, d.input(), type.get(), types, mapper);
       }
       if (own.isEmpty()) {
         declared.putIfAbsent(d.id(), DeclaredSchedule.of(d, type.get()));
@@ -93,32 +92,13 @@ public final class Schedules implements AutoCloseable {
   }
 
   private static List<String> inputProblems(
-      String name, JsonNode input, WorkflowType type, ObjectMapper mapper) {
-    Type[] params = type.parameterTypes();
-    if (params.length == 0) {
-      return input.isNull()
-          ? List.of()
-          : List.of(name + ": input is given but " + type.name() + " takes none");
+      String name, JsonNode input, WorkflowType type, WorkflowTypes types, ObjectMapper mapper) {
+    try {
+      types.arguments(type, input, mapper);
+      return List.of();
+    } catch (InvalidInputException e) {
+      return e.problems().stream().map(p -> name + ": " + p).toList();
     }
-    if (params.length > 1 && !(input.isArray() && input.size() == params.length)) {
-      return List.of(name + ": input must be an array of " + params.length + " values");
-    }
-    for (int i = 0; i < params.length; i++) {
-      JsonNode value = params.length == 1 ? input : input.get(i);
-      JavaType javaType = mapper.getTypeFactory().constructType(params[i]);
-      try {
-        mapper.convertValue(value, javaType);
-      } catch (IllegalArgumentException e) {
-        return List.of(
-            name
-                + ": input does not match the parameter of "
-                + type.name()
-                + " ("
-                + javaType.getRawClass().getSimpleName()
-                + ")");
-      }
-    }
-    return List.of();
   }
 
   public boolean isEmpty() {

@@ -50,7 +50,7 @@ class SchedulesTest {
         List.of(
             "schedule 'c': id is declared twice",
             "schedule 'a': workflowType 'Nope' is not registered on this host; registered: Count",
-            "schedule 'b': input does not match the parameter of Count (int)"),
+            "schedule 'b': input must be a whole number from -2147483648 to 2147483647"),
         e.problems());
   }
 }
