@@ -14,7 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Schemathesis, a property-based API fuzzer, generates requests from GET /openapi.json against a
@@ -31,19 +32,12 @@ class ApiFuzzIT {
    */
   static final List<String> CHECKS = List.of("--checks", "all");
 
-  @Test
-  void noRequestSchemathesisGeneratesGetsAServerErrorOrAnUndescribedResponse() throws Exception {
-    fuzz(Optional.empty());
-  }
-
-  /** With the token and a management port: each port against its own description. */
-  @Test
-  void withTheApiTokenAndAManagementPortNeitherPortAnswersOutsideItsDescription() throws Exception {
-    fuzz(Optional.of("fuzz-" + UUID.randomUUID()), true);
-  }
-
-  private static void fuzz(Optional<String> token) throws Exception {
-    fuzz(token, false);
+  /** Each port against its own description, with and without the API token. */
+  @ParameterizedTest(name = "token {0}, management port {1}")
+  @CsvSource({"false, false", "true, false", "false, true", "true, true"})
+  void noRequestSchemathesisGeneratesGetsAnAnswerOutsideItsDescription(
+      boolean withToken, boolean managementPort) throws Exception {
+    fuzz(withToken ? Optional.of("fuzz-" + UUID.randomUUID()) : Optional.empty(), managementPort);
   }
 
   private static void fuzz(Optional<String> token, boolean managementPort) throws Exception {
