@@ -173,29 +173,38 @@ public final class InputSchema {
     boolean string = type.equals("string") && !s.has("enum");
     Min min = e.getAnnotation(Min.class);
     Max max = e.getAnnotation(Max.class);
-    if (min != null
-        || max != null
-        || e.isAnnotationPresent(Positive.class)
-        || e.isAnnotationPresent(PositiveOrZero.class)) {
+    boolean positive = e.isAnnotationPresent(Positive.class);
+    boolean positiveOrZero = e.isAnnotationPresent(PositiveOrZero.class);
+    if (min != null || max != null || positive || positiveOrZero) {
       require(
-          type.equals("integer"),
+          type.equals("integer") || type.equals("number"),
           where,
-          "@Min, @Max, @Positive and @PositiveOrZero",
-          "whole numbers");
-      long low =
-          Math.max(
-              s.path("minimum").asLong(Long.MIN_VALUE), min == null ? Long.MIN_VALUE : min.value());
-      if (e.isAnnotationPresent(Positive.class)) {
-        low = Math.max(low, 1);
+          "@Min, @Max and @PositiveOrZero",
+          "numbers");
+      // "greater than 0" needs an exclusive bound, which the checked keywords do not include.
+      require(!positive || type.equals("integer"), where, "@Positive", "whole numbers");
+      List<Long> lows = new java.util.ArrayList<>();
+      if (s.has("minimum")) {
+        lows.add(s.get("minimum").asLong());
       }
-      if (e.isAnnotationPresent(PositiveOrZero.class)) {
-        low = Math.max(low, 0);
+      if (min != null) {
+        lows.add(min.value());
       }
-      long high =
-          Math.min(
-              s.path("maximum").asLong(Long.MAX_VALUE), max == null ? Long.MAX_VALUE : max.value());
-      s.put("minimum", low);
-      s.put("maximum", high);
+      if (positive) {
+        lows.add(1L);
+      }
+      if (positiveOrZero) {
+        lows.add(0L);
+      }
+      lows.stream().max(Long::compare).ifPresent(low -> s.put("minimum", low));
+      List<Long> highs = new java.util.ArrayList<>();
+      if (s.has("maximum")) {
+        highs.add(s.get("maximum").asLong());
+      }
+      if (max != null) {
+        highs.add(max.value());
+      }
+      highs.stream().min(Long::compare).ifPresent(high -> s.put("maximum", high));
     }
     Size size = e.getAnnotation(Size.class);
     boolean notEmpty = e.isAnnotationPresent(NotEmpty.class);

@@ -39,6 +39,10 @@ class InputSchemaTest {
 
   record Mail(@Email String to) {}
 
+  record Measures(@Min(0) @Max(1) Double ratio, @Max(10) java.math.BigInteger big) {}
+
+  record Strict(@jakarta.validation.constraints.Positive double rate) {}
+
   record Wide(@Min(5) @Max(7) Long n, @Size(min = 2, max = 4) String s) {}
 
   static JsonNode json(String text) throws Exception {
@@ -152,6 +156,22 @@ class InputSchemaTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> InputSchema.of(Mail.class));
     assertTrue(e.getMessage().startsWith("@Email on input.to cannot be described"), e.getMessage());
+  }
+
+  @Test
+  void boundsOnNumbersAreKeptAndOnlyTheGivenOnesAreAdded() throws Exception {
+    assertEquals(
+        json(
+            "{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{"
+                + "\"ratio\":{\"type\":\"number\",\"minimum\":0,\"maximum\":1,\"nullable\":true},"
+                + "\"big\":{\"type\":\"integer\",\"maximum\":10,\"nullable\":true}}}"),
+        json(InputSchema.of(Measures.class).toString()));
+    assertEquals(
+        List.of("input.ratio must be a number from 0 to 1"),
+        problems(Measures.class, "{\"ratio\":1.5,\"big\":-99999999999999999999}"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> InputSchema.of(Strict.class));
+    assertEquals("@Positive apply to whole numbers, not to input.rate", e.getMessage());
   }
 
   @Test
