@@ -138,8 +138,7 @@ class ConfigExitIT {
           out);
       assertTrue(
           out.contains(
-              "drainhost: invalid configuration: schedule 'greet': input does not match the"
-                  + " parameter of GreetingWorkflow"),
+              "drainhost: invalid configuration: schedule 'greet': input.name must be a string"),
           out);
       assertFalse(out.contains("http listening"), "nothing started: " + out);
       assertFalse(out.contains("Exception"), out);

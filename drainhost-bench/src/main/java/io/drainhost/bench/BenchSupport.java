@@ -71,6 +71,14 @@ public final class BenchSupport {
         .orElseThrow(() -> new IllegalStateException("no running activity in " + id));
   }
 
+  /** The identity of the worker running that workflow's activity attempt now. */
+  static String activityWorker(WorkflowClient client, String id) {
+    return running(client, id)
+        .map(io.temporal.api.workflow.v1.PendingActivityInfo::getLastWorkerIdentity)
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("no running activity in " + id));
+  }
+
   static void awaitActivitiesRunning(WorkflowClient client, List<String> ids, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     for (String id : ids) {

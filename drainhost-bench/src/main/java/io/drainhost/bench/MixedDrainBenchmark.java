@@ -34,6 +34,9 @@ final class MixedDrainBenchmark {
   /** The stragglers start this long before SIGTERM: long enough to outlive the short mode. */
   private static final Duration STRAGGLERS_LEAD = Duration.ofSeconds(7);
 
+  /** The attempts that fit start this long before SIGTERM. */
+  private static final Duration FITS_LEAD = Duration.ofSeconds(1);
+
   private final TemporalServer.Kind server;
   private WorkflowClient client;
   private int temporalPort;
@@ -71,7 +74,7 @@ final class MixedDrainBenchmark {
         STRAGGLER_S,
         STRAGGLERS_LEAD.toSeconds());
     System.out.println(
-        "| subject | attempts that fit, finished on attempt 1 | straggler's next attempt after SIGTERM: median / max | each straggler (ms) |");
+        "| subject | attempts that fit it ran, finished on attempt 1 | straggler's next attempt after SIGTERM: median / max | each straggler (ms) |");
     System.out.println("|---|---:|---:|---|");
     for (Row r : rows) {
       List<Long> ms = r.stragglerMs();
@@ -117,22 +120,57 @@ final class MixedDrainBenchmark {
         stragglers.put(sleep(queue, "straggler-sleep-" + i, STRAGGLER_S), "Sleep");
         stragglers.put(work(queue, "straggler-work-" + i, STRAGGLER_S), "Work");
       }
-      ChildProcess.sleep(STRAGGLERS_LEAD.minusSeconds(1));
-      List<String> fits = new ArrayList<>();
-      for (int i = 0; i < 3; i++) {
-        fits.add(sleep(queue, "fits-sleep-s-" + i, SHORT_S));
-        fits.add(work(queue, "fits-work-s-" + i, SHORT_S));
-      }
-      fits.add(sleep(queue, "fits-sleep-m", 15));
-      fits.add(work(queue, "fits-work-m", 15));
+      long stragglersStarted = System.nanoTime();
       BenchSupport.awaitActivitiesRunning(
           client, new ArrayList<>(stragglers.keySet()), Duration.ofSeconds(30));
-      BenchSupport.awaitActivitiesRunning(client, fits, Duration.ofSeconds(30));
+      // The catcher is up before the attempts that fit start, so SIGTERM lands FITS_LEAD after
+      // them whatever its startup (its replay gate) takes. It polls the same queue, so it takes
+      // some of them: only those the subject runs are counted.
       try (ChildProcess catcher = ChildProcess.start("catcher", env)) {
         int catcherPort = catcher.awaitHttpPort();
         catcher.awaitLog("workers started", Duration.ofSeconds(60));
-        ChildProcess.sleep(Duration.ofMillis(500));
+        String catcherIdentity = catcherIdentity(catcherPort);
+        long leadLeft =
+            STRAGGLERS_LEAD.minus(FITS_LEAD).toNanos() - (System.nanoTime() - stragglersStarted);
+        ChildProcess.sleep(Duration.ofNanos(Math.max(0, leadLeft)));
+        List<String> started = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+          started.add(sleep(queue, "fits-sleep-s-" + i, SHORT_S));
+          started.add(work(queue, "fits-work-s-" + i, SHORT_S));
+        }
+        for (int i = 0; i < 2; i++) {
+          started.add(sleep(queue, "fits-sleep-m-" + i, 15));
+          started.add(work(queue, "fits-work-m-" + i, 15));
+        }
+        BenchSupport.awaitActivitiesRunning(client, started, Duration.ofSeconds(30));
+        List<String> fits = new ArrayList<>();
+        long lastFitStart = 0;
+        for (String id : started) {
+          if (!BenchSupport.activityWorker(client, id).equals(catcherIdentity)) {
+            fits.add(id);
+            lastFitStart = Math.max(lastFitStart, BenchSupport.activityStartedMillis(client, id));
+          }
+        }
+        if (fits.isEmpty()) {
+          throw new DrainBenchmark.NotReported("the catcher took every attempt that fits");
+        }
+        long early = lastFitStart + FITS_LEAD.toMillis() - System.currentTimeMillis();
+        if (early < 0) {
+          throw new DrainBenchmark.NotReported(
+              "SIGTERM would land "
+                  + (FITS_LEAD.toMillis() - early)
+                  + " ms after the fits started");
+        }
+        ChildProcess.sleep(Duration.ofMillis(early));
         long sigterm = System.nanoTime();
+        System.out.printf(
+            "  %s: %d of %d attempts that fit run on it; SIGTERM %d ms after the last of them"
+                + " started, %d ms after the stragglers%n",
+            s.label,
+            fits.size(),
+            started.size(),
+            System.currentTimeMillis() - lastFitStart,
+            (sigterm - stragglersStarted) / 1_000_000);
         subject.signal("TERM");
         Map<String, Long> pickedUp = new LinkedHashMap<>();
         while (pickedUp.size() < stragglers.size()
@@ -160,6 +198,17 @@ final class MixedDrainBenchmark {
             new ArrayList<>(pickedUp.values()),
             stragglers.size());
       }
+    }
+  }
+
+  private static String catcherIdentity(int port) {
+    try {
+      return BenchSupport.getJson(port, "/inflight").path("host").asText();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
