@@ -6,6 +6,7 @@ import io.drainhost.samples.SleepInput;
 import io.drainhost.samples.SleepResult;
 import io.drainhost.testing.ChildProcess;
 import io.temporal.api.enums.v1.PendingActivityState;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -45,7 +46,7 @@ public final class BenchSupport {
   }
 
   /** That workflow's activity attempts running now, as the server describes them. */
-  private static java.util.stream.Stream<io.temporal.api.workflow.v1.PendingActivityInfo> running(
+  private static java.util.stream.Stream<PendingActivityInfo> running(
       WorkflowClient client, String id) {
     return client
         .newUntypedWorkflowStub(id)
@@ -60,23 +61,22 @@ public final class BenchSupport {
     return running(client, id).findAny().isPresent();
   }
 
-  /** When the running attempt of that workflow's activity started, by the server's clock. */
-  static long activityStartedMillis(WorkflowClient client, String id) {
+  /** That workflow's running activity attempt, as the server describes it. */
+  static PendingActivityInfo runningAttempt(WorkflowClient client, String id) {
     return running(client, id)
-        .mapToLong(
-            a ->
-                a.getLastStartedTime().getSeconds() * 1000
-                    + a.getLastStartedTime().getNanos() / 1_000_000)
         .findFirst()
         .orElseThrow(() -> new IllegalStateException("no running activity in " + id));
   }
 
-  /** The identity of the worker running that workflow's activity attempt now. */
-  static String activityWorker(WorkflowClient client, String id) {
-    return running(client, id)
-        .map(io.temporal.api.workflow.v1.PendingActivityInfo::getLastWorkerIdentity)
-        .findFirst()
-        .orElseThrow(() -> new IllegalStateException("no running activity in " + id));
+  /** When that attempt started, by the server's clock. */
+  static long startedMillis(PendingActivityInfo attempt) {
+    return attempt.getLastStartedTime().getSeconds() * 1000
+        + attempt.getLastStartedTime().getNanos() / 1_000_000;
+  }
+
+  /** When the running attempt of that workflow's activity started, by the server's clock. */
+  static long activityStartedMillis(WorkflowClient client, String id) {
+    return startedMillis(runningAttempt(client, id));
   }
 
   static void awaitActivitiesRunning(WorkflowClient client, List<String> ids, Duration timeout) {

@@ -7,6 +7,7 @@ import io.drainhost.testing.LocalHosts;
 import io.drainhost.testing.TemporalServer;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -146,9 +147,10 @@ final class MixedDrainBenchmark {
         List<String> fits = new ArrayList<>();
         long lastFitStart = 0;
         for (String id : started) {
-          if (!BenchSupport.activityWorker(client, id).equals(catcherIdentity)) {
+          PendingActivityInfo attempt = BenchSupport.runningAttempt(client, id);
+          if (!attempt.getLastWorkerIdentity().equals(catcherIdentity)) {
             fits.add(id);
-            lastFitStart = Math.max(lastFitStart, BenchSupport.activityStartedMillis(client, id));
+            lastFitStart = Math.max(lastFitStart, BenchSupport.startedMillis(attempt));
           }
         }
         if (fits.isEmpty()) {

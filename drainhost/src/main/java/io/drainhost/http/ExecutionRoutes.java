@@ -2,7 +2,9 @@ package io.drainhost.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.drainhost.input.SchemaCheck;
 import io.drainhost.metrics.MeterNames;
 import io.drainhost.time.Durations;
@@ -170,10 +172,7 @@ final class ExecutionRoutes {
     if (node == null) {
       return UUID.randomUUID().toString();
     }
-    List<String> problems = SchemaCheck.problems(StartRequests.WORKFLOW_ID, node, "workflowId");
-    if (!problems.isEmpty()) {
-      throw ApiError.badRequest("invalid_request", String.join("; ", problems));
-    }
+    requireValid(StartRequests.WORKFLOW_ID, node, "workflowId");
     return node.asText();
   }
 
@@ -217,7 +216,7 @@ final class ExecutionRoutes {
   static final ObjectNode WAIT = waitSchema();
 
   private static ObjectNode waitSchema() {
-    ObjectNode s = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    ObjectNode s = JsonNodeFactory.instance.objectNode();
     s.put("type", "string");
     s.put("pattern", "^(?:(?:0|[1-9][0-9]{0,3}|[1-5][0-9]{4}|60000)ms|(?:[0-9]|[1-5][0-9]|60)s)$");
     s.put("description", "must be a duration such as 500ms or 10s, at most 60000ms or 60s");
@@ -229,13 +228,16 @@ final class ExecutionRoutes {
     if (value == null) {
       return Duration.ZERO;
     }
-    List<String> problems =
-        SchemaCheck.problems(
-            WAIT, com.fasterxml.jackson.databind.node.TextNode.valueOf(value), "wait");
+    requireValid(WAIT, TextNode.valueOf(value), "wait");
+    return Durations.parse(value);
+  }
+
+  /** A 400 naming every way {@code value} breaks the schema the description publishes for it. */
+  private static void requireValid(ObjectNode schema, JsonNode value, String name) {
+    List<String> problems = SchemaCheck.problems(schema, value, name);
     if (!problems.isEmpty()) {
       throw ApiError.badRequest("invalid_request", String.join("; ", problems));
     }
-    return Durations.parse(value);
   }
 
   /**
