@@ -34,6 +34,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -66,6 +67,7 @@ final class HostParts {
   private final WorkflowTypes workflowTypes;
   final ReplayGate replayGate;
   private final AtomicBoolean replayGateStarted = new AtomicBoolean();
+  private volatile long gateDeadline;
   private final Runnable onReplayRefused;
   final DrainSequence drain;
 
@@ -206,6 +208,9 @@ final class HostParts {
    * the workers and declares the schedules once Temporal answers, then the ECS watchers.
    */
   void start(Lifecycle lifecycle) {
+    // The whole gate, its wait for Temporal included, is bounded from the start: a task is ready
+    // (or refused) within the replay timeout, so the service's grace period can be sized to it.
+    gateDeadline = System.nanoTime() + config.replay().timeout().toNanos();
     http.start();
     log.info("http listening: bind={} port={}", config.bind(), http.port());
     http.managementPort()
@@ -223,6 +228,9 @@ final class HostParts {
         Integer.toHexString(config.temporal().toString().hashCode()));
     monitor.onConnected(schedules::onConnected);
     monitor.start();
+    if (replayGate.gating()) {
+      DaemonThreads.named("drainhost-replay-deadline").newThread(this::replayGateDeadline).start();
+    }
     lbSilence.ifPresent(LoadBalancerSilenceWatcher::start);
     ecsWatcher.ifPresent(TaskMetadataWatcher::start);
     protection.ifPresent(
@@ -261,6 +269,22 @@ final class HostParts {
   }
 
   /**
+   * At the gate's deadline, a gate that never began (Temporal did not answer) is {@code
+   * incomplete}: no evidence, so the host turns ready and its workers poll once Temporal answers.
+   */
+  private void replayGateDeadline() {
+    try {
+      Thread.sleep(Math.max(0, (gateDeadline - System.nanoTime()) / 1_000_000));
+    } catch (InterruptedException e) {
+      return;
+    }
+    if (replayGateStarted.compareAndSet(false, true)) {
+      replayGate.notReached(config.replay().timeout());
+      workers.release();
+    }
+  }
+
+  /**
    * Replays the newest running histories before the first poll; the workers poll afterwards unless
    * the check failed in {@code enforce} mode, when the host refuses and exits instead.
    */
@@ -269,7 +293,13 @@ final class HostParts {
     try (WorkerHost.ReplayWorkers replayWorkers = workers.replayWorkers()) {
       poll =
           replayGate.check(
-              () -> StandaloneReplayCheck.check(config, connection, workflowTypes, replayWorkers));
+              () ->
+                  StandaloneReplayCheck.check(
+                      config,
+                      connection,
+                      workflowTypes,
+                      replayWorkers,
+                      Duration.ofNanos(Math.max(0, gateDeadline - System.nanoTime()))));
     } catch (RuntimeException e) {
       // Only evidence blocks: a check that could not run is no reason to keep a fleet down.
       replayGate.couldNotRun(e);

@@ -33,14 +33,15 @@ final class StandaloneReplayCheck {
       HostConfig config,
       TemporalConnection connection,
       WorkflowTypes workflowTypes,
-      WorkerHost.ReplayWorkers replayWorkers) {
+      WorkerHost.ReplayWorkers replayWorkers,
+      java.time.Duration timeout) {
     return new ReplayCheck(
         connection.client(),
         !connection.isJavaTestServer(),
         workflowTypes.namesByTaskQueue(),
         replayWorkers::of,
         config.replay().sample(),
-        config.replay().timeout(),
+        timeout,
         config.versioning().deployment().map(Object::toString));
   }
 
@@ -86,7 +87,9 @@ final class StandaloneReplayCheck {
               interceptors);
       ReplayReport report;
       try (WorkerHost.ReplayWorkers replayWorkers = workers.replayWorkers()) {
-        report = check(config, connection, workflowTypes, replayWorkers).run();
+        report =
+            check(config, connection, workflowTypes, replayWorkers, config.replay().timeout())
+                .run();
       }
       out.print(ReplayTable.format(report));
       return switch (report.state()) {

@@ -6,24 +6,18 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.sun.net.httpserver.HttpServer;
 import io.drainhost.DrainHost;
 import io.drainhost.lifecycle.HostState;
 import io.drainhost.support.Api;
 import io.drainhost.support.InProcessHost;
+import io.drainhost.testing.TaskMetadataStandIn;
 import io.drainhost.testing.TemporalServer;
 import io.drainhost.testing.TemporalServers;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,53 +58,9 @@ abstract class EcsSignalsSuite {
     return host;
   }
 
-  static String taskMetadata(String desiredStatus) throws IOException {
-    try (InputStream in =
-        EcsSignalsSuite.class.getResourceAsStream("/ecs/task-metadata-running.json")) {
-      String running = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      // Only the task-level status changes first; containers still report RUNNING.
-      return running.replaceFirst(
-          "\"DesiredStatus\": \"RUNNING\"", "\"DesiredStatus\": \"" + desiredStatus + "\"");
-    }
-  }
-
-  /** A stand-in for the ECS agent's metadata endpoint, serving AWS's documented JSON. */
-  static final class MetadataEndpoint implements AutoCloseable {
-    final HttpServer server;
-    final AtomicReference<String> body = new AtomicReference<>();
-    final AtomicInteger status = new AtomicInteger(200);
-    final AtomicInteger reads = new AtomicInteger();
-
-    MetadataEndpoint() throws IOException {
-      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-      server.createContext(
-          "/v4/0206b271/task",
-          exchange -> {
-            reads.incrementAndGet();
-            byte[] bytes = body.get().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(status.get(), bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-              out.write(bytes);
-            }
-          });
-      server.start();
-    }
-
-    String uri() {
-      return "http://127.0.0.1:" + server.getAddress().getPort() + "/v4/0206b271";
-    }
-
-    @Override
-    public void close() {
-      server.stop(0);
-    }
-  }
-
   @Test
   void desiredStatusStoppedStartsTheDrainBeforeAnySignal() throws Exception {
-    try (MetadataEndpoint ecs = new MetadataEndpoint()) {
-      ecs.body.set(taskMetadata("RUNNING"));
+    try (TaskMetadataStandIn ecs = new TaskMetadataStandIn()) {
       DrainHost host =
           startHost(
               Map.of(
@@ -120,16 +70,16 @@ abstract class EcsSignalsSuite {
                   "100ms",
                   "DRAINHOST_TASK_QUEUE",
                   "ecs-" + UUID.randomUUID()));
-      await().atMost(Duration.ofSeconds(10)).until(() -> ecs.reads.get() >= 5);
+      await().atMost(Duration.ofSeconds(10)).until(() -> ecs.taskReads() >= 5);
       assertEquals(HostState.SERVING, host.state(), "RUNNING keeps serving");
 
-      ecs.status.set(500); // an agent hiccup is not a stop
-      int before = ecs.reads.get();
-      await().atMost(Duration.ofSeconds(10)).until(() -> ecs.reads.get() >= before + 5);
+      ecs.answerWith(500); // an agent hiccup is not a stop
+      int before = ecs.taskReads();
+      await().atMost(Duration.ofSeconds(10)).until(() -> ecs.taskReads() >= before + 5);
       assertEquals(HostState.SERVING, host.state());
 
-      ecs.status.set(200);
-      ecs.body.set(taskMetadata("STOPPED"));
+      ecs.answerWith(200);
+      ecs.desiredStatus("STOPPED");
       await("drain starts")
           .atMost(Duration.ofSeconds(5))
           .until(() -> host.state() != HostState.SERVING);

@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.drainhost.support.Api;
+import io.drainhost.support.HealthSampler;
 import io.drainhost.support.Histories;
 import io.drainhost.testing.ChildProcess;
+import io.drainhost.testing.DelayingProxy;
 import io.drainhost.testing.LocalHosts;
 import io.drainhost.testing.TemporalServer;
 import io.drainhost.testing.TemporalServers;
@@ -192,6 +194,71 @@ abstract class ReplayGateSuite {
         takesOver.signal("TERM");
         assertEquals(0, takesOver.awaitExit(Duration.ofSeconds(30)), takesOver.tail());
       }
+    }
+  }
+
+  @Test
+  void readinessWaitsForTheGatesVerdictAndARefusedBuildNeverAnswers200() {
+    String queue = "replay-ready-" + UUID.randomUUID();
+    try (ChildProcess v1 = ChildProcess.start("v1-ready", env(queue, "v1", Map.of()));
+        // Temporal 100 ms away each way: the gate takes long enough to be seen deciding.
+        DelayingProxy far = DelayingProxy.start(server.port(), Duration.ofMillis(100))) {
+      int v1Port = awaitPolling(v1);
+      startSleeps(v1Port, queue, 10);
+      await().atMost(Duration.ofSeconds(60)).until(() -> Api.activitiesInFlight(v1Port) == 10);
+
+      List<HealthSampler.Sample> passing = sampleFromStart(far, queue, "v1", 0);
+      List<HealthSampler.Sample> refused = sampleFromStart(far, queue, "v2-breaking", 4);
+      for (List<HealthSampler.Sample> samples : List.of(passing, refused)) {
+        assertFalse(samples.isEmpty(), "the host answered");
+        assertTrue(
+            samples.stream().allMatch(x -> x.liveness() == 200),
+            "liveness is 200 whenever the host answers, the gate included: " + samples);
+        assertTrue(
+            samples.stream()
+                .filter(x -> "running".equals(x.replay()))
+                .allMatch(x -> x.readiness() == 503 && "starting".equals(x.status())),
+            "503 starting while the gate decides: " + samples);
+        assertTrue(
+            samples.stream().filter(x -> "running".equals(x.replay())).count() >= 2,
+            "the gate was seen deciding: " + samples);
+      }
+      assertTrue(
+          passing.stream()
+              .filter(x -> x.readiness() == 200)
+              .allMatch(x -> "passed".equals(x.replay())),
+          "ready only after the verdict: " + passing);
+      assertTrue(passing.stream().anyMatch(x -> x.readiness() == 200), "then ready: " + passing);
+      assertTrue(
+          refused.stream().noneMatch(x -> x.readiness() == 200),
+          "a refused build never answers 200: " + refused);
+      v1.signal("TERM");
+      assertEquals(0, v1.awaitExit(Duration.ofSeconds(30)), v1.tail());
+    }
+  }
+
+  /**
+   * Starts a host of {@code variant} behind {@code far}, sampling its health every 100 ms from
+   * before its process starts; stops a host that polls once it is ready. Returns the samples in
+   * which it answered.
+   */
+  private List<HealthSampler.Sample> sampleFromStart(
+      DelayingProxy far, String queue, String variant, int exitCode) {
+    int port = LocalHosts.freePort();
+    Map<String, String> env = new HashMap<>(env(queue, variant, Map.of()));
+    env.put("TEMPORAL_ADDRESS", "127.0.0.1:" + far.port());
+    env.put("DRAINHOST_PORT", Integer.toString(port));
+    try (HealthSampler sampler = HealthSampler.start(port);
+        ChildProcess host = ChildProcess.start(variant + "-sampled", env)) {
+      if (exitCode == 0) {
+        awaitPolling(host);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> sampler.answered().stream().anyMatch(x -> x.readiness() == 200));
+        host.signal("TERM");
+      }
+      assertEquals(exitCode, host.awaitExit(Duration.ofSeconds(90)), host.tail());
+      return sampler.answered();
     }
   }
 

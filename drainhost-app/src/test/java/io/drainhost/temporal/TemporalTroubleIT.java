@@ -42,29 +42,46 @@ class TemporalTroubleIT {
     DrainHost strict =
         InProcessHost.start(
             Map.of(
-                "TEMPORAL_ADDRESS", "127.0.0.1:" + temporalPort,
-                "DRAINHOST_READINESS_REQUIRES_TEMPORAL", "true",
-                "DRAINHOST_TASK_QUEUE", "readiness-" + UUID.randomUUID()));
+                "TEMPORAL_ADDRESS",
+                "127.0.0.1:" + temporalPort,
+                "DRAINHOST_READINESS_REQUIRES_TEMPORAL",
+                "true",
+                // The replay gate's verdict comes at its deadline while Temporal is away.
+                "DRAINHOST_REPLAY_TIMEOUT",
+                "1s",
+                "DRAINHOST_TASK_QUEUE",
+                "readiness-" + UUID.randomUUID()));
     DrainHost lenient =
         InProcessHost.start(
             Map.of(
                 "TEMPORAL_ADDRESS", "127.0.0.1:" + temporalPort,
+                "DRAINHOST_REPLAY_TIMEOUT", "1s",
                 "DRAINHOST_TASK_QUEUE", "readiness-" + UUID.randomUUID()));
     try {
-      given()
-          .port(strict.port())
-          .get("/health")
-          .then()
-          .statusCode(503)
-          .body("status", equalTo("temporal_unavailable"))
-          .body("temporal", equalTo("disconnected"));
-      given()
-          .port(lenient.port())
-          .get("/health")
-          .then()
-          .statusCode(200)
-          .body("status", equalTo("serving"))
-          .body("temporal", equalTo("disconnected"));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  given()
+                      .port(strict.port())
+                      .get("/health")
+                      .then()
+                      .statusCode(503)
+                      .body("status", equalTo("temporal_unavailable"))
+                      .body("replay", equalTo("incomplete"))
+                      .body("temporal", equalTo("disconnected")));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  given()
+                      .port(lenient.port())
+                      .get("/health")
+                      .then()
+                      .statusCode(200)
+                      .body("status", equalTo("serving"))
+                      .body("replay", equalTo("incomplete"))
+                      .body("temporal", equalTo("disconnected")));
       try (TemporalServer server =
           TemporalServer.start(TemporalServer.Kind.JAVA_TEST_SERVER, temporalPort)) {
         await()

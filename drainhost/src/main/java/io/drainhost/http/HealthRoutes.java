@@ -1,6 +1,7 @@
 package io.drainhost.http;
 
 import io.drainhost.lifecycle.HostState;
+import io.drainhost.replay.ReplayReport;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,13 +24,22 @@ final class HealthRoutes {
     int inflight = host.inflight();
     boolean connected = host.temporalConnected();
     boolean refused = host.replayRefused();
+    ReplayReport.State replay = host.replay().state();
+    // Not ready before the replay gate's verdict: a task that turned healthy now would let an ECS
+    // rolling deployment stop a working task for a build the gate may refuse a moment later.
+    boolean gatePending = replay == ReplayReport.State.RUNNING;
     boolean ready =
-        state == HostState.SERVING && !refused && (connected || !host.readinessRequiresTemporal());
+        state == HostState.SERVING
+            && !refused
+            && !gatePending
+            && (connected || !host.readinessRequiresTemporal());
     Map<String, Object> body = new LinkedHashMap<>();
     String status;
     if (refused && state != HostState.STOPPED) {
       // This build cannot replay running work: it never polls and exits 4.
       status = "replay_failed";
+    } else if (state == HostState.SERVING && gatePending) {
+      status = HostState.STARTING.wireName();
     } else if (state == HostState.SERVING && !ready) {
       // Serving but not ready because Temporal is unreachable: the body says so, not "serving".
       status = "temporal_unavailable";
@@ -41,7 +51,7 @@ final class HealthRoutes {
     body.put("temporal", connected ? "connected" : "disconnected");
     body.put("temporalSince", host.temporalSince().toString());
     body.put("polling", host.pollingSuspended() ? "suspended" : "active");
-    body.put("replay", host.replay().state().wireName());
+    body.put("replay", replay.wireName());
     host.deployment().ifPresent(d -> body.put("deployment", d.toJson()));
     host.scaleInProtection().ifPresent(p -> body.put("scaleInProtection", p));
     body.put(

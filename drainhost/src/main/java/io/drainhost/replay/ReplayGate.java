@@ -73,6 +73,27 @@ public final class ReplayGate {
     log.info("replay gate skipped: {}", why);
   }
 
+  /**
+   * Temporal did not answer before the gate's deadline: nothing was checked, which is no evidence
+   * against this build; the report says so and the workers poll once Temporal answers.
+   */
+  public void notReached(java.time.Duration timeout) {
+    report =
+        ReplayReport.of(
+            0,
+            java.util.List.of(),
+            java.util.List.of(
+                "Temporal did not answer within DRAINHOST_REPLAY_TIMEOUT ("
+                    + timeout.toMillis()
+                    + " ms): nothing was replayed"),
+            report.startedAt(),
+            java.time.Duration.between(report.startedAt(), Instant.now()));
+    log.warn(
+        "replay gate incomplete: Temporal did not answer within {} ms; the workers poll once it"
+            + " does, without a replay check",
+        timeout.toMillis());
+  }
+
   /** The check itself failed (not a run): the report says so, the workers poll. */
   public void couldNotRun(RuntimeException e) {
     report =
