@@ -289,8 +289,24 @@ public final class BenchCommands {
     @Option(
         names = "--hosts",
         defaultValue = "3",
-        description = "drainhost processes (default ${DEFAULT-VALUE})")
-    int hosts;
+        description =
+            "N drainhost processes (default ${DEFAULT-VALUE}), or `container` (3) /"
+                + " `container:N`: containers of the image, run from ecs/task-definition.json and"
+                + " replaced as ECS replaces tasks")
+    String hosts;
+
+    @Option(
+        names = "--image",
+        description = "with --hosts container: the image to run (default: built from --context)")
+    String image;
+
+    @Option(
+        names = "--context",
+        defaultValue = ".",
+        description =
+            "with --hosts container: the repository (its Dockerfile and ecs/), default the"
+                + " current directory")
+    String context;
 
     @Option(names = "--rounds", defaultValue = "2", description = "times every host is restarted")
     int rounds;
@@ -341,7 +357,17 @@ public final class BenchCommands {
       if (kind == null) {
         return 2;
       }
-      if (hosts < 2 || rounds < 1 || rate <= 0 || longEvery < 1) {
+      boolean containers = hosts.startsWith("container");
+      String count = containers ? hosts.replaceFirst("^container:?", "") : hosts;
+      int n;
+      try {
+        n = count.isEmpty() ? 3 : Integer.parseInt(count);
+      } catch (NumberFormatException e) {
+        System.err.println(
+            "drainhost drill: --hosts=" + hosts + ": must be N, container or container:N");
+        return 2;
+      }
+      if (n < 2 || rounds < 1 || rate <= 0 || longEvery < 1) {
         System.err.println(
             "drainhost drill: need --hosts >= 2, --rounds >= 1, --rate > 0, --long-every >= 1");
         return 2;
@@ -349,14 +375,54 @@ public final class BenchCommands {
       return new Drill(
               new Drill.Options(
                   kind,
-                  hosts,
+                  n,
                   rounds,
                   rate,
                   shortSeconds,
                   longSeconds,
                   longEvery,
                   Durations.parse(shutdownTimeout),
-                  deploy))
+                  deploy,
+                  containers,
+                  java.util.Optional.ofNullable(image),
+                  java.nio.file.Path.of(context)))
+          .run();
+    }
+  }
+
+  @Command(
+      name = "bench-container",
+      mixinStandardHelpOptions = true,
+      description =
+          "A task's start (to ready, to the first poll) and idle stop: the image run from the task"
+              + " definition, with and without its CDS archive, beside the jar on the host.")
+  public static final class BenchContainer implements Callable<Integer> {
+    @Option(names = "--rounds", defaultValue = "5", description = "starts of each subject")
+    int rounds;
+
+    @Option(names = "--image", description = "the image to run (default: built from --context)")
+    String image;
+
+    @Option(
+        names = "--context",
+        defaultValue = ".",
+        description = "the repository (its Dockerfile and ecs/), default the current directory")
+    String context;
+
+    @Mixin ServerOption server;
+
+    @Override
+    public Integer call() {
+      TemporalServer.Kind kind = server.kind("bench-container");
+      if (kind == null) {
+        return 2;
+      }
+      if (rounds < 1) {
+        System.err.println("drainhost bench-container: --rounds must be at least 1");
+        return 2;
+      }
+      return new ContainerBenchmark(
+              kind, rounds, java.util.Optional.ofNullable(image), java.nio.file.Path.of(context))
           .run();
     }
   }

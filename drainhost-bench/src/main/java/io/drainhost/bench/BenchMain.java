@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       BenchCommands.BenchReplay.class,
       BenchCommands.DrillCommand.class,
       BenchCommands.BenchFootprint.class,
+      BenchCommands.BenchContainer.class,
       BenchCommands.PlainWorkerCommand.class
     },
     version = "drainhost-bench 0.1.0",

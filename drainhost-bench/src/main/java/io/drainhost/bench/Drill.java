@@ -3,8 +3,8 @@ package io.drainhost.bench;
 import com.google.protobuf.Timestamp;
 import io.drainhost.samples.SleepResult;
 import io.drainhost.testing.ChildProcess;
-import io.drainhost.testing.DrainReports;
-import io.drainhost.testing.LocalHosts;
+import io.drainhost.testing.ContainerEngine;
+import io.drainhost.testing.EcsTaskDefinition;
 import io.drainhost.testing.TemporalServer;
 import io.drainhost.threads.DaemonThreads;
 import io.temporal.api.enums.v1.EventType;
@@ -21,11 +21,13 @@ import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -35,19 +37,17 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * {@code drill}: a rolling deployment under load, end to end. A Temporal server, N drainhost
- * processes behind a real HAProxy, a constant stream of starts mixing short and long
- * SleepWorkflows, and every host restarted in turn (SIGTERM, wait for exit, start a replacement,
- * wait until healthy) for several rounds. Then, with {@code deploy}, new code: a task of a build
- * that cannot replay the running work ({@code v2-breaking}) starts beside the fleet, as ECS starts
- * a new task before it stops an old one, and must be refused by the replay gate (exit 4, never
- * polled) while the fleet serves; then {@code v2-patched} replaces every host in turn. Passes only
- * when no started workflow is lost or failed, no history holds a failed workflow task, no client
- * saw anything but a 201, and every host exited 0 (the refused one 4).
+ * {@code drill}: a rolling deployment under load, end to end. A Temporal server, N drainhost hosts
+ * behind a real HAProxy, a constant stream of starts mixing short and long SleepWorkflows, and
+ * every host replaced in turn for several rounds, then new code deployed. The hosts are processes
+ * restarted in place ({@link ProcessFleet}: the deploy's breaking build is refused beside the
+ * fleet, then v2-patched rolls out) or containers of the image run from the task definition and
+ * replaced as ECS replaces tasks ({@link ContainerFleet}: the deploy's breaking image never turns
+ * healthy and the replacement stops there). Passes only when no started workflow is lost or failed,
+ * no history holds a failed workflow task, no client saw anything but a 201, every host exited 0
+ * and the breaking build was refused (exit 4, never polled).
  */
 public final class Drill {
   /** The drill's shape; the defaults are CI's short configuration. */
@@ -60,10 +60,10 @@ public final class Drill {
       int longSeconds,
       int longEvery,
       Duration shutdownTimeout,
-      boolean deploy) {}
-
-  private static final Pattern REPLAY_REPORT =
-      Pattern.compile("state=\\w+ checked=\\d+ nondeterminism=\\d+");
+      boolean deploy,
+      boolean containers,
+      Optional<String> image,
+      Path context) {}
 
   private final Options options;
   private final String run = UUID.randomUUID().toString().substring(0, 8);
@@ -73,18 +73,10 @@ public final class Drill {
   private final Set<String> longStarted = ConcurrentHashMap.newKeySet();
   private final Map<String, Long> handoffWaitMs = new ConcurrentHashMap<>();
   private final AtomicLong sent = new AtomicLong();
-  private final List<String> hostRows = new ArrayList<>();
+  private final DrillFleet.Report fleetReport = new DrillFleet.Report();
   private int temporalPort;
   private WorkflowClient client;
-  private int handedOffTotal;
-  private boolean allExitedZero = true;
   private long mixedVersionFailures;
-
-  /** When v2-patched began to replace v1: from then on, old and new code run side by side. */
-  private volatile Instant rolloutStartedAt;
-
-  /** True unless the deploy phase ran and its v2-breaking task was not refused before polling. */
-  private boolean deployRefusedAsExpected = true;
 
   public Drill(Options options) {
     this.options = options;
@@ -96,11 +88,6 @@ public final class Drill {
           "drainhost drill: haproxy not found; install it (apt-get install haproxy)");
       return 2;
     }
-    List<Integer> ports = new ArrayList<>();
-    for (int i = 0; i < options.hosts(); i++) {
-      ports.add(LocalHosts.freePort());
-    }
-    ChildProcess[] hosts = new ChildProcess[options.hosts()];
     try (TemporalServer dev = TemporalServer.start(options.server())) {
       temporalPort = dev.port();
       WorkflowServiceStubs stubs =
@@ -109,49 +96,43 @@ public final class Drill {
                   .setTarget("127.0.0.1:" + temporalPort)
                   .build());
       client = WorkflowClient.newInstance(stubs);
-      for (int i = 0; i < hosts.length; i++) {
-        hosts[i] = startHost(i, ports.get(i));
+      DrillFleet built;
+      try {
+        built = fleet();
+      } catch (RuntimeException e) {
+        System.err.println("drainhost drill: " + e.getMessage());
+        return 1;
       }
-      for (ChildProcess h : hosts) {
-        h.awaitLog("workers started", Duration.ofSeconds(90));
-      }
-      try (HaProxy lb = HaProxy.start(ports)) {
-        awaitHealthy(lb.port, Duration.ofSeconds(30));
-        ScheduledExecutorService load = startLoad(lb.port);
-        ScheduledExecutorService watcher = watchHandoffs();
-        sleep(Duration.ofSeconds(3));
-        for (int round = 1; round <= options.rounds(); round++) {
-          for (int i = 0; i < hosts.length; i++) {
-            hosts[i] = restart(Integer.toString(round), i, hosts[i], ports.get(i), "v1");
-            sleep(Duration.ofSeconds(2));
+      try (DrillFleet fleet = built) {
+        fleet.start();
+        try (HaProxy lb = HaProxy.start(fleet.slots())) {
+          if (fleet instanceof ContainerFleet containers) {
+            containers.routedBy(lb);
           }
-        }
-        if (options.deploy()) {
-          deployRefused();
-          rolloutStartedAt = Instant.now();
-          for (int i = 0; i < hosts.length; i++) {
-            hosts[i] = restart("deploy", i, hosts[i], ports.get(i), "v2-patched");
-            sleep(Duration.ofSeconds(2));
+          awaitHealthy(lb.port, Duration.ofSeconds(30));
+          ScheduledExecutorService load = startLoad(lb.port);
+          ScheduledExecutorService watcher = watchHandoffs();
+          sleep(Duration.ofSeconds(3));
+          for (int round = 1; round <= options.rounds(); round++) {
+            for (int i = 0; i < options.hosts(); i++) {
+              fleet.replace(Integer.toString(round), i);
+              sleep(Duration.ofSeconds(2));
+            }
           }
+          if (options.deploy()) {
+            fleet.deploy();
+          }
+          sleep(Duration.ofSeconds(2));
+          load.shutdown();
+          load.awaitTermination(30, TimeUnit.SECONDS);
+          awaitResponses(Duration.ofSeconds(30));
+          Verdict verdict = verify();
+          watcher.shutdownNow();
+          fleet.stopAll();
+          report(verdict);
+          return passed(verdict) ? 0 : 1;
         }
-        sleep(Duration.ofSeconds(2));
-        load.shutdown();
-        load.awaitTermination(30, TimeUnit.SECONDS);
-        awaitResponses(Duration.ofSeconds(30));
-        Verdict verdict = verify();
-        watcher.shutdownNow();
-        for (ChildProcess h : hosts) {
-          h.signal("TERM");
-          h.awaitExit(Duration.ofSeconds(60));
-        }
-        report(verdict);
-        return passed(verdict) ? 0 : 1;
       } finally {
-        for (ChildProcess h : hosts) {
-          if (h != null) {
-            h.close();
-          }
-        }
         stubs.shutdownNow();
       }
     } catch (InterruptedException e) {
@@ -160,94 +141,67 @@ public final class Drill {
     }
   }
 
-  private ChildProcess startHost(int index, int port) {
-    return startHost("drill-host" + (index + 1), port, "v1");
-  }
-
-  private ChildProcess startHost(String name, int port, String variant) {
-    Duration shutdown = options.shutdownTimeout();
-    return ChildProcess.start(
-        name,
-        LocalHosts.hostEnv(
-            temporalPort,
-            queue,
-            Map.of(
-                "DRAINHOST_PORT",
-                Integer.toString(port),
-                "DRAINHOST_SHUTDOWN_TIMEOUT",
-                shutdown.toMillis() + "ms",
-                "DRAINHOST_STOP_TIMEOUT",
-                shutdown.plusSeconds(4).toMillis() + "ms",
-                "DRAINHOST_HANDOFF_MARGIN",
-                "3s",
-                "DRAINHOST_SAMPLES_VARIANT",
-                variant)));
-  }
-
-  /**
-   * A task of a build whose change breaks the running SleepWorkflows starts beside the fleet (not
-   * behind the load balancer); its replay gate must refuse it before it polls.
-   */
-  private void deployRefused() {
-    long t0 = System.nanoTime();
-    try (ChildProcess refused =
-        startHost("drill-v2-breaking", LocalHosts.freePort(), "v2-breaking")) {
-      int exit = refused.awaitExit(Duration.ofSeconds(90));
-      long ms = (System.nanoTime() - t0) / 1_000_000;
-      boolean polled = refused.output().contains("workers started");
-      Matcher failures = REPLAY_REPORT.matcher(refused.output());
-      String report = failures.find() ? failures.group() : "no replay report";
-      deployRefusedAsExpected = exit == 4 && !polled;
-      String row =
-          String.format(
-              "| deploy | v2-breaking (new task) | %d | %d | polled: %s | %s |",
-              ms, exit, polled ? "yes" : "no", report);
-      hostRows.add(row);
-      System.out.println("refused: " + row);
+  /** The hosts as processes, or as containers of the image (built here unless given). */
+  private DrillFleet fleet() {
+    if (!options.containers()) {
+      return new ProcessFleet(options, temporalPort, queue, fleetReport);
     }
+    ContainerEngine engine =
+        ContainerEngine.find()
+            .orElseThrow(
+                () -> new IllegalStateException("drill --hosts container needs podman or docker"));
+    String image =
+        options
+            .image()
+            .orElseGet(
+                () ->
+                    ImageBuild.build(
+                        engine, options.context(), "localhost/drainhost-drill:" + run));
+    return new ContainerFleet(
+        options,
+        temporalPort,
+        queue,
+        fleetReport,
+        engine,
+        EcsTaskDefinition.read(options.context().resolve("ecs/task-definition.json")),
+        image,
+        // A build of the samples whose change breaks the running SleepWorkflows: a release that
+        // must never turn healthy.
+        ImageBuild.withEnvironment(
+            engine,
+            image,
+            "localhost/drainhost-drill-breaking:" + run,
+            "DRAINHOST_SAMPLES_VARIANT=v2-breaking"));
   }
 
-  private ChildProcess restart(
-      String round, int index, ChildProcess old, int port, String variant) {
-    long t0 = System.nanoTime();
-    old.signal("TERM");
-    int exit = old.awaitExit(options.shutdownTimeout().plusSeconds(10));
-    long drainMs = (System.nanoTime() - t0) / 1_000_000;
-    int handedOff = (int) DrainReports.number(old.output(), "handedOff").orElse(-1);
-    handedOffTotal += Math.max(0, handedOff);
-    allExitedZero &= exit == 0;
-    ChildProcess fresh = startHost("drill-host" + (index + 1), port, variant);
-    fresh.awaitLog("workers started", Duration.ofSeconds(90));
-    awaitHealthy(port, Duration.ofSeconds(30));
-    long replacedMs = (System.nanoTime() - t0) / 1_000_000;
-    String row =
-        String.format(
-            "| %s | host%d (%s) | %d | %d | %d | %d |",
-            round, index + 1, variant, drainMs, exit, handedOff, replacedMs);
-    hostRows.add(row);
-    System.out.println("restarted: " + row);
-    return fresh;
-  }
-
-  private static void awaitHealthy(int port, Duration timeout) {
+  static void awaitHealthy(int port, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      try {
-        HttpResponse<Void> r =
-            BenchSupport.HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
-                    .timeout(Duration.ofSeconds(2))
-                    .build(),
-                HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() == 200) {
-          return;
-        }
-      } catch (Exception e) {
-        // not up yet
+      if (ready(port)) {
+        return;
       }
       sleep(Duration.ofMillis(100));
     }
     throw new IllegalStateException("127.0.0.1:" + port + " not healthy within " + timeout);
+  }
+
+  /** Whether the host on {@code port} answers its readiness check with 200 now. */
+  static boolean ready(int port) {
+    try {
+      return BenchSupport.HTTP
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                      .timeout(Duration.ofSeconds(2))
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode()
+          == 200;
+    } catch (java.io.IOException e) {
+      return false; // not up yet, or gone
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   private ScheduledExecutorService startLoad(int lbPort) {
@@ -434,6 +388,7 @@ public final class Drill {
                   + a.getCause()
                   + " "
                   + a.getFailure().getMessage().lines().findFirst().orElse("");
+          Instant rolloutStartedAt = fleetReport.rolloutStartedAt;
           if (rolloutStartedAt != null && !at.isBefore(rolloutStartedAt.minusSeconds(1))) {
             // Old and new code side by side: a run started on v2-patched whose next task lands
             // on a v1 host cannot replay there. Temporal retries the task on another host; this
@@ -478,11 +433,17 @@ public final class Drill {
     waits.sort(Long::compare);
     System.out.println();
     System.out.printf(
-        "drill: %d hosts behind HAProxy, %d rounds of rolling restarts%s, %.0f starts/s"
+        "drill: %d %s behind HAProxy, %d rounds of rolling %s%s, %.0f starts/s"
             + " (every %dth a %d s SleepWorkflow, the rest %d s), shutdown timeout %d ms%n",
         options.hosts(),
+        options.containers() ? "containers" : "hosts",
         options.rounds(),
-        options.deploy() ? " and a deploy (v2-breaking refused, v2-patched rolled out)" : "",
+        options.containers() ? "replacements" : "restarts",
+        !options.deploy()
+            ? ""
+            : options.containers()
+                ? " and a deploy of a breaking image (never healthy, the replacement stops)"
+                : " and a deploy (v2-breaking refused, v2-patched rolled out)",
         options.rate(),
         options.longEvery(),
         options.longSeconds(),
@@ -504,7 +465,7 @@ public final class Drill {
         v.workflowTaskFailures());
     System.out.printf(
         "activities handed off (drain reports): %d; next attempt started after: %s%n",
-        handedOffTotal,
+        fleetReport.handedOff,
         waits.isEmpty()
             ? "n/a"
             : String.format(
@@ -516,9 +477,9 @@ public final class Drill {
     System.out.println(
         "| round | host (code) | SIGTERM→exit ms | exit code | handed off | replacement healthy after ms |");
     System.out.println("|---|---|---:|---:|---|---|");
-    hostRows.forEach(System.out::println);
+    fleetReport.rows.forEach(System.out::println);
     refusals.forEach(r -> System.out.println("a client saw: " + r));
-    if (options.deploy()) {
+    if (fleetReport.rolloutStartedAt != null) {
       System.out.printf(
           "workflow tasks failed while v1 and v2-patched ran side by side (rolling deploy, runs"
               + " started on v2 met v1 code; retried elsewhere, not counted above): %d%n",
@@ -528,10 +489,10 @@ public final class Drill {
   }
 
   private boolean passed(Verdict v) {
-    return v.passed() && allExitedZero && deployRefusedAsExpected;
+    return v.passed() && fleetReport.allExitedZero && fleetReport.deployAsExpected;
   }
 
-  private static void sleep(Duration d) {
+  static void sleep(Duration d) {
     ChildProcess.sleep(d);
   }
 }

@@ -20,11 +20,14 @@ final class HaProxy implements AutoCloseable {
   private final Path log;
   final int port;
 
-  private HaProxy(Process process, Path config, Path log, int port) {
+  private final int statsPort;
+
+  private HaProxy(Process process, Path config, Path log, int port, int statsPort) {
     this.process = process;
     this.config = config;
     this.log = log;
     this.port = port;
+    this.statsPort = statsPort;
   }
 
   static boolean installed() {
@@ -40,14 +43,14 @@ final class HaProxy implements AutoCloseable {
     }
   }
 
-  static String configFor(int port, List<Integer> hostPorts) {
+  static String configFor(int port, int statsPort, List<Integer> hostPorts) {
     StringBuilder servers = new StringBuilder();
-    for (int i = 0; i < hostPorts.size(); i++) {
+    for (int hostPort : hostPorts) {
       servers
-          .append("  server host")
-          .append(i + 1)
+          .append("  server ")
+          .append(serverName(hostPort))
           .append(" 127.0.0.1:")
-          .append(hostPorts.get(i))
+          .append(hostPort)
           .append(" check\n");
     }
     return String.join(
@@ -70,6 +73,11 @@ final class HaProxy implements AutoCloseable {
         "  option http-buffer-request",
         "  option redispatch 1",
         "  retry-on conn-failure empty-response 503",
+        // Its view of each server's health, as CSV: when it counts a replacement healthy.
+        "frontend stats",
+        "  bind 127.0.0.1:" + statsPort,
+        "  stats enable",
+        "  stats uri /stats",
         "frontend drill",
         "  bind 127.0.0.1:" + port,
         "  default_backend hosts",
@@ -85,11 +93,16 @@ final class HaProxy implements AutoCloseable {
         servers.toString());
   }
 
+  private static String serverName(int hostPort) {
+    return "p" + hostPort;
+  }
+
   static HaProxy start(List<Integer> hostPorts) {
     int port = LocalHosts.freePort();
+    int statsPort = LocalHosts.freePort();
     try {
       Path config = Files.createTempFile("drill-haproxy-", ".cfg");
-      Files.writeString(config, configFor(port, hostPorts));
+      Files.writeString(config, configFor(port, statsPort, hostPorts));
       Path log = Files.createTempFile("drill-haproxy-", ".log");
       Process p =
           new ProcessBuilder("haproxy", "-db", "-f", config.toString())
@@ -97,9 +110,41 @@ final class HaProxy implements AutoCloseable {
               .redirectOutput(log.toFile())
               .start();
       ChildProcess.endAtExit(p);
-      return new HaProxy(p, config, log, port);
+      return new HaProxy(p, config, log, port, statsPort);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start haproxy (apt-get install haproxy)", e);
+    }
+  }
+
+  /** Whether HAProxy routes to the server on {@code hostPort} now (its checks say UP). */
+  boolean serverUp(int hostPort) {
+    try {
+      String csv =
+          BenchSupport.HTTP
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create("http://127.0.0.1:" + statsPort + "/stats;csv"))
+                      .timeout(java.time.Duration.ofSeconds(2))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString())
+              .body();
+      List<String> lines = csv.lines().toList();
+      List<String> header = List.of(lines.get(0).replaceFirst("^# ", "").split(","));
+      int name = header.indexOf("svname");
+      int status = header.indexOf("status");
+      return lines.stream()
+          .skip(1)
+          .map(l -> l.split(",", -1))
+          .anyMatch(
+              f ->
+                  f.length > status
+                      && f[name].equals(serverName(hostPort))
+                      && f[status].startsWith("UP"));
+    } catch (IOException | RuntimeException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 

@@ -25,9 +25,9 @@ import java.util.Set;
  * counterpart: a field this reader does not know fails the read, so the shipped file cannot hold a
  * setting that no test runs.
  *
- * <p>The container runs on the host's network ({@code awsvpc} gives each ECS task its own address;
- * here tasks share loopback), so its ports move to free ones: each environment variable whose value
- * is a mapped container port names the new port instead.
+ * <p>The container runs on the host's network, with a host name of its own ({@code awsvpc} gives
+ * each ECS task its own address; here tasks share loopback), so its ports move to free ones: each
+ * environment variable whose value is a mapped container port names the new port instead.
  */
 public final class EcsTaskDefinition {
   /** Task-level fields, each applied or without a local counterpart (the reason beside it). */
@@ -181,7 +181,9 @@ public final class EcsTaskDefinition {
       Map<Integer, Integer> ports,
       Map<String, Optional<String>> secrets,
       Map<String, String> extraEnvironment) {
-    List<String> args = new ArrayList<>(List.of("--name", name, "--network", "host"));
+    // Its own host name, as an ECS task has: the worker identity (pid@host) stays unique.
+    List<String> args =
+        new ArrayList<>(List.of("--name", name, "--hostname", name, "--network", "host"));
     if (!ports.keySet().containsAll(containerPorts())) {
       throw new IllegalArgumentException("map every container port: " + containerPorts());
     }
