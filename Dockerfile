@@ -15,6 +15,7 @@ COPY .mvn ./.mvn
 COPY drainhost ./drainhost
 COPY drainhost-testing ./drainhost-testing
 COPY drainhost-app ./drainhost-app
+COPY drainhost-bom/pom.xml ./drainhost-bom/pom.xml
 COPY drainhost-bench/pom.xml ./drainhost-bench/pom.xml
 COPY drainhost-deploy/pom.xml ./drainhost-deploy/pom.xml
 # Only the runnable host and the modules it needs; formatting is checked by CI, not here.

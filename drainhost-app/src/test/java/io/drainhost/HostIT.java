@@ -428,7 +428,10 @@ class HostIT {
                 "TEMPORAL_ADDRESS",
                 "127.0.0.1:" + io.drainhost.testing.LocalHosts.freePort(),
                 "DRAINHOST_READINESS_REQUIRES_TEMPORAL",
-                "true"));
+                "true",
+                // "starting" until the replay gate's verdict, which comes at its deadline here.
+                "DRAINHOST_REPLAY_TIMEOUT",
+                "1s"));
     try {
       await()
           .atMost(Duration.ofSeconds(15))

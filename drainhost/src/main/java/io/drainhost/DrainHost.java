@@ -2,12 +2,16 @@ package io.drainhost;
 
 import io.drainhost.config.ConfigException;
 import io.drainhost.config.HostConfig;
+import io.drainhost.ecs.ContainerImage;
 import io.drainhost.http.StrictJson;
+import io.drainhost.lifecycle.ExitCode;
 import io.drainhost.lifecycle.HostState;
 import io.drainhost.lifecycle.Lifecycle;
 import io.drainhost.metrics.Metrics;
 import io.drainhost.schedules.InvalidSchedulesException;
+import io.drainhost.schedules.ScheduleDeclaration;
 import io.drainhost.schedules.Schedules;
+import io.drainhost.temporal.TemporalConnection;
 import io.drainhost.temporal.WorkerSpec;
 import io.drainhost.workflows.WorkflowTypes;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -28,8 +32,8 @@ import org.slf4j.LoggerFactory;
  *     .run()); // serves until SIGTERM, drains, returns the exit code
  * }</pre>
  *
- * <p>The parts and their wiring are in {@link HostParts}; the drain itself reads top to bottom in
- * {@link io.drainhost.lifecycle.DrainSequence}; this class only starts, drains and reports.
+ * <p>The parts and the order they start in are in {@link HostParts}; the drain reads top to bottom
+ * in {@link io.drainhost.lifecycle.DrainSequence}; this class only starts, drains and reports.
  */
 public final class DrainHost {
   private static final Logger log = LoggerFactory.getLogger(DrainHost.class);
@@ -40,26 +44,18 @@ public final class DrainHost {
   private final Schedules schedules;
   private final Lifecycle lifecycle = new Lifecycle();
   private final PrometheusMeterRegistry metrics = Metrics.newRegistry();
-  private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
+  private final CompletableFuture<ExitCode> exitCode = new CompletableFuture<>();
   private final CompletableFuture<Void> drainStarted = new CompletableFuture<>();
   private HostParts parts;
   private String pendingDrain;
 
-  /**
-   * Exit code when the replay gate refused this build ({@code DRAINHOST_REPLAY_GATE=enforce}): ECS
-   * counts a failed task, and a deployment circuit breaker rolls the deployment back.
-   */
-  public static final int EXIT_REPLAY_FAILED = 4;
-
-  private volatile boolean replayRefused;
-
   /** Throws {@link ConfigException} when a declared schedule does not fit the registered types. */
-  DrainHost(HostConfig config, List<WorkerSpec> workerSpecs) {
+  DrainHost(HostConfig config, List<WorkerSpec> workerSpecs, List<ScheduleDeclaration> declared) {
     this.config = config;
     this.workerSpecs = workerSpecs;
     this.workflowTypes = new WorkflowTypes(WorkerSpec.workflowImplementations(workerSpecs));
     try {
-      this.schedules = Schedules.of(config.schedules(), workflowTypes, StrictJson.mapper());
+      this.schedules = Schedules.of(declared, workflowTypes, StrictJson.mapper());
     } catch (InvalidSchedulesException e) {
       throw new ConfigException(e.problems());
     }
@@ -104,23 +100,34 @@ public final class DrainHost {
   }
 
   /**
-   * Starts HTTP first (liveness answers during startup), then Temporal and the workers, then moves
-   * to SERVING. Returns without waiting for Temporal: workers start when it is reachable.
+   * Starts the parts in the order of {@link HostParts} (HTTP first, so liveness answers during the
+   * start), then moves to SERVING. Returns without waiting for Temporal: the workers start when it
+   * answers and the replay gate lets them. Throws {@link ConfigException} when there is no Temporal
+   * to run against (no address, no embedded server), or when the build id the task metadata should
+   * give is missing.
    */
   public synchronized DrainHost start() {
     if (parts != null) {
       throw new IllegalStateException("a DrainHost starts once");
     }
+    if (config.temporal().embedded() && !TemporalConnection.embeddedServerAvailable()) {
+      throw new ConfigException(
+          List.of(
+              "TEMPORAL_ADDRESS is not set and the embedded Temporal server is not on the"
+                  + " classpath: set TEMPORAL_ADDRESS to your Temporal cluster (host:port), or add"
+                  + " io.temporal:temporal-test-server for an in-memory development server"));
+    }
+    HostConfig resolved = ContainerImage.withBuildId(config);
     String identity = ManagementFactory.getRuntimeMXBean().getName();
     log.info(
         "drainhost starting: identity={} taskQueues={} temporal={} apiToken={}",
         identity,
         workerSpecs.stream().map(WorkerSpec::taskQueue).toList(),
-        config.temporal(),
-        config.apiToken().map(Object::toString).orElse("unset"));
+        resolved.temporal(),
+        resolved.apiToken().map(Object::toString).orElse("unset"));
     parts =
-        new HostParts(
-            config,
+        HostParts.wire(
+            resolved,
             identity,
             workerSpecs,
             workflowTypes,
@@ -128,12 +135,11 @@ public final class DrainHost {
             lifecycle,
             metrics,
             drainStarted,
-            this::drain,
-            this::refuseAfterReplay);
-    parts.start(lifecycle);
+            this::drain);
+    parts.start.run();
     if (!lifecycle.transition(HostState.STARTING, HostState.SERVING)) {
       log.info("a drain was requested during startup");
-    } else if (!parts.workers.polling()) {
+    } else if (!parts.monitor.connected()) {
       log.warn("serving without workers: Temporal is not reachable yet; workers start when it is");
     }
     if (pendingDrain != null) {
@@ -163,25 +169,15 @@ public final class DrainHost {
     return true;
   }
 
-  /**
-   * The replay gate found runs this build cannot take over: the workers never polled; stop as a
-   * drain stops (HTTP requests in progress finish) and exit {@link #EXIT_REPLAY_FAILED}.
-   */
-  private void refuseAfterReplay() {
-    replayRefused = true;
-    drain("replay_failed");
-  }
-
   private void launchDrain(String trigger) {
     Thread t =
         new Thread(
             () -> {
               try {
-                int code = parts.drain.run(trigger);
-                exitCode.complete(replayRefused ? EXIT_REPLAY_FAILED : code);
+                exitCode.complete(parts.drain.run(trigger));
               } catch (Throwable e) {
                 log.error("drain failed", e);
-                exitCode.complete(1);
+                exitCode.complete(ExitCode.FAILED);
               }
             },
             "drainhost-drain");
@@ -190,7 +186,7 @@ public final class DrainHost {
 
   /** Blocks until a drain has finished; returns the process exit code it decided. */
   public int awaitExit() {
-    return exitCode.join();
+    return exitCode.join().code();
   }
 
   /**
@@ -204,17 +200,18 @@ public final class DrainHost {
 
   /**
    * Runs the replay gate's check without starting the host: against {@code TEMPORAL_ADDRESS}, for a
-   * pipeline before an image ships. Prints a table to {@code out}; returns 0 (every sampled run
-   * replayed), {@link #EXIT_REPLAY_FAILED} (runs this build cannot take over) or 1 (could not
-   * check).
+   * pipeline before an image ships. Prints a table to {@code out}; returns the exit code: {@link
+   * ExitCode#CLEAN} (every sampled run replayed), {@link ExitCode#REPLAY_REFUSED} (runs this build
+   * cannot take over) or {@link ExitCode#FAILED} (could not check).
    */
   public int replayCheck(java.io.PrintStream out) {
     return StandaloneReplayCheck.run(
-        config,
-        workerSpecs,
-        workflowTypes,
-        schedules.isEmpty() ? List.of() : List.of(schedules.guard()),
-        out);
+            ContainerImage.withBuildId(config),
+            workerSpecs,
+            workflowTypes,
+            schedules.isEmpty() ? List.of() : List.of(schedules.guard()),
+            out)
+        .code();
   }
 
   public int port() {

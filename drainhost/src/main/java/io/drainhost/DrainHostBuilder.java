@@ -8,7 +8,9 @@ import io.drainhost.config.DrainPolicy;
 import io.drainhost.config.HostConfig;
 import io.drainhost.config.HostConfigBuilder;
 import io.drainhost.config.Logging;
+import io.drainhost.lifecycle.ExitCode;
 import io.drainhost.schedules.ScheduleDeclaration;
+import io.drainhost.schedules.ScheduleFile;
 import io.drainhost.temporal.WorkerSpec;
 import io.javalin.util.JavalinBindException;
 import java.util.ArrayList;
@@ -136,35 +138,41 @@ public final class DrainHostBuilder {
 
   /**
    * Builds the host from the environment's configuration, runs it until a drain ends and returns
-   * the process exit code: 0 clean, 2 invalid configuration (one line per problem on stderr), 3
-   * work not handed back, 1 any other failure. A user's {@code main} passes it to System.exit.
+   * the process exit code ({@link ExitCode}): 0 a clean drain, 1 any other fatal error, 2 invalid
+   * configuration (one line per problem on stderr), 3 work not handed back before the deadline, 4
+   * the replay gate refused this build (it never polled). A user's {@code main} passes it to
+   * System.exit.
    */
   public int run() {
     return withHost(
+        false,
         DrainHost::run,
         e -> {
           log.error("drainhost failed: {}", e.getMessage(), e);
-          return 1;
+          return ExitCode.FAILED.code();
         });
   }
 
   /**
-   * Runs the replay gate's check against {@code TEMPORAL_ADDRESS} without starting the host, and
-   * returns the process exit code: 0 every sampled running history replays on this build, 4 some do
-   * not (a table on stdout names them), 1 the check could not run, 2 invalid configuration. A
-   * pipeline runs it before the image ships: {@code System.exit(builder.replayCheck())}.
+   * Runs the replay gate's check against {@code TEMPORAL_ADDRESS} without starting the host (its
+   * table on stdout, its log lines on stderr), and returns the process exit code ({@link
+   * ExitCode}): 0 every sampled running history replays on this build, 4 some do not (a table on
+   * stdout names them), 1 the check could not run, 2 invalid configuration. A pipeline runs it
+   * before the image ships: {@code System.exit(builder.replayCheck())}.
    */
   public int replayCheck() {
     return withHost(
+        true,
         host -> host.replayCheck(System.out),
         e -> {
           System.out.println("replay check: could not check: " + e.getMessage());
-          return StandaloneReplayCheck.EXIT_COULD_NOT_CHECK;
+          return ExitCode.FAILED.code();
         });
   }
 
   /** Configuration from the environment, a host built from it, and the exit code of {@code use}. */
   private int withHost(
+      boolean logOnStderr,
       java.util.function.ToIntFunction<DrainHost> use,
       java.util.function.ToIntFunction<RuntimeException> failed) {
     if (config == null) {
@@ -172,19 +180,23 @@ public final class DrainHostBuilder {
         config = ConfigLoader.fromEnvironment();
       } catch (ConfigException e) {
         printConfigurationProblems(e.problems(), System.getenv("DRAINHOST_LOG_FORMAT"));
-        return 2;
+        return ExitCode.INVALID_CONFIGURATION.code();
       }
     }
-    Logging.configure(config.logFormat());
+    if (logOnStderr) {
+      Logging.configureOnStderr(config.logFormat());
+    } else {
+      Logging.configure(config.logFormat());
+    }
     try {
       return use.applyAsInt(build());
     } catch (ConfigException e) {
       printConfigurationProblems(e.problems(), config.logFormat().name());
-      return 2;
+      return ExitCode.INVALID_CONFIGURATION.code();
     } catch (JavalinBindException e) {
       // Javalin's message is the advice ("Port already in use. Make sure …"); no trace needed.
       log.error("drainhost failed to start: {}", e.getMessage());
-      return 1;
+      return ExitCode.FAILED.code();
     } catch (RuntimeException e) {
       return failed.applyAsInt(e);
     }
@@ -231,9 +243,23 @@ public final class DrainHostBuilder {
     for (Map.Entry<String, DrainPolicy> e : drainPolicies.entrySet()) {
       policies = policies.with(e.getKey(), e.getValue());
     }
-    List<ScheduleDeclaration> allSchedules = new ArrayList<>(base.schedules());
+    List<ScheduleDeclaration> allSchedules = new ArrayList<>(declaredInFile(base));
     allSchedules.addAll(schedules);
-    config = changed.drainPolicies(policies).schedules(allSchedules).build();
-    return new DrainHost(config, workerSpecs(config.taskQueue()));
+    config = changed.drainPolicies(policies).build();
+    return new DrainHost(config, workerSpecs(config.taskQueue()), allSchedules);
+  }
+
+  /** The declarations of the {@code DRAINHOST_SCHEDULES} file; every problem of it at once. */
+  private static List<ScheduleDeclaration> declaredInFile(HostConfig config) {
+    if (config.schedulesFile().isEmpty()) {
+      return List.of();
+    }
+    java.nio.file.Path file = config.schedulesFile().get();
+    ScheduleFile.Result result = ScheduleFile.read(file);
+    if (!result.problems().isEmpty()) {
+      throw new ConfigException(
+          result.problems().stream().map(p -> "DRAINHOST_SCHEDULES=" + file + ": " + p).toList());
+    }
+    return result.declarations();
   }
 }

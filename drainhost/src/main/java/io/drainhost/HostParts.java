@@ -14,6 +14,8 @@ import io.drainhost.lifecycle.DrainDecider;
 import io.drainhost.lifecycle.DrainSequence;
 import io.drainhost.lifecycle.HostState;
 import io.drainhost.lifecycle.Lifecycle;
+import io.drainhost.lifecycle.Managed;
+import io.drainhost.lifecycle.StartSequence;
 import io.drainhost.metrics.MeterNames;
 import io.drainhost.replay.ReplayGate;
 import io.drainhost.schedules.Schedules;
@@ -22,7 +24,6 @@ import io.drainhost.temporal.ConnectionMonitor;
 import io.drainhost.temporal.TemporalConnection;
 import io.drainhost.temporal.WorkerHost;
 import io.drainhost.temporal.WorkerSpec;
-import io.drainhost.threads.DaemonThreads;
 import io.drainhost.tracking.ActivityAttempts;
 import io.drainhost.tracking.ActivityDurations;
 import io.drainhost.tracking.InflightRegistry;
@@ -39,39 +40,33 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The parts of one host and how they are wired, in the order they start: the Temporal connection
- * and its monitor, the workers, the HTTP servers, the ECS watchers, the schedules, and the drain
- * that stops them all again. Built by {@link DrainHost#start()}; nothing runs until {@link #start}.
+ * The parts of one host, wired once by {@link #wire} (nothing is rewired later, nothing runs yet):
+ * the Temporal connection, the workers, the HTTP servers and the background parts, in {@link
+ * #start}, the order they start in (the drain stops them in reverse), and the {@link #drain}.
  */
 final class HostParts {
   private static final Logger log = LoggerFactory.getLogger(HostParts.class);
 
-  final TemporalConnection connection;
   final ConnectionMonitor monitor;
-  final WorkerHost workers;
   final HttpServer http;
-  private final Optional<LoadBalancerSilenceWatcher> lbSilence;
-  private final Optional<TaskMetadataWatcher> ecsWatcher;
-  private Optional<VersionWatcher> versionWatcher = Optional.empty();
-  private final Optional<ScaleInProtection> protection;
-  private final Optional<BacklogWatcher> backlog;
-  private final Schedules schedules;
-  private final HostConfig config;
-  private final PrometheusMeterRegistry metrics;
-  private final WorkflowTypes workflowTypes;
-  final ReplayGate replayGate;
-  private final AtomicBoolean replayGateStarted = new AtomicBoolean();
-  private volatile long gateDeadline;
-  private final Runnable onReplayRefused;
+  final StartSequence start;
   final DrainSequence drain;
 
-  HostParts(
+  private HostParts(
+      ConnectionMonitor monitor, HttpServer http, StartSequence start, DrainSequence drain) {
+    this.monitor = monitor;
+    this.http = http;
+    this.start = start;
+    this.drain = drain;
+  }
+
+  /** What the host is made of, and the order that makes it serve soonest and lose nothing. */
+  static HostParts wire(
       HostConfig config,
       String identity,
       List<WorkerSpec> workerSpecs,
@@ -80,23 +75,17 @@ final class HostParts {
       Lifecycle lifecycle,
       PrometheusMeterRegistry metrics,
       CompletableFuture<Void> drainStarted,
-      Consumer<String> drainTrigger,
-      Runnable onReplayRefused) {
-    this.config = config;
-    this.schedules = schedules;
-    this.metrics = metrics;
-    this.workflowTypes = workflowTypes;
-    this.onReplayRefused = onReplayRefused;
+      Consumer<String> drainTrigger) {
     InflightRegistry registry = new InflightRegistry();
     ActivityAttempts attempts = new ActivityAttempts();
     ActivityDurations durations = new ActivityDurations();
 
-    connection =
+    TemporalConnection connection =
         TemporalConnection.open(config.temporal(), metrics, identity, config.requestTimeout());
-    monitor =
+    ConnectionMonitor monitor =
         new ConnectionMonitor(
             connection, config.temporalCheckInterval(), config.temporalBackoffMax(), metrics);
-    workers =
+    WorkerHost workers =
         new WorkerHost(
             config,
             connection,
@@ -105,14 +94,18 @@ final class HostParts {
             attempts,
             durations,
             schedules.isEmpty() ? List.of() : List.of(schedules.guard()));
-    replayGate = new ReplayGate(config.replay(), metrics);
-    if (replayGate.enabled() && connection.embedded()) {
-      // Nothing to replay: the workers start with the first connection, as without a gate.
-      replayGate.skip("the embedded Temporal starts empty: no running history to replay");
-    } else if (replayGate.enabled()) {
-      workers.hold();
-    }
-    lbSilence =
+    ReplayGate replayGate = new ReplayGate(config.replay(), metrics);
+    WorkerStart workerStart =
+        new WorkerStart(
+            config,
+            connection,
+            monitor,
+            workers,
+            workflowTypes,
+            replayGate,
+            lifecycle,
+            drainTrigger);
+    Optional<LoadBalancerSilenceWatcher> lbSilence =
         config
             .lbSilenceAfter()
             .map(
@@ -130,7 +123,7 @@ final class HostParts {
                             workers.resumePolling();
                           }
                         }));
-    backlog =
+    Optional<BacklogWatcher> backlog =
         config
             .fleet()
             .backlogInterval()
@@ -143,8 +136,17 @@ final class HostParts {
                         config.fleet().emf() ? Optional.of(System.out) : Optional.empty(),
                         metrics));
     DrainDecider decider = new DrainDecider(config.drainPolicies(), durations);
-    protection = scaleInProtection(config, registry, decider, metrics);
-    http =
+    Optional<ScaleInProtection> protection = scaleInProtection(config, registry, decider, metrics);
+    Optional<VersionWatcher> versionWatcher =
+        config
+            .versioning()
+            .deployment()
+            .map(v -> new VersionWatcher(v, config.temporalCheckInterval(), metrics));
+    Optional<TaskMetadataWatcher> ecsWatcher =
+        config
+            .ecsMetadataUri()
+            .map(uri -> new TaskMetadataWatcher(uri, config.ecsMetadataPoll(), drainTrigger));
+    HttpServer http =
         new HttpServer(
             config,
             new HostStatusView(
@@ -155,7 +157,7 @@ final class HostParts {
                 workers,
                 lbSilence,
                 replayGate,
-                () -> versionWatcher.map(VersionWatcher::status),
+                versionWatcher,
                 protection,
                 drainStarted),
             registry,
@@ -166,15 +168,68 @@ final class HostParts {
             metrics,
             StrictJson.mapper(),
             schedules);
-    ecsWatcher =
-        config
-            .ecsMetadataUri()
-            .map(uri -> new TaskMetadataWatcher(uri, config.ecsMetadataPoll(), drainTrigger));
-    versionWatcher =
-        config
-            .versioning()
-            .deployment()
-            .map(v -> new VersionWatcher(v, config.temporalCheckInterval(), metrics));
+
+    StartSequence start =
+        new StartSequence(
+            List.of(
+                // First: liveness answers while the rest starts. The drain stops HTTP gracefully
+                // at its own step, before the background parts; its stop here is then a no-op.
+                Managed.of(
+                    "listen_http", () -> listen(http, config), () -> http.stop(Duration.ZERO)),
+                // Before the monitor: its first answer already reconciles the schedules.
+                Managed.of(
+                    "declare_schedules",
+                    () -> {
+                      schedules.start(
+                          connection.stubs(),
+                          connection.client(),
+                          metrics,
+                          Integer.toHexString(config.temporal().toString().hashCode()));
+                      monitor.onConnected(schedules::onConnected);
+                    },
+                    schedules::close),
+                // Before the monitor too: the workers start on its first answer (after the gate).
+                workerStart,
+                Managed.of("watch_temporal", monitor::start, monitor::close),
+                Managed.optional(
+                    "watch_lb_silence",
+                    lbSilence.map(w -> Managed.of("watch_lb_silence", w::start, w::close))),
+                Managed.optional(
+                    "watch_ecs_metadata",
+                    ecsWatcher.map(w -> Managed.of("watch_ecs_metadata", w::start, w::close))),
+                Managed.optional(
+                    "scale_in_protection",
+                    protection.map(
+                        p ->
+                            Managed.of(
+                                "scale_in_protection",
+                                () -> {
+                                  lifecycle.onTransition(
+                                      (from, to) -> {
+                                        if (to == HostState.DRAINING) {
+                                          p.drainStarted();
+                                        }
+                                      });
+                                  p.start();
+                                },
+                                p::close))),
+                Managed.optional(
+                    "watch_version",
+                    versionWatcher.map(
+                        w ->
+                            Managed.of(
+                                "watch_version",
+                                () -> w.start(connection.stubs(), connection.namespace()),
+                                w::close))),
+                Managed.optional(
+                    "watch_backlog",
+                    backlog.map(
+                        b ->
+                            Managed.of(
+                                "watch_backlog",
+                                () -> b.start(connection.stubs(), connection.namespace()),
+                                b::close)))));
+
     DepartureCheck departure =
         config
             .versioning()
@@ -188,7 +243,7 @@ final class HostParts {
                         v,
                         workflowTypes.namesByTaskQueue().keySet()))
             .orElse(DepartureCheck.NONE);
-    drain =
+    DrainSequence drain =
         new DrainSequence(
             config,
             lifecycle,
@@ -197,20 +252,16 @@ final class HostParts {
             new ActivityHandoff(connection, attempts, registry),
             decider,
             http,
-            this::closeBackground,
+            start::stopInReverse,
+            connection::close,
             departure,
+            replayGate::refused,
             metrics);
-    bindMeters(registry, lifecycle);
+    bindMeters(metrics, registry, workers, lifecycle);
+    return new HostParts(monitor, http, start, drain);
   }
 
-  /**
-   * Starts HTTP first (liveness answers during startup), then the connection monitor, which starts
-   * the workers and declares the schedules once Temporal answers, then the ECS watchers.
-   */
-  void start(Lifecycle lifecycle) {
-    // The whole gate, its wait for Temporal included, is bounded from the start: a task is ready
-    // (or refused) within the replay timeout, so the service's grace period can be sized to it.
-    gateDeadline = System.nanoTime() + config.replay().timeout().toNanos();
+  private static void listen(HttpServer http, HostConfig config) {
     http.start();
     log.info("http listening: bind={} port={}", config.bind(), http.port());
     http.managementPort()
@@ -220,105 +271,6 @@ final class HostParts {
                     "management listening: bind={} port={} paths=/metrics,/inflight",
                     config.bind(),
                     p));
-    monitor.onConnected(afterOutage -> onTemporalConnected(lifecycle, afterOutage));
-    schedules.start(
-        connection.stubs(),
-        connection.client(),
-        metrics,
-        Integer.toHexString(config.temporal().toString().hashCode()));
-    monitor.onConnected(schedules::onConnected);
-    monitor.start();
-    if (replayGate.gating()) {
-      DaemonThreads.named("drainhost-replay-deadline").newThread(this::replayGateDeadline).start();
-    }
-    lbSilence.ifPresent(LoadBalancerSilenceWatcher::start);
-    ecsWatcher.ifPresent(TaskMetadataWatcher::start);
-    protection.ifPresent(
-        p -> {
-          lifecycle.onTransition(
-              (from, to) -> {
-                if (to == HostState.DRAINING) {
-                  p.drainStarted();
-                }
-              });
-          p.start();
-        });
-    versionWatcher.ifPresent(w -> w.start(connection.stubs(), connection.namespace()));
-    backlog.ifPresent(b -> b.start(connection.stubs(), connection.namespace()));
-  }
-
-  /** Runs on the monitor thread after each successful Temporal check. */
-  private void onTemporalConnected(Lifecycle lifecycle, boolean afterOutage) {
-    HostState s = lifecycle.state();
-    if (s != HostState.STARTING && s != HostState.SERVING) {
-      return;
-    }
-    if (replayGate.gating() && replayGateStarted.compareAndSet(false, true)) {
-      // Not on the monitor thread: the check may take its whole timeout, and the monitor must
-      // keep telling the HTTP layer whether Temporal answers meanwhile.
-      DaemonThreads.named("drainhost-replay-gate")
-          .newThread(() -> runReplayGate(lifecycle))
-          .start();
-      return;
-    }
-    if (afterOutage) {
-      workers.restart();
-    } else if (!workers.polling()) {
-      workers.start(); // does nothing while polling is suspended
-    }
-  }
-
-  /**
-   * At the gate's deadline, a gate that never began (Temporal did not answer) is {@code
-   * incomplete}: no evidence, so the host turns ready and its workers poll once Temporal answers.
-   */
-  private void replayGateDeadline() {
-    try {
-      Thread.sleep(Math.max(0, (gateDeadline - System.nanoTime()) / 1_000_000));
-    } catch (InterruptedException e) {
-      return;
-    }
-    if (replayGateStarted.compareAndSet(false, true)) {
-      replayGate.notReached(config.replay().timeout());
-      workers.release();
-    }
-  }
-
-  /**
-   * Replays the newest running histories before the first poll; the workers poll afterwards unless
-   * the check failed in {@code enforce} mode, when the host refuses and exits instead.
-   */
-  private void runReplayGate(Lifecycle lifecycle) {
-    boolean poll;
-    try (WorkerHost.ReplayWorkers replayWorkers = workers.replayWorkers()) {
-      poll =
-          replayGate.check(
-              () ->
-                  StandaloneReplayCheck.check(
-                      config,
-                      connection,
-                      workflowTypes,
-                      replayWorkers,
-                      Duration.ofNanos(Math.max(0, gateDeadline - System.nanoTime()))));
-    } catch (RuntimeException e) {
-      // Only evidence blocks: a check that could not run is no reason to keep a fleet down.
-      replayGate.couldNotRun(e);
-      poll = true;
-    }
-    if (!poll) {
-      onReplayRefused.run();
-      return;
-    }
-    workers.release();
-    HostState s = lifecycle.state();
-    if (s == HostState.STARTING || s == HostState.SERVING) {
-      try {
-        workers.start();
-      } catch (RuntimeException e) {
-        log.warn(
-            "workers not started yet: {}; they start at the next Temporal check", e.toString());
-      }
-    }
   }
 
   /**
@@ -351,19 +303,8 @@ final class HostParts {
             metrics));
   }
 
-  /** The drain's last step: everything that runs in the background, then the connection. */
-  private void closeBackground() {
-    protection.ifPresent(HostParts::closeQuietly);
-    backlog.ifPresent(HostParts::closeQuietly);
-    ecsWatcher.ifPresent(HostParts::closeQuietly);
-    versionWatcher.ifPresent(HostParts::closeQuietly);
-    lbSilence.ifPresent(HostParts::closeQuietly);
-    schedules.close();
-    monitor.close();
-    connection.close();
-  }
-
-  private void bindMeters(InflightRegistry registry, Lifecycle lifecycle) {
+  private static void bindMeters(
+      MeterRegistry metrics, InflightRegistry registry, WorkerHost workers, Lifecycle lifecycle) {
     for (WorkKind kind : WorkKind.values()) {
       Gauge.builder(MeterNames.INFLIGHT, registry, r -> r.count(kind))
           .tag("kind", kind.wireName())
@@ -376,13 +317,5 @@ final class HostParts {
     Gauge.builder(MeterNames.DRAINING, lifecycle, l -> l.state() == HostState.DRAINING ? 1 : 0)
         .description("1 while draining, else 0")
         .register(metrics);
-  }
-
-  private static void closeQuietly(AutoCloseable c) {
-    try {
-      c.close();
-    } catch (Exception e) {
-      log.debug("close failed: {}", e.toString());
-    }
   }
 }

@@ -12,11 +12,11 @@ import io.drainhost.temporal.ConnectionMonitor;
 import io.drainhost.temporal.WorkerHost;
 import io.drainhost.tracking.InflightRegistry;
 import io.drainhost.versioning.VersionStatus;
+import io.drainhost.versioning.VersionWatcher;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 
 /** What the HTTP layer reads of the host: each answer comes from the part that knows it. */
 final class HostStatusView implements HostStatus {
@@ -28,7 +28,7 @@ final class HostStatusView implements HostStatus {
   private final Optional<LoadBalancerSilenceWatcher> lbSilence;
   private final CompletableFuture<Void> drainStarted;
   private final ReplayGate replayGate;
-  private final Supplier<Optional<VersionStatus>> deployment;
+  private final Optional<VersionWatcher> deployment;
   private final Optional<ScaleInProtection> protection;
 
   HostStatusView(
@@ -39,7 +39,7 @@ final class HostStatusView implements HostStatus {
       WorkerHost workers,
       Optional<LoadBalancerSilenceWatcher> lbSilence,
       ReplayGate replayGate,
-      Supplier<Optional<VersionStatus>> deployment,
+      Optional<VersionWatcher> deployment,
       Optional<ScaleInProtection> protection,
       CompletableFuture<Void> drainStarted) {
     this.protection = protection;
@@ -107,7 +107,7 @@ final class HostStatusView implements HostStatus {
 
   @Override
   public Optional<VersionStatus> deployment() {
-    return deployment.get();
+    return deployment.map(VersionWatcher::status);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.drainhost;
 
 import io.drainhost.config.HostConfig;
+import io.drainhost.lifecycle.ExitCode;
 import io.drainhost.metrics.Metrics;
 import io.drainhost.replay.ReplayCheck;
 import io.drainhost.replay.ReplayReport;
@@ -23,9 +24,6 @@ import java.util.List;
  * replayed), 4 (runs this build cannot take over) or 1 (could not check).
  */
 final class StandaloneReplayCheck {
-  static final int EXIT_PASSED = 0;
-  static final int EXIT_COULD_NOT_CHECK = 1;
-
   private StandaloneReplayCheck() {}
 
   /** The check of this build's workflow types, the host's gate and this command alike. */
@@ -45,7 +43,7 @@ final class StandaloneReplayCheck {
         config.versioning().deployment().map(Object::toString));
   }
 
-  static int run(
+  static ExitCode run(
       HostConfig config,
       List<WorkerSpec> workerSpecs,
       WorkflowTypes workflowTypes,
@@ -54,11 +52,11 @@ final class StandaloneReplayCheck {
     if (config.temporal().embedded()) {
       out.println(
           "replay check: could not check: no Temporal to check against (set TEMPORAL_ADDRESS)");
-      return EXIT_COULD_NOT_CHECK;
+      return ExitCode.FAILED;
     }
     if (config.replay().sample() == 0) {
       out.println("replay check: could not check: DRAINHOST_REPLAY_SAMPLE=0 samples no run");
-      return EXIT_COULD_NOT_CHECK;
+      return ExitCode.FAILED;
     }
     try (TemporalConnection connection =
         TemporalConnection.open(
@@ -74,7 +72,7 @@ final class StandaloneReplayCheck {
                 + config.temporal().address().orElse("?")
                 + " does not answer: "
                 + e.getMessage());
-        return EXIT_COULD_NOT_CHECK;
+        return ExitCode.FAILED;
       }
       WorkerHost workers =
           new WorkerHost(
@@ -93,9 +91,9 @@ final class StandaloneReplayCheck {
       }
       out.print(ReplayTable.format(report));
       return switch (report.state()) {
-        case PASSED -> EXIT_PASSED;
-        case FAILED -> DrainHost.EXIT_REPLAY_FAILED;
-        default -> EXIT_COULD_NOT_CHECK;
+        case PASSED -> ExitCode.CLEAN;
+        case FAILED -> ExitCode.REPLAY_REFUSED;
+        default -> ExitCode.FAILED;
       };
     }
   }

@@ -52,8 +52,7 @@ class VersioningAnnotationsTest {
         HostConfig.defaults()
             .withVersioning(
                 new Versioning(
-                    Optional.of(new Versioning.Version("orders", "1")),
-                    Versioning.Behavior.AUTO_UPGRADE));
+                    Optional.of("orders"), Optional.of("1"), Versioning.Behavior.AUTO_UPGRADE));
     DrainHost.builder()
         .config(versioned)
         .registerWorkflowImplementationTypes(PinnedImpl.class)

@@ -5,6 +5,7 @@ import io.drainhost.DrainHostBuilder;
 import io.drainhost.config.ConfigException;
 import io.drainhost.config.ConfigLoader;
 import io.drainhost.config.HostConfig;
+import io.drainhost.lifecycle.ExitCode;
 import io.drainhost.samples.Samples;
 import java.util.HashMap;
 import java.util.Map;
@@ -41,7 +42,7 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() {
       DrainHostBuilder host = samples();
-      return host == null ? 2 : host.run();
+      return host == null ? ExitCode.INVALID_CONFIGURATION.code() : host.run();
     }
   }
 
@@ -73,8 +74,9 @@ public final class Main implements Callable<Integer> {
         "Temporal from Temporal's environment configuration (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,"
             + " ...) unless given here; sample and timeout from DRAINHOST_REPLAY_SAMPLE and"
             + " DRAINHOST_REPLAY_TIMEOUT.",
-        "Exit codes: 0 every run replayed, 4 runs this build cannot take over, 1 could not check,"
-            + " 2 invalid arguments or configuration."
+        "Exit codes: 0 every run replayed, 4 runs this build cannot take over, 1 could not check"
+            + " (no TEMPORAL_ADDRESS, or Temporal did not answer), 2 invalid arguments or"
+            + " configuration."
       })
   static final class ReplayCheckCommand implements Callable<Integer> {
     @Option(names = "--address", description = "Temporal's host:port (else TEMPORAL_ADDRESS)")
@@ -105,10 +107,12 @@ public final class Main implements Callable<Integer> {
         config = ConfigLoader.load(env);
       } catch (ConfigException e) {
         e.problems().forEach(p -> System.err.println("drainhost: invalid configuration: " + p));
-        return 2;
+        return ExitCode.INVALID_CONFIGURATION.code();
       }
       DrainHostBuilder host = samples();
-      return host == null ? 2 : host.config(config).replayCheck();
+      return host == null
+          ? ExitCode.INVALID_CONFIGURATION.code()
+          : host.config(config).replayCheck();
     }
   }
 
@@ -127,14 +131,14 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws Exception {
       if (port < 0 || port > 65535) {
         System.err.println("drainhost: --port=" + port + ": must be from 0 to 65535");
-        return 2;
+        return ExitCode.INVALID_CONFIGURATION.code();
       }
       DevServer server;
       try {
         server = DevServer.start(port);
       } catch (java.io.IOException e) {
         LoggerFactory.getLogger(Main.class).error("{}", e.getMessage());
-        return 1;
+        return ExitCode.FAILED.code();
       }
       CountDownLatch stop = new CountDownLatch(1);
       for (String name : new String[] {"TERM", "INT"}) {
@@ -142,7 +146,7 @@ public final class Main implements Callable<Integer> {
       }
       stop.await();
       server.close();
-      return 0;
+      return ExitCode.CLEAN.code();
     }
   }
 }

@@ -148,6 +148,34 @@ class DeploymentFilesTest {
             });
   }
 
+  /**
+   * A new task is 503 until its replay gate decides (at most DRAINHOST_REPLAY_TIMEOUT after its
+   * start), then needs the target group's healthy threshold: the service's grace period covers
+   * both, or ECS replaces tasks that are still checking. The liveness check's start period only
+   * covers the JVM's start.
+   */
+  @Test
+  void theGracePeriodCoversTheReplayGateAndTheTargetGroupsHealthyThreshold() throws IOException {
+    JsonNode settings = new ObjectMapper().readTree(SERVICE_SETTINGS.toFile());
+    JsonNode tg = settings.path("targetGroup");
+    HostConfig config = ConfigLoader.load(environment(container()));
+    long needed =
+        5
+            + config.replay().timeout().toSeconds()
+            + tg.path("HealthyThresholdCount").asLong()
+                * tg.path("HealthCheckIntervalSeconds").asLong();
+    long grace = settings.path("service").path("healthCheckGracePeriodSeconds").asLong();
+    assertTrue(
+        grace >= needed,
+        "healthCheckGracePeriodSeconds "
+            + grace
+            + " < start + replay timeout + healthy checks "
+            + needed);
+    assertTrue(
+        container().path("healthCheck").path("startPeriod").asInt() >= 10,
+        "the liveness start period covers the JVM's start");
+  }
+
   @Test
   void dockerfileBuildsInStagesRunsAsNonRootAndLetsTheJvmGetSigterm() throws IOException {
     // Logical instructions: continuation lines joined, comments dropped.

@@ -136,7 +136,7 @@ class FleetDrainIT {
         Map.of(
             "DRAINHOST_SHUTDOWN_TIMEOUT", "2s",
             "DRAINHOST_STOP_TIMEOUT", STOP_TIMEOUT.toSeconds() + "s",
-            "DRAINHOST_HANDOFF_MARGIN", "14s",
+            "DRAINHOST_HANDOFF_MARGIN", "3s",
             "DRAINHOST_DRAIN_POLICY", "*=finish"));
   }
 

@@ -391,6 +391,60 @@ public final class BenchCommands {
   }
 
   @Command(
+      name = "bench-replay-pressure",
+      mixinStandardHelpOptions = true,
+      description =
+          "The replay gate with realistic histories and a small heap or one CPU: its verdict,"
+              + " time and the host's peak memory, start after start.")
+  public static final class BenchReplayPressure implements Callable<Integer> {
+    @Option(names = "--histories", defaultValue = "20", description = "running histories")
+    int histories;
+
+    @Option(names = "--events", defaultValue = "10001", description = "events in each history")
+    int events;
+
+    @Option(names = "--starts", defaultValue = "5", description = "hosts started in turn")
+    int starts;
+
+    @Option(names = "--max-heap", defaultValue = "256m", description = "each host's -Xmx")
+    String maxHeap;
+
+    @Option(names = "--cpus", description = "taskset's CPU list for each host (e.g. 0)")
+    String cpus;
+
+    @Option(
+        names = "--variant",
+        defaultValue = "v1",
+        description = "the sample build the hosts run: v1 (unchanged) or v2-breaking")
+    String variant;
+
+    @Mixin ServerOption server;
+
+    @Override
+    public Integer call() {
+      TemporalServer.Kind kind = server.kind("bench-replay-pressure");
+      if (kind == null) {
+        return 2;
+      }
+      if (histories < 1 || events < 5 || starts < 1 || !variant.matches("v1|v2-breaking")) {
+        System.err.println(
+            "drainhost bench-replay-pressure: need --histories, --starts >= 1, --events >= 5,"
+                + " --variant v1 or v2-breaking");
+        return 2;
+      }
+      return new ReplayPressureBenchmark(
+              kind,
+              histories,
+              events,
+              starts,
+              maxHeap,
+              java.util.Optional.ofNullable(cpus),
+              variant)
+          .run();
+    }
+  }
+
+  @Command(
       name = "bench-container",
       mixinStandardHelpOptions = true,
       description =
@@ -469,11 +523,12 @@ public final class BenchCommands {
     int farHistories;
 
     @Option(
-        names = "--activities",
-        defaultValue = "8",
+        names = "--events",
+        defaultValue = "53",
         description =
-            "activities per run before it waits: ~6 events each (default ${DEFAULT-VALUE})")
-    int activities;
+            "events in each running history: sequential activities of 6 events each, then a"
+                + " one-hour timer (default ${DEFAULT-VALUE}: 8 activities; 10001: 1666)")
+    int events;
 
     @Option(names = "--rounds", defaultValue = "3", description = "starts of each kind (median)")
     int rounds;
@@ -486,16 +541,17 @@ public final class BenchCommands {
       if (kind == null) {
         return 2;
       }
+      int activities = (events - 5) / 6;
       if (histories < 1
           || histories > 1000
           || farHistories < 1
           || farHistories > 1000
-          || activities < 0
-          || activities > 100
+          || events < 5
+          || events > 50_000
           || rounds < 1) {
         System.err.println(
             "drainhost bench-replay: need --histories and --far-histories from 1 to 1000,"
-                + " --activities from 0 to 100, --rounds >= 1");
+                + " --events from 5 to 50000, --rounds >= 1");
         return 2;
       }
       return new ReplayBenchmark(kind, histories, farHistories, activities, rounds).run();

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       BenchCommands.BenchOverhead.class,
       BenchCommands.BenchOutage.class,
       BenchCommands.BenchReplay.class,
+      BenchCommands.BenchReplayPressure.class,
       BenchCommands.DrillCommand.class,
       BenchCommands.BenchFootprint.class,
       BenchCommands.BenchContainer.class,

@@ -16,7 +16,7 @@ public final class DrainReports {
    * reads {@code handedOffEarly}'s number); empty when the report has none.
    */
   public static OptionalLong number(String report, String name) {
-    Matcher m = Pattern.compile("(?<![A-Za-z])" + Pattern.quote(name) + "=(\\d+)").matcher(report);
+    Matcher m = Pattern.compile("(?<![A-Za-z_])" + Pattern.quote(name) + "=(\\d+)").matcher(report);
     return m.find() ? OptionalLong.of(Long.parseLong(m.group(1))) : OptionalLong.empty();
   }
 }

@@ -47,6 +47,10 @@ public final class TemporalServer implements AutoCloseable {
   }
 
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+  /** Names dynamic-config values for every real server a test run starts. */
+  public static final String DYNAMIC_CONFIG_VARIABLE = "DRAINHOST_TEMPORAL_DYNAMIC_CONFIG";
+
   private static final String JAVA_TEST_SERVER_HEAP = "1g";
 
   private final Kind kind;
@@ -145,12 +149,38 @@ public final class TemporalServer implements AutoCloseable {
       command.add("--db-filename");
       command.add(database.toString());
     }
-    dynamicConfig.forEach(
+    Map<String, String> values = new java.util.LinkedHashMap<>(fromEnvironment());
+    values.putAll(dynamicConfig);
+    values.forEach(
         (k, v) -> {
           command.add("--dynamic-config-value");
           command.add(k + "=" + v);
         });
     return command;
+  }
+
+  /**
+   * Dynamic-config values every real server of this test run gets: {@code
+   * DRAINHOST_TEMPORAL_DYNAMIC_CONFIG=KEY=VALUE[,KEY=VALUE…]}, to run the real-server suites once
+   * against a server configured otherwise (e.g. {@code
+   * frontend.enableCancelWorkerPollsOnShutdown=true}, where the server completes outstanding polls
+   * at a worker's shutdown).
+   */
+  public static Map<String, String> fromEnvironment() {
+    String v = System.getenv(DYNAMIC_CONFIG_VARIABLE);
+    Map<String, String> values = new java.util.LinkedHashMap<>();
+    if (v == null || v.isBlank()) {
+      return values;
+    }
+    for (String pair : v.split(",")) {
+      String[] kv = pair.trim().split("=", 2);
+      if (kv.length != 2 || kv[0].isBlank()) {
+        throw new IllegalArgumentException(
+            DYNAMIC_CONFIG_VARIABLE + "=" + v + ": each entry must be KEY=VALUE");
+      }
+      values.put(kv[0].trim(), kv[1].trim());
+    }
+    return values;
   }
 
   /**

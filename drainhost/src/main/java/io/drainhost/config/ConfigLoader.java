@@ -1,7 +1,5 @@
 package io.drainhost.config;
 
-import io.drainhost.schedules.ScheduleDeclaration;
-import io.drainhost.schedules.ScheduleFile;
 import io.drainhost.time.Durations;
 import io.temporal.envconfig.ClientConfigProfile;
 import io.temporal.envconfig.LoadClientConfigProfileOptions;
@@ -91,7 +89,7 @@ public final class ConfigLoader {
     Optional<ApiToken> apiToken = apiToken();
     WorkflowIdReuse workflowIdReuse =
         choice("DRAINHOST_WORKFLOW_ID_REUSE", WorkflowIdReuse.REJECT, WorkflowIdReuse.class);
-    List<ScheduleDeclaration> schedules = schedules();
+    Optional<Path> schedulesFile = schedulesFile();
     ReplaySettings replay =
         new ReplaySettings(
             choice("DRAINHOST_REPLAY_GATE", ReplaySettings.Mode.ENFORCE, ReplaySettings.Mode.class),
@@ -139,7 +137,7 @@ public final class ConfigLoader {
         .drainPolicies(drainPolicies)
         .workflowIdReuse(workflowIdReuse)
         .apiToken(apiToken)
-        .schedules(schedules)
+        .schedulesFile(schedulesFile)
         .replay(replay)
         .versioning(versioning)
         .fleet(fleet)
@@ -147,20 +145,17 @@ public final class ConfigLoader {
         .build();
   }
 
-  /** The declarations of the {@code DRAINHOST_SCHEDULES} file; none when unset. */
-  private List<ScheduleDeclaration> schedules() {
+  /** The {@code DRAINHOST_SCHEDULES} file, which must exist; its declarations are read later. */
+  private Optional<Path> schedulesFile() {
     Optional<String> file = raw("DRAINHOST_SCHEDULES");
     if (file.isEmpty()) {
-      return List.of();
+      return Optional.empty();
     }
     Path path = Path.of(file.get());
     if (!Files.isRegularFile(path)) {
       problems.add("DRAINHOST_SCHEDULES=" + file.get() + ": no such file");
-      return List.of();
     }
-    ScheduleFile.Result result = ScheduleFile.read(path);
-    result.problems().forEach(p -> problems.add("DRAINHOST_SCHEDULES=" + file.get() + ": " + p));
-    return result.declarations();
+    return Optional.of(path);
   }
 
   private enum YesNo {
@@ -349,8 +344,8 @@ public final class ConfigLoader {
 
   /**
    * Versioning from {@code DRAINHOST_DEPLOYMENT_NAME}, {@code DRAINHOST_BUILD_ID} and {@code
-   * DRAINHOST_VERSIONING_BEHAVIOR}; on ECS an unset build id comes from the container's image
-   * (digest, else tag).
+   * DRAINHOST_VERSIONING_BEHAVIOR}; on ECS an unset build id is read from the container's image
+   * when the host starts (loading the configuration makes no network call).
    */
   private Versioning versioning(Optional<URI> ecsMetadata) {
     Versioning.Behavior behavior =
@@ -368,29 +363,23 @@ public final class ConfigLoader {
                       + b
                       + ": needs DRAINHOST_DEPLOYMENT_NAME (the Worker Deployment this build"
                       + " joins)"));
-      return new Versioning(Optional.empty(), behavior);
+      return new Versioning(Optional.empty(), Optional.empty(), behavior);
     }
-    if (buildId.isEmpty() && ecsMetadata.isPresent()) {
-      buildId = io.drainhost.ecs.ContainerImage.buildId(ecsMetadata.get());
+    if (buildId.isEmpty() && ecsMetadata.isEmpty()) {
+      problems.add(noBuildId(name.get(), false));
+      return new Versioning(Optional.empty(), Optional.empty(), behavior);
     }
-    if (buildId.isEmpty()) {
-      problems.add(
-          "DRAINHOST_DEPLOYMENT_NAME="
-              + name.get()
-              + ": needs a build id: set DRAINHOST_BUILD_ID, or run on ECS where it is the"
-              + " image digest or tag of the container (ECS_CONTAINER_METADATA_URI_V4"
-              + (ecsMetadata.isPresent() ? " answered with neither)" : " is unset)"));
-      return new Versioning(Optional.empty(), behavior);
-    }
-    for (Map.Entry<String, String> e :
-        Map.of("DRAINHOST_DEPLOYMENT_NAME", name.get(), "DRAINHOST_BUILD_ID", buildId.get())
-            .entrySet()) {
-      if (e.getValue().length() > 255 || e.getValue().contains(":")) {
-        problems.add(
-            e.getKey() + "=" + e.getValue() + ": must be at most 255 characters, without ':'");
-      }
-    }
-    return new Versioning(Optional.of(new Versioning.Version(name.get(), buildId.get())), behavior);
+    problems.addAll(Versioning.problems(name.get(), buildId.orElse("")));
+    return new Versioning(name, buildId, behavior);
+  }
+
+  /** Why a deployment name has no build id; {@code asked}: the task metadata named none. */
+  public static String noBuildId(String deploymentName, boolean asked) {
+    return "DRAINHOST_DEPLOYMENT_NAME="
+        + deploymentName
+        + ": needs a build id: set DRAINHOST_BUILD_ID, or run on ECS where it is the"
+        + " image digest or tag of the container (ECS_CONTAINER_METADATA_URI_V4"
+        + (asked ? " answered with neither)" : " is unset)");
   }
 
   private Optional<URI> uri(String name) {
@@ -450,13 +439,6 @@ public final class ConfigLoader {
               + " TOML profile file)");
       return;
     }
-    if (target.embedded() && !embeddedServerAvailable()) {
-      problems.add(
-          "TEMPORAL_ADDRESS is not set and the embedded Temporal server is not on the classpath:"
-              + " set TEMPORAL_ADDRESS to your Temporal cluster (host:port), or add"
-              + " io.temporal:temporal-test-server for an in-memory development server");
-      return;
-    }
     target
         .address()
         .ifPresent(
@@ -481,17 +463,6 @@ public final class ConfigLoader {
                         + ": must be host:port, e.g. temporal.example.com:7233");
               }
             });
-  }
-
-  /** The library declares temporal-test-server optional: a service may leave it out. */
-  private static boolean embeddedServerAvailable() {
-    try {
-      Class.forName(
-          "io.temporal.testserver.TestServer", false, ConfigLoader.class.getClassLoader());
-      return true;
-    } catch (ClassNotFoundException | LinkageError e) {
-      return false;
-    }
   }
 
   private TemporalTarget temporal() {

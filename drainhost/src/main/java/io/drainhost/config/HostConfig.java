@@ -1,10 +1,9 @@
 package io.drainhost.config;
 
-import io.drainhost.schedules.ScheduleDeclaration;
 import io.soabase.recordbuilder.core.RecordBuilder;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -29,7 +28,9 @@ import java.util.Optional;
  * @param drainPolicies what a drain does with each activity type's attempts
  * @param workflowIdReuse whether a start may reuse the id of a closed execution
  * @param apiToken when present, /executions and /schedules require it as a bearer token
- * @param schedules the Temporal Schedules this host declares ({@code DRAINHOST_SCHEDULES})
+ * @param schedulesFile {@code DRAINHOST_SCHEDULES}: a file of the Temporal Schedules this host
+ *     declares, read when the host is built (its declarations are checked against the registered
+ *     workflow types there)
  * @param replay the histories replayed before the first poll, and what a failure does
  * @param versioning the Worker Deployment Version this host's workers join, if any
  * @param fleet scale-in protection and backlog metrics: what the host does for its fleet
@@ -57,16 +58,12 @@ public record HostConfig(
     DrainPolicies drainPolicies,
     WorkflowIdReuse workflowIdReuse,
     Optional<ApiToken> apiToken,
-    List<ScheduleDeclaration> schedules,
+    Optional<Path> schedulesFile,
     ReplaySettings replay,
     Versioning versioning,
     FleetSettings fleet,
     TemporalTarget temporal)
     implements HostConfigBuilder.With {
-
-  public HostConfig {
-    schedules = List.copyOf(schedules);
-  }
 
   /** The configuration of a host with every default, for tests and for users' own mains. */
   public static HostConfig defaults() {

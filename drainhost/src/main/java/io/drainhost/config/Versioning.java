@@ -1,18 +1,23 @@
 package io.drainhost.config;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Worker Versioning: with a deployment name, every worker of the host joins the Worker Deployment
  * Version {@code deploymentName}/{@code buildId}; without one, workers are unversioned.
  *
- * @param deployment {@code DRAINHOST_DEPLOYMENT_NAME} and the build id ({@code DRAINHOST_BUILD_ID},
- *     or derived from the ECS container's image); empty: versioning off
+ * @param deploymentName {@code DRAINHOST_DEPLOYMENT_NAME}; empty: versioning off
+ * @param buildId {@code DRAINHOST_BUILD_ID}; empty with a deployment name on ECS: read from the
+ *     container's image (digest, else tag) when the host starts, not while configuring it
  * @param defaultBehavior {@code DRAINHOST_VERSIONING_BEHAVIOR}: the behaviour of workflow types
  *     without {@code @WorkflowVersioningBehavior}
  */
-public record Versioning(Optional<Version> deployment, Behavior defaultBehavior) {
+public record Versioning(
+    Optional<String> deploymentName, Optional<String> buildId, Behavior defaultBehavior) {
   /** A Worker Deployment Version: the deployment's name and this build's id. */
   public record Version(String deploymentName, String buildId) {
     @Override
@@ -33,9 +38,38 @@ public record Versioning(Optional<Version> deployment, Behavior defaultBehavior)
     }
   }
 
-  public static final Versioning OFF = new Versioning(Optional.empty(), Behavior.AUTO_UPGRADE);
+  public static final Versioning OFF =
+      new Versioning(Optional.empty(), Optional.empty(), Behavior.AUTO_UPGRADE);
+
+  /** The version this host joins, once both its name and its build id are known. */
+  public Optional<Version> deployment() {
+    return deploymentName.flatMap(n -> buildId.map(b -> new Version(n, b)));
+  }
 
   public boolean enabled() {
-    return deployment.isPresent();
+    return deploymentName.isPresent();
+  }
+
+  /** A deployment name whose build id the start reads from the ECS task metadata. */
+  public boolean buildIdFromTaskMetadata() {
+    return deploymentName.isPresent() && buildId.isEmpty();
+  }
+
+  public Versioning withBuildId(String id) {
+    return new Versioning(deploymentName, Optional.of(id), defaultBehavior);
+  }
+
+  /** What makes a deployment name or build id unusable by Temporal, one line per problem. */
+  public static List<String> problems(String deploymentName, String buildId) {
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<String, String> e :
+        Map.of("DRAINHOST_DEPLOYMENT_NAME", deploymentName, "DRAINHOST_BUILD_ID", buildId)
+            .entrySet()) {
+      if (e.getValue().length() > 255 || e.getValue().contains(":")) {
+        problems.add(
+            e.getKey() + "=" + e.getValue() + ": must be at most 255 characters, without ':'");
+      }
+    }
+    return problems;
   }
 }

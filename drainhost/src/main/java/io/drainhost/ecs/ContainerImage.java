@@ -2,11 +2,18 @@ package io.drainhost.ecs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drainhost.config.ConfigException;
+import io.drainhost.config.ConfigLoader;
+import io.drainhost.config.HostConfig;
+import io.drainhost.config.Versioning;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * This container's image, from the ECS task metadata endpoint (v4, {@code
@@ -14,7 +21,33 @@ import java.util.Optional;
  * Worker Versioning when none is configured.
  */
 public final class ContainerImage {
+  private static final Logger log = LoggerFactory.getLogger(ContainerImage.class);
+
   private ContainerImage() {}
+
+  /**
+   * The configuration with its build id: unchanged unless it has a deployment name and no build id,
+   * when the build id is this container's image, read from the ECS task metadata now (at the host's
+   * start; loading the configuration makes no network call). Throws {@link ConfigException} when
+   * the metadata names no image, or one Temporal cannot use as a build id.
+   */
+  public static HostConfig withBuildId(HostConfig config) {
+    Versioning v = config.versioning();
+    if (!v.buildIdFromTaskMetadata()) {
+      return config;
+    }
+    String name = v.deploymentName().orElseThrow();
+    Optional<String> id = config.ecsMetadataUri().flatMap(ContainerImage::buildId);
+    if (id.isEmpty()) {
+      throw new ConfigException(List.of(ConfigLoader.noBuildId(name, true)));
+    }
+    List<String> problems = Versioning.problems(name, id.get());
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    log.info("build id from the task metadata (the container's image): buildId={}", id.get());
+    return config.withVersioning(v.withBuildId(id.get()));
+  }
 
   /**
    * The image digest without its algorithm ({@code ImageID} {@code sha256:ab12…} gives {@code

@@ -54,6 +54,8 @@ public final class HttpServer implements GracefulStop {
   private final TemporalCalls calls;
   private final ExecutionRoutes executions;
   private final GracefulHandler graceful = new GracefulHandler();
+  private final java.util.concurrent.atomic.AtomicBoolean stopped =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private Server jetty;
 
   /** The management server, when DRAINHOST_MANAGEMENT_PORT is set; else null. */
@@ -100,57 +102,57 @@ public final class HttpServer implements GracefulStop {
                             .flatMap(WorkflowType::versioningBehavior)
                             .orElse(config.versioning().defaultBehavior().wireName()))
                     : Optional.empty());
-    io.javalin.http.Handler replay = ctx -> ctx.json(host.replay().toJson(host.replayMode()));
     RequestMetrics requestMetrics = new RequestMetrics(metrics);
     BearerAuth auth = new BearerAuth(config.apiToken(), metrics);
+    List<RouteTable.Route> api =
+        List.of(
+            RouteTable.post("/executions", executions::start),
+            RouteTable.get("/executions/{workflowId}", executions::get),
+            RouteTable.get("/schedules", scheduleRoutes::list),
+            RouteTable.post("/schedules/{id}/backfill", scheduleRoutes::backfill),
+            RouteTable.get(READINESS_PATH, health::readiness),
+            RouteTable.get(LIVENESS_PATH, health::liveness));
+    List<RouteTable.Route> managementRoutes =
+        List.of(
+            RouteTable.get(INFLIGHT_PATH, inflight::list),
+            RouteTable.get(REPLAY_PATH, ctx -> ctx.json(host.replay().toJson(host.replayMode()))),
+            RouteTable.get(METRICS_PATH, ctx -> scrape(ctx, metrics)));
+    // Each port serves and describes its own routes: with a management port, the management
+    // routes are there only.
     boolean separateManagement = config.managementPort().isPresent();
-    KnownRoutes known = KnownRoutes.main(!separateManagement);
-    // Each port describes what it serves: with a management port, its routes are described
-    // there, not here.
-    String openApi = OpenApi.document(types, schedules.ids(), known);
-    String managementOpenApi = OpenApi.document(types, schedules.ids(), KnownRoutes.management());
+    List<RouteTable.Route> mainRoutes = new java.util.ArrayList<>(api);
+    if (!separateManagement) {
+      mainRoutes.addAll(managementRoutes);
+    }
+    RouteTable main = RouteTable.described(mainRoutes, types, schedules.ids());
     this.app =
         Javalin.create(
             cfg -> {
-              common(cfg, config, config.port(), mapper, known, graceful, s -> jetty = s);
+              common(cfg, config, config.port(), mapper, main, graceful, s -> jetty = s);
               cfg.routes.before(requestMetrics::begin);
               cfg.routes.before(this::gate);
               cfg.routes.before(auth::check);
-              cfg.routes.post("/executions", executions::start);
-              cfg.routes.get("/executions/{workflowId}", executions::get);
-              cfg.routes.get("/schedules", scheduleRoutes::list);
-              cfg.routes.post("/schedules/{id}/backfill", scheduleRoutes::backfill);
-              cfg.routes.get(READINESS_PATH, health::readiness);
-              cfg.routes.get(LIVENESS_PATH, health::liveness);
-              cfg.routes.get(
-                  OPENAPI_PATH, ctx -> ctx.contentType("application/json").result(openApi));
-              if (!separateManagement) {
-                cfg.routes.get(INFLIGHT_PATH, inflight::list);
-                cfg.routes.get(REPLAY_PATH, replay);
-                cfg.routes.get(METRICS_PATH, ctx -> scrape(ctx, metrics));
-              }
+              main.registerOn(cfg);
               cfg.routes.after(requestMetrics::end);
             });
-    this.management =
-        !separateManagement
-            ? null
-            : Javalin.create(
-                cfg -> {
-                  common(
-                      cfg,
-                      config,
-                      config.managementPort().get(),
-                      mapper,
-                      KnownRoutes.management(),
-                      managementGraceful,
-                      s -> managementJetty = s);
-                  cfg.routes.get(INFLIGHT_PATH, inflight::list);
-                  cfg.routes.get(REPLAY_PATH, replay);
-                  cfg.routes.get(METRICS_PATH, ctx -> scrape(ctx, metrics));
-                  cfg.routes.get(
-                      OPENAPI_PATH,
-                      ctx -> ctx.contentType("application/json").result(managementOpenApi));
-                });
+    if (separateManagement) {
+      RouteTable table = RouteTable.described(managementRoutes, types, schedules.ids());
+      this.management =
+          Javalin.create(
+              cfg -> {
+                common(
+                    cfg,
+                    config,
+                    config.managementPort().get(),
+                    mapper,
+                    table,
+                    managementGraceful,
+                    s -> managementJetty = s);
+                table.registerOn(cfg);
+              });
+    } else {
+      this.management = null;
+    }
   }
 
   /** What both servers share: binding, limits, JSON, a graceful stop and JSON errors. */
@@ -159,7 +161,7 @@ public final class HttpServer implements GracefulStop {
       HostConfig config,
       int port,
       ObjectMapper mapper,
-      KnownRoutes known,
+      RouteTable known,
       GracefulHandler graceful,
       Consumer<Server> jetty) {
     cfg.startup.showJavalinBanner = false;
@@ -223,7 +225,7 @@ public final class HttpServer implements GracefulStop {
     ctx.status(e.status()).json(new ErrorBody(e.code(), e.getMessage()));
   }
 
-  private static void writeHttpError(HttpResponseException e, Context ctx, KnownRoutes known) {
+  private static void writeHttpError(HttpResponseException e, Context ctx, RouteTable known) {
     int status = e.getStatus();
     String code;
     String message;
@@ -294,6 +296,9 @@ public final class HttpServer implements GracefulStop {
    */
   @Override
   public void stop(Duration timeout) {
+    if (!stopped.compareAndSet(false, true)) {
+      return;
+    }
     long deadline = System.nanoTime() + timeout.toNanos();
     stop(app, graceful, jetty, deadline);
     if (management != null) {

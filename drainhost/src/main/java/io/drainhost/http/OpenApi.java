@@ -22,15 +22,30 @@ final class OpenApi {
 
   private OpenApi() {}
 
-  /** The description of one server: only the routes {@code served} has. */
+  /**
+   * The description of one server: only the routes {@code served} has. Throws when a route of the
+   * table has no description in {@code openapi.json}.
+   */
   static String document(
-      WorkflowTypes workflowTypes, Collection<String> scheduleIds, KnownRoutes served) {
+      WorkflowTypes workflowTypes, Collection<String> scheduleIds, RouteTable served) {
     try (InputStream in = OpenApi.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException("missing resource " + RESOURCE);
       }
       ObjectNode doc = (ObjectNode) JSON.readTree(in);
       ObjectNode paths = (ObjectNode) doc.get("paths");
+      for (RouteTable.Route r : served.routes()) {
+        String method = r.method().name().toLowerCase(java.util.Locale.ROOT);
+        if (!paths.path(r.template()).has(method)) {
+          throw new IllegalStateException(
+              "the route "
+                  + r.method()
+                  + " "
+                  + r.template()
+                  + " has no description in "
+                  + RESOURCE);
+        }
+      }
       List<String> templates = new ArrayList<>();
       paths.fieldNames().forEachRemaining(templates::add);
       for (String template : templates) {

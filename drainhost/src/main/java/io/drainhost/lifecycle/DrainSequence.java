@@ -22,33 +22,40 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The drain, in the order that loses nothing: readiness already false (the caller moved the host to
- * DRAINING) → stop polling → wait for in-flight work within the shutdown timeout → hand off what is
- * left → stop HTTP → close Temporal. Each step is logged with its elapsed time; no step waits past
- * the ECS stop timeout.
+ * DRAINING) → stop polling → hand off early what will not fit → wait for in-flight work within the
+ * shutdown timeout → hand off what is left → stop HTTP → stop the background parts → close
+ * Temporal. Each step is logged with its elapsed time; no step waits past the ECS stop timeout.
+ *
+ * <p>The time line, from the drain's start: the shutdown timeout ends the wait for in-flight work;
+ * hand-off retries end {@code DRAINHOST_HANDOFF_MARGIN} before the stop timeout, which leaves the
+ * margin for the HTTP stop, the background parts, the Temporal connection and the exit; the last
+ * {@link #EXIT_RESERVE} is the JVM's own.
  */
 public final class DrainSequence {
   private static final Logger log = LoggerFactory.getLogger(DrainSequence.class);
 
-  /** Kept before the SIGKILL for the JVM to exit after the last step. */
+  /**
+   * Kept before the SIGKILL for the JVM to exit after the last step, whatever the margin: HotSpot's
+   * exit waits up to 300 ms for threads in native code (a selector in epoll), then the process must
+   * be torn down. Fixed, because it is the JVM's time, not the host's.
+   */
   private static final Duration EXIT_RESERVE = Duration.ofMillis(500);
 
   /** Longest wait for the outstanding polls to end (the SDK cancels them within a second). */
   private static final Duration POLLS_END_WAIT = Duration.ofMillis(1500);
 
-  /** The longest closing the Temporal connection takes (channel, then its event loop). */
+  /**
+   * The longest closing the Temporal connection may take (channel, then its event loop), kept from
+   * the HTTP stop; with less left it gets what is left.
+   */
   private static final Duration CLOSE_RESERVE = Duration.ofMillis(2500);
-
-  /** Exit code when every piece of work finished or was handed back. */
-  public static final int EXIT_CLEAN = 0;
-
-  /** Exit code when some work could not be handed back before the deadline. */
-  public static final int EXIT_HANDOFF_FAILED = 3;
 
   private final HostConfig config;
   private final Lifecycle lifecycle;
@@ -57,8 +64,10 @@ public final class DrainSequence {
   private final ActivityHandoff handoff;
   private final DrainDecider decider;
   private final GracefulStop http;
-  private final AutoCloseable temporal;
+  private final Runnable background;
+  private final GracefulStop temporal;
   private final DepartureCheck departure;
+  private final BooleanSupplier replayRefused;
   private final Counter earlyHandoffs;
   private final Counter deadlineHandoffs;
   private final Counter handoffRetries;
@@ -72,10 +81,14 @@ public final class DrainSequence {
       ActivityHandoff handoff,
       DrainDecider decider,
       GracefulStop http,
-      AutoCloseable temporal,
+      Runnable background,
+      GracefulStop temporal,
       DepartureCheck departure,
+      BooleanSupplier replayRefused,
       MeterRegistry metrics) {
     this.departure = departure;
+    this.background = background;
+    this.replayRefused = replayRefused;
     this.config = config;
     this.lifecycle = lifecycle;
     this.workers = workers;
@@ -106,9 +119,10 @@ public final class DrainSequence {
   }
 
   /** Runs the whole drain on the calling thread; returns the process exit code. */
-  public int run(String trigger) {
+  public ExitCode run(String trigger) {
     long start = System.nanoTime();
     long deadline = start + config.shutdownTimeout().toNanos();
+    long handoffEnd = start + config.stopTimeout().minus(config.handoffMargin()).toNanos();
     long hardEnd = start + config.stopTimeout().minus(EXIT_RESERVE).toNanos();
     Map<String, Long> stepsMs = new LinkedHashMap<>();
     int atStart = registry.total();
@@ -150,8 +164,7 @@ public final class DrainSequence {
     if (!early.isEmpty()) {
       // Retries of a throttled early hand-off may use the time until the shutdown timeout: what
       // is still not handed back then is handed off again with the deadline's stragglers.
-      earlyOutcome =
-          handoff.handOff(early, rpcDeadline(hardEnd), Math.min(deadline, handoffEnd(hardEnd)));
+      earlyOutcome = handoff.handOff(early, rpcDeadline(hardEnd), Math.min(deadline, handoffEnd));
       earlyHandoffs.increment(earlyOutcome.handedOff());
       handoffRetries.increment(earlyOutcome.retries());
     }
@@ -175,7 +188,7 @@ public final class DrainSequence {
           "drain deadline reached: activities={} workflowTasks={}; handing activities back to Temporal",
           activities.size(),
           leftWorkflowTasks);
-      outcome = handoff.handOff(activities, rpcDeadline(hardEnd), handoffEnd(hardEnd));
+      outcome = handoff.handOff(activities, rpcDeadline(hardEnd), handoffEnd);
       deadlineHandoffs.increment(outcome.handedOff());
       handoffRetries.increment(outcome.retries());
       finished += outcome.finishedMeanwhile();
@@ -209,9 +222,13 @@ public final class DrainSequence {
       leftBehindNote = "unknown";
     }
     t = System.nanoTime();
+    background.run();
+    step(stepsMs, "stop_background", t);
+
+    t = System.nanoTime();
     try {
-      temporal.close();
-    } catch (Exception e) {
+      temporal.stop(max(Duration.ofMillis(100), min(CLOSE_RESERVE, remaining(hardEnd))));
+    } catch (RuntimeException e) {
       log.warn("closing the Temporal connection failed: error={}", e.toString());
     }
     step(stepsMs, "close_temporal", t);
@@ -222,10 +239,14 @@ public final class DrainSequence {
     lifecycle.transition(HostState.DRAINING, HostState.STOPPED);
     long totalNanos = System.nanoTime() - start;
     drainTimer.record(Duration.ofNanos(totalNanos));
-    int exitCode =
-        outcome.failed() + earlyOutcome.failed() > 0 || stranded > 0
-            ? EXIT_HANDOFF_FAILED
-            : EXIT_CLEAN;
+    ExitCode exitCode;
+    if (replayRefused.getAsBoolean()) {
+      exitCode = ExitCode.REPLAY_REFUSED;
+    } else if (outcome.failed() + earlyOutcome.failed() > 0 || stranded > 0) {
+      exitCode = ExitCode.HANDOFF_INCOMPLETE;
+    } else {
+      exitCode = ExitCode.CLEAN;
+    }
     log.info(
         "drain report: trigger={} inflightAtStart={} finished={} handedOff={} handedOffEarly={}"
             + " handoffFailed={} handoffRetries={}"
@@ -241,7 +262,7 @@ public final class DrainSequence {
         stranded,
         stepsMs,
         totalNanos / 1_000_000,
-        exitCode,
+        exitCode.code(),
         leftBehindNote);
     return exitCode;
   }
@@ -280,14 +301,6 @@ public final class DrainSequence {
    */
   private static Duration rpcDeadline(long hardEnd) {
     return min(remaining(hardEnd).dividedBy(2), Duration.ofSeconds(2));
-  }
-
-  /**
-   * The end of the hand-off's retries: what stopping HTTP and closing Temporal keep before the
-   * SIGKILL stays theirs.
-   */
-  private static long handoffEnd(long hardEnd) {
-    return hardEnd - CLOSE_RESERVE.toNanos();
   }
 
   /**

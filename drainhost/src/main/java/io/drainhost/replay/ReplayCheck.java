@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,13 +24,21 @@ import java.util.function.Function;
 
 /**
  * Replays the newest running histories of each workflow type against this build's workflow code,
- * with the SDK's own replayer, and reports the runs the build could not take over. Histories are
- * fetched and replayed concurrently; the whole check is bounded by a timeout, and a run not done by
- * then is a {@code fetch_failed} entry (no evidence either way), never a refusal.
+ * with the SDK's own replayer, and reports the runs the build could not take over.
+ *
+ * <p>A pipeline: histories are fetched by a pool that waits on the network and replayed, each as
+ * soon as it is in, by one thread per core (replay is CPU work). What is held at once is bounded by
+ * a {@link HistoryBudget} sized from the heap, each history counted by its size before it is
+ * fetched. The whole check ends at its timeout, whatever is still fetching or replaying: a run not
+ * done by then is {@code fetch_failed} (no evidence either way), never a refusal. Only the code's
+ * failures refuse a build ({@link ReplayErrors}).
  */
 public final class ReplayCheck {
-  /** Histories fetched and replayed at once: fetches wait on the network, replays use a core. */
-  private static final int PARALLELISM = 16;
+  /** Histories fetched at once: fetches wait on the network (and on the server). */
+  private static final int FETCHERS = 8;
+
+  /** Listings sent at once: five round trips of a cluster 50 ms away are a quarter second. */
+  private static final int LISTERS = 16;
 
   private static final int MAX_MESSAGE = 500;
 
@@ -39,6 +48,7 @@ public final class ReplayCheck {
   private final Function<String, Worker> replayWorkers;
   private final int sample;
   private final Duration timeout;
+  private final HistoryBudget budget;
 
   /**
    * @param typesByQueue the workflow types this build registers, by task queue
@@ -55,6 +65,26 @@ public final class ReplayCheck {
       int sample,
       Duration timeout,
       Optional<String> ownVersion) {
+    this(
+        client,
+        queryable,
+        typesByQueue,
+        replayWorkers,
+        sample,
+        timeout,
+        ownVersion,
+        HistoryBudget.fromHeap());
+  }
+
+  ReplayCheck(
+      WorkflowClient client,
+      boolean queryable,
+      Map<String, Set<String>> typesByQueue,
+      Function<String, Worker> replayWorkers,
+      int sample,
+      Duration timeout,
+      Optional<String> ownVersion,
+      HistoryBudget budget) {
     this.client = client;
     this.running =
         new RunningExecutions(
@@ -67,21 +97,34 @@ public final class ReplayCheck {
     this.replayWorkers = replayWorkers;
     this.sample = sample;
     this.timeout = timeout;
+    this.budget = budget;
   }
 
-  private record Run(String taskQueue, String type, String workflowId, String runId) {}
+  /** One run to replay; {@code sizeBytes} is its history's serialized size (0: unknown). */
+  private record Run(
+      String taskQueue,
+      String type,
+      String workflowId,
+      String runId,
+      long sizeBytes,
+      long events) {}
 
   public ReplayReport run() {
     Instant startedAt = Instant.now();
     long start = System.nanoTime();
     long deadline = start + timeout.toNanos();
-    // Appended to by the listing threads, which may outlive a timeout: synchronized lists.
+    // Appended to by threads that may outlive the deadline: synchronized lists.
     List<ReplayFailure> failures = Collections.synchronizedList(new ArrayList<>());
     List<String> notes = Collections.synchronizedList(new ArrayList<>());
-    List<Run> listed = Collections.synchronizedList(new ArrayList<>());
-    // The listings go out at once: five round trips of a cluster 50 ms away are a quarter second.
     ExecutorService listing =
-        Executors.newFixedThreadPool(PARALLELISM, DaemonThreads.named("drainhost-replay-list"));
+        Executors.newFixedThreadPool(LISTERS, DaemonThreads.named("drainhost-replay-list"));
+    ExecutorService fetching =
+        Executors.newFixedThreadPool(FETCHERS, DaemonThreads.named("drainhost-replay-fetch"));
+    ExecutorService replaying =
+        Executors.newFixedThreadPool(
+            Math.max(1, Runtime.getRuntime().availableProcessors()),
+            DaemonThreads.named("drainhost-replay"));
+    Map<Run, CompletableFuture<Optional<ReplayFailure>>> checks = new ConcurrentHashMap<>();
     try {
       List<CompletableFuture<Void>> lists = new ArrayList<>();
       typesByQueue.forEach(
@@ -91,9 +134,11 @@ public final class ReplayCheck {
                   CompletableFuture.runAsync(
                       () -> {
                         try {
-                          running
-                              .ofType(queue, type, sample)
-                              .forEach(e -> listed.add(run(queue, e)));
+                          for (WorkflowExecutionInfo e : running.ofType(queue, type, sample)) {
+                            Run r = run(queue, e);
+                            // Each run's fetch begins as soon as it is listed.
+                            checks.put(r, check(r, deadline, fetching, replaying));
+                          }
                         } catch (RuntimeException e) {
                           notes.add("could not list the running " + type + " runs: " + oneLine(e));
                         }
@@ -104,8 +149,7 @@ public final class ReplayCheck {
                 CompletableFuture.runAsync(
                     () -> unknownTypes(queue, types, failures, notes), listing));
           });
-      CompletableFuture.allOf(lists.toArray(new CompletableFuture<?>[0]))
-          .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      await(CompletableFuture.allOf(lists.toArray(new CompletableFuture<?>[0])), deadline);
     } catch (TimeoutException e) {
       notes.add("the running executions were not listed within " + timeout.toMillis() + " ms");
     } catch (ExecutionException e) {
@@ -113,51 +157,106 @@ public final class ReplayCheck {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       notes.add("interrupted");
-    } finally {
-      listing.shutdownNow();
     }
-    List<Run> runs;
-    synchronized (listed) {
-      runs = List.copyOf(listed);
-    }
-
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            Math.max(1, Math.min(PARALLELISM, runs.size())),
-            DaemonThreads.named("drainhost-replay"));
-    try {
-      List<CompletableFuture<Optional<ReplayFailure>>> checks = new ArrayList<>();
-      for (Run r : runs) {
-        checks.add(CompletableFuture.supplyAsync(() -> check(r), pool));
+    List<Run> runs = new ArrayList<>(checks.keySet());
+    for (Run r : runs) {
+      try {
+        await(checks.get(r), deadline).ifPresent(failures::add);
+      } catch (TimeoutException e) {
+        failures.add(
+            failure(
+                r,
+                ReplayFailure.Reason.FETCH_FAILED,
+                "not fetched and replayed within " + timeout.toMillis() + " ms"));
+      } catch (ExecutionException e) {
+        failures.add(failure(r, ReplayFailure.Reason.FETCH_FAILED, oneLine(e.getCause())));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        notes.add("interrupted");
+        break;
       }
-      for (int i = 0; i < runs.size(); i++) {
-        Run r = runs.get(i);
-        try {
-          long left = Math.max(0, deadline - System.nanoTime());
-          checks.get(i).get(left, TimeUnit.NANOSECONDS).ifPresent(failures::add);
-        } catch (TimeoutException e) {
-          failures.add(
-              failure(
-                  r,
-                  ReplayFailure.Reason.FETCH_FAILED,
-                  "not fetched and replayed within " + timeout.toMillis() + " ms"));
-        } catch (ExecutionException e) {
-          failures.add(failure(r, ReplayFailure.Reason.FETCH_FAILED, oneLine(e.getCause())));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          notes.add("interrupted");
-          break;
-        }
-      }
-    } finally {
-      pool.shutdownNow();
     }
+    // Nothing waits for the pools: a fetch or replay still going past the deadline is abandoned.
+    listing.shutdownNow();
+    fetching.shutdownNow();
+    replaying.shutdownNow();
     synchronized (failures) {
       synchronized (notes) {
         return ReplayReport.of(
             runs.size(), failures, notes, startedAt, Duration.ofNanos(System.nanoTime() - start));
       }
     }
+  }
+
+  private static <T> T await(CompletableFuture<T> f, long deadline)
+      throws TimeoutException, ExecutionException, InterruptedException {
+    return f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Fetches the run's history once the budget has room for it, then replays it on a replay thread;
+   * its share of the budget is returned when the replay ends, whatever its outcome.
+   */
+  private CompletableFuture<Optional<ReplayFailure>> check(
+      Run r, long deadline, ExecutorService fetching, ExecutorService replaying) {
+    long heapKib = HistoryBudget.heapKib(r.sizeBytes());
+    if (heapKib > budget.largestAlone()) {
+      return CompletableFuture.completedFuture(
+          Optional.of(
+              failure(
+                  r,
+                  ReplayFailure.Reason.REPLAY_INCOMPLETE,
+                  "a history of "
+                      + r.sizeBytes()
+                      + " bytes ("
+                      + r.events()
+                      + " events) is larger than this host replays within its heap (at most "
+                      + budget.largestAlone() / HistoryBudget.HEAP_PER_SERIALIZED_BYTE
+                      + " KiB of history)")));
+    }
+    int[] held = {0};
+    return CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                held[0] = budget.acquire(heapKib, deadline - System.nanoTime());
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                held[0] = -1;
+              }
+              if (held[0] < 0) {
+                return null; // not fetched in time: reported at the deadline
+              }
+              return client.fetchHistory(r.workflowId(), r.runId());
+            },
+            fetching)
+        .thenApplyAsync(history -> replay(r, history), replaying)
+        .exceptionally(e -> Optional.of(fetchFailed(r, e)))
+        .whenComplete((result, e) -> budget.release(held[0]));
+  }
+
+  private Optional<ReplayFailure> replay(Run r, WorkflowExecutionHistory history) {
+    if (history == null) {
+      return Optional.of(
+          failure(
+              r,
+              ReplayFailure.Reason.FETCH_FAILED,
+              "not fetched and replayed within " + timeout.toMillis() + " ms (waited for memory)"));
+    }
+    try {
+      replayWorkers.apply(r.taskQueue()).replayWorkflowExecution(history);
+      return Optional.empty();
+    } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+      ReplayErrors.Verdict v = ReplayErrors.classify(e);
+      return Optional.of(failure(r, v.reason(), v.message()));
+    }
+  }
+
+  private static ReplayFailure fetchFailed(Run r, Throwable e) {
+    Throwable cause =
+        e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+            ? e.getCause()
+            : e;
+    return failure(r, ReplayFailure.Reason.FETCH_FAILED, ReplayErrors.causeChain(cause));
   }
 
   /** Running executions on the queue whose type this build does not register: each a failure. */
@@ -187,40 +286,9 @@ public final class ReplayCheck {
         queue,
         e.getType().getName(),
         e.getExecution().getWorkflowId(),
-        e.getExecution().getRunId());
-  }
-
-  private Optional<ReplayFailure> check(Run r) {
-    WorkflowExecutionHistory history;
-    try {
-      history = client.fetchHistory(r.workflowId(), r.runId());
-    } catch (RuntimeException e) {
-      return Optional.of(failure(r, ReplayFailure.Reason.FETCH_FAILED, oneLine(e)));
-    }
-    try {
-      replayWorkers.apply(r.taskQueue()).replayWorkflowExecution(history);
-      return Optional.empty();
-    } catch (Exception e) {
-      return Optional.of(replayFailure(r, e));
-    }
-  }
-
-  /**
-   * The SDK reports a failed replay as a query failure whose text is the workflow task's stack
-   * trace; the line of the {@code NonDeterministicException} ({@code [TMPRL1100]}) says what does
-   * not match.
-   */
-  private static ReplayFailure replayFailure(Run r, Exception e) {
-    String text = String.valueOf(e.getMessage());
-    int error = text.indexOf("error=");
-    String trace = error >= 0 ? text.substring(error + "error=".length()) : text;
-    for (String line : trace.split("\n")) {
-      if (line.contains("NonDeterministicException") || line.contains("[TMPRL1100]")) {
-        String mismatch = line.substring(line.indexOf(':') + 1).trim();
-        return failure(r, ReplayFailure.Reason.NONDETERMINISM, mismatch);
-      }
-    }
-    return failure(r, ReplayFailure.Reason.REPLAY_ERROR, trace.split("\n", 2)[0].trim());
+        e.getExecution().getRunId(),
+        e.getHistorySizeBytes(),
+        e.getHistoryLength());
   }
 
   private static ReplayFailure failure(Run r, ReplayFailure.Reason reason, String message) {

@@ -19,7 +19,13 @@ public record ReplayFailure(
     /** A running workflow of a type this build no longer registers: it would hang. */
     UNKNOWN_TYPE(true),
     /** The history could not be fetched, or not fetched and replayed in time: no evidence. */
-    FETCH_FAILED(false);
+    FETCH_FAILED(false),
+    /**
+     * The replay could not finish for a reason of the environment, not the code: the SDK's deadlock
+     * detector on a starved CPU, memory, an interrupt, or a history larger than the host can hold.
+     * No evidence either way.
+     */
+    REPLAY_INCOMPLETE(false);
 
     private final boolean blocks;
 

@@ -142,13 +142,14 @@ public final class ReplayGate {
     boolean poll = !refused();
     log.info(
         "replay report: state={} checked={} nondeterminism={} replayError={} unknownType={}"
-            + " fetchFailed={} durationMs={} mode={} verdict={}",
+            + " fetchFailed={} replayIncomplete={} durationMs={} mode={} verdict={}",
         r.state().wireName(),
         r.checked(),
         r.failures(ReplayFailure.Reason.NONDETERMINISM),
         r.failures(ReplayFailure.Reason.REPLAY_ERROR),
         r.failures(ReplayFailure.Reason.UNKNOWN_TYPE),
         r.failures(ReplayFailure.Reason.FETCH_FAILED),
+        r.failures(ReplayFailure.Reason.REPLAY_INCOMPLETE),
         r.duration().toMillis(),
         settings.mode().wireName(),
         poll ? "poll" : "refuse");

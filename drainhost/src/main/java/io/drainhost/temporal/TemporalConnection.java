@@ -111,6 +111,20 @@ public final class TemporalConnection implements AutoCloseable {
     return new TemporalConnection(stubs, client, embedded, scope, eventLoop);
   }
 
+  /**
+   * Whether the embedded server can run here: the library declares temporal-test-server optional,
+   * and a service may leave it out.
+   */
+  public static boolean embeddedServerAvailable() {
+    try {
+      Class.forName(
+          "io.temporal.testserver.TestServer", false, TemporalConnection.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+  }
+
   public WorkflowServiceStubs stubs() {
     return stubs;
   }
@@ -152,14 +166,24 @@ public final class TemporalConnection implements AutoCloseable {
     return version.isEmpty();
   }
 
+  /** Closes within the usual bound (2.5 s at most; an idle connection closes in milliseconds). */
   @Override
   public void close() {
+    close(Duration.ofMillis(2500));
+  }
+
+  /**
+   * Closes the channel, then the embedded server and the event loop, within {@code within}: the
+   * channel gets two fifths of it to finish its calls, then is cut; the event loop the rest.
+   */
+  public void close(Duration within) {
+    long deadline = System.nanoTime() + within.toNanos();
     stubs.shutdown();
     // Milliseconds on purpose: the SDK's ChannelManager.awaitTermination passes the milliseconds
     // left with the caller's unit, so (2, SECONDS) would wait 2000 seconds on a busy channel.
-    if (!stubs.awaitTermination(1000, TimeUnit.MILLISECONDS)) {
+    if (!stubs.awaitTermination(within.toMillis() * 2 / 5, TimeUnit.MILLISECONDS)) {
       stubs.shutdownNow();
-      stubs.awaitTermination(500, TimeUnit.MILLISECONDS);
+      stubs.awaitTermination(within.toMillis() / 5, TimeUnit.MILLISECONDS);
     }
     try {
       metricsScope.close();
@@ -170,7 +194,10 @@ public final class TemporalConnection implements AutoCloseable {
       embedded.close();
     }
     if (eventLoop != null) {
-      eventLoop.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS).awaitUninterruptibly(1000);
+      long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+      eventLoop
+          .shutdownGracefully(0, Math.min(100, left), TimeUnit.MILLISECONDS)
+          .awaitUninterruptibly(left);
     }
   }
 }

@@ -57,6 +57,9 @@ public final class WorkerHost {
 
   private final List<WorkerFactory> retiring = new CopyOnWriteArrayList<>();
 
+  /** How long a replayed workflow thread may hold the CPU before the SDK calls it a deadlock. */
+  private static final Duration REPLAY_DEADLOCK_TIMEOUT = Duration.ofSeconds(10);
+
   public WorkerHost(
       HostConfig config,
       TemporalConnection connection,
@@ -201,7 +204,11 @@ public final class WorkerHost {
     for (WorkerSpec spec : workers) {
       if (!spec.workflowTypes().isEmpty()) {
         WorkerOptions.Builder options =
-            WorkerOptions.newBuilder().setIdentity(connection.identity());
+            WorkerOptions.newBuilder()
+                .setIdentity(connection.identity())
+                // The SDK's 1 s deadlock detector takes a replay on a CPU shared with the host's
+                // start (and other replays) for a deadlock; a replay is bounded by the gate anyway.
+                .setDefaultDeadlockDetectionTimeout(REPLAY_DEADLOCK_TIMEOUT.toMillis());
         deploymentOptions().ifPresent(options::setDeploymentOptions);
         Worker worker = f.newWorker(spec.taskQueue(), options.build());
         worker.registerWorkflowImplementationTypes(spec.workflowTypes().toArray(new Class<?>[0]));

@@ -39,7 +39,7 @@ class ConfigLoaderTest {
     assertEquals(DrainPolicies.DEFAULT, c.drainPolicies());
     assertEquals(Optional.empty(), c.apiToken());
     assertEquals(Optional.empty(), c.managementPort());
-    assertEquals(List.of(), c.schedules());
+    assertEquals(Optional.empty(), c.schedulesFile());
   }
 
   @Test
@@ -322,37 +322,17 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void schedulesComeFromTheFileThatDrainhostSchedulesNames() throws Exception {
+  void drainhostSchedulesNamesAFileThatMustExist() throws Exception {
     java.nio.file.Path file = java.nio.file.Files.createTempFile("schedules", ".json");
-    java.nio.file.Files.writeString(
-        file, "[{\"id\": \"p\", \"workflowType\": \"W\", \"every\": \"30s\"}]");
     HostConfig c = ConfigLoader.load(Map.of("DRAINHOST_SCHEDULES", file.toString()));
-    assertEquals(List.of("p"), c.schedules().stream().map(s -> s.id()).toList());
-    assertEquals(List.of(), ConfigLoader.load(Map.of()).schedules());
-  }
-
-  @Test
-  void aMissingOrInvalidSchedulesFileIsAConfigurationErrorNamingTheFileAndTheSchedule()
-      throws Exception {
+    assertEquals(Optional.of(file), c.schedulesFile());
+    assertEquals(Optional.empty(), ConfigLoader.load(Map.of()).schedulesFile());
     ConfigException missing =
         assertThrows(
             ConfigException.class,
             () -> ConfigLoader.load(Map.of("DRAINHOST_SCHEDULES", "/nonexistent/s.json")));
     assertEquals(
         List.of("DRAINHOST_SCHEDULES=/nonexistent/s.json: no such file"), missing.problems());
-    java.nio.file.Path file = java.nio.file.Files.createTempFile("schedules", ".json");
-    java.nio.file.Files.writeString(
-        file, "[{\"id\": \"p\", \"workflowType\": \"W\", \"cron\": \"99 * * * *\"}]");
-    ConfigException invalid =
-        assertThrows(
-            ConfigException.class,
-            () -> ConfigLoader.load(Map.of("DRAINHOST_SCHEDULES", file.toString())));
-    assertTrue(
-        invalid
-            .problems()
-            .get(0)
-            .startsWith("DRAINHOST_SCHEDULES=" + file + ": schedule 'p': cron"),
-        invalid.problems().toString());
   }
 
   @Test
@@ -366,16 +346,8 @@ class ConfigLoaderTest {
     DrainPolicies handoff = DrainPolicies.parse("*=handoff");
     assertEquals(handoff, c.withDrainPolicies(handoff).drainPolicies());
     assertEquals(
-        List.of("x"),
-        c
-            .withSchedules(
-                List.of(
-                    io.drainhost.schedules.ScheduleDeclaration.every(
-                        "x", "W", Duration.ofMinutes(1))))
-            .schedules()
-            .stream()
-            .map(d -> d.id())
-            .toList());
+        Optional.of(java.nio.file.Path.of("s.json")),
+        c.withSchedulesFile(Optional.of(java.nio.file.Path.of("s.json"))).schedulesFile());
   }
 
   @Test
@@ -490,44 +462,18 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void onEcsTheBuildIdIsTheContainersImageDigestElseItsTag() throws Exception {
-    com.sun.net.httpserver.HttpServer metadata =
-        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-    java.util.concurrent.atomic.AtomicReference<String> body =
-        new java.util.concurrent.atomic.AtomicReference<>();
-    metadata.createContext(
-        "/v4/abc",
-        x -> {
-          byte[] b = body.get().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-          x.sendResponseHeaders(200, b.length);
-          x.getResponseBody().write(b);
-          x.close();
-        });
-    metadata.start();
-    try {
-      Map<String, String> env =
-          Map.of(
-              "DRAINHOST_DEPLOYMENT_NAME",
-              "orders",
-              "ECS_CONTAINER_METADATA_URI_V4",
-              "http://127.0.0.1:" + metadata.getAddress().getPort() + "/v4/abc");
-      body.set(
-          "{\"Name\":\"app\",\"Image\":\"123.dkr.ecr.eu-west-1.amazonaws.com/orders:1.4.2\","
-              + "\"ImageID\":\"sha256:0d5e8c1f\"}");
-      assertEquals("0d5e8c1f", ConfigLoader.load(env).versioning().deployment().get().buildId());
-      body.set("{\"Name\":\"app\",\"Image\":\"registry:5000/orders:1.4.2\"}");
-      assertEquals("1.4.2", ConfigLoader.load(env).versioning().deployment().get().buildId());
-      body.set("{\"Name\":\"app\",\"Image\":\"orders\"}");
-      ConfigException neither = assertThrows(ConfigException.class, () -> ConfigLoader.load(env));
-      assertTrue(
-          neither
-              .problems()
-              .get(0)
-              .endsWith("(ECS_CONTAINER_METADATA_URI_V4 answered with neither)"),
-          neither.problems().toString());
-    } finally {
-      metadata.stop(0);
-    }
+  void onEcsAMissingBuildIdIsLeftForTheStartToReadNoNetworkCallWhileLoading() {
+    // Nothing listens at this address: loading must not ask it.
+    Map<String, String> env =
+        Map.of(
+            "DRAINHOST_DEPLOYMENT_NAME",
+            "orders",
+            "ECS_CONTAINER_METADATA_URI_V4",
+            "http://127.0.0.1:9/v4/abc");
+    Versioning v = ConfigLoader.load(env).versioning();
+    assertTrue(v.enabled());
+    assertTrue(v.buildIdFromTaskMetadata());
+    assertEquals(Optional.empty(), v.deployment());
   }
 
   @Test

@@ -95,27 +95,7 @@ class LibraryHostIT {
 
   @Test
   void aServiceWithoutTheEmbeddedServerThatSetsNoAddressGetsAConfigurationError() throws Exception {
-    // The test classpath less temporal-test-server: what a service that leaves out the optional
-    // dependency has.
-    String classpath =
-        Arrays.stream(
-                System.getProperty(
-                        "surefire.test.class.path", System.getProperty("java.class.path"))
-                    .split(File.pathSeparator))
-            .filter(entry -> !entry.contains("temporal-test-server"))
-            .collect(Collectors.joining(File.pathSeparator));
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp",
-            classpath,
-            LibraryUserMain.class.getName());
-    pb.environment()
-        .keySet()
-        .removeIf(k -> k.startsWith("DRAINHOST_") || k.startsWith("TEMPORAL_"));
-    pb.environment().put("DRAINHOST_PORT", "0");
-    pb.redirectErrorStream(true);
-    Process p = pb.start();
+    Process p = userMainWithoutTheEmbeddedServer();
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "exits");
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(2, p.exitValue(), out);
@@ -125,5 +105,47 @@ class LibraryHostIT {
         out);
     assertTrue(
         !out.contains("NoClassDefFoundError") && !out.contains("ClassNotFoundException"), out);
+  }
+
+  /**
+   * Its replay check, with no Temporal to check against, could not check (1, as the README says),
+   * and says so on stdout, where its table goes; its log lines go to stderr.
+   */
+  @Test
+  void itsReplayCheckWithNoAddressCouldNotCheckAndItsStdoutIsTheTableAlone() throws Exception {
+    Process p = userMainWithoutTheEmbeddedServer("replay-check");
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "exits");
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(1, p.exitValue(), out + err);
+    assertEquals(
+        "replay check: could not check: no Temporal to check against (set TEMPORAL_ADDRESS)",
+        out.strip(),
+        "stdout is the check's output alone; stderr: " + err);
+  }
+
+  /**
+   * The user's main in a JVM of its own with the test classpath less temporal-test-server: what a
+   * service that leaves out the optional dependency has.
+   */
+  private static Process userMainWithoutTheEmbeddedServer(String... args) throws Exception {
+    String classpath =
+        Arrays.stream(
+                System.getProperty(
+                        "surefire.test.class.path", System.getProperty("java.class.path"))
+                    .split(File.pathSeparator))
+            .filter(entry -> !entry.contains("temporal-test-server"))
+            .collect(Collectors.joining(File.pathSeparator));
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of("-cp", classpath, LibraryUserMain.class.getName()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment()
+        .keySet()
+        .removeIf(k -> k.startsWith("DRAINHOST_") || k.startsWith("TEMPORAL_"));
+    pb.environment().put("DRAINHOST_PORT", "0");
+    pb.redirectErrorStream(args.length == 0);
+    return pb.start();
   }
 }

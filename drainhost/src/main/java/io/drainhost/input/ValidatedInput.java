@@ -1,4 +1,4 @@
-package io.drainhost;
+package io.drainhost.input;
 
 import java.util.List;
 
