@@ -1,30 +1,22 @@
 #!/usr/bin/env bash
-# A sample deploy step (CodeBuild, GitHub Actions, …) for one release of a drainhost service with
-# Worker Versioning: one ECS service per build id (rainbow), moved by drainhost-deploy.
-# Needs: the AWS CLI, jq, TEMPORAL_ADDRESS (+ TEMPORAL_NAMESPACE / TEMPORAL_API_KEY), and a role with
-# ecs/drainhost-deploy-iam-policy.json plus ecs:RegisterTaskDefinition, ecs:CreateService and
-# iam:PassRole for the task's roles.
+# A deploy step (CodeBuild, GitHub Actions, …) for one release of a drainhost service with Worker
+# Versioning: one command from the image to current. drainhost-deploy registers the version's task
+# definition and creates its service from the current version's (the first release from
+# ecs/task-definition.json and ecs/service-settings.json, with the account's subnets, security
+# groups and target group), copies its autoscaling, waits for its pollers, runs a gate pinned to it
+# at every ramp step, ramps, and makes it current. A release that does not make it (its replay gate
+# refuses it, a gate fails, a step's failure rate is too high) ends at 0 tasks: exit 3.
+# Needs: Java 17+, TEMPORAL_ADDRESS (+ TEMPORAL_NAMESPACE / TEMPORAL_API_KEY), and a role with
+# ecs/drainhost-deploy-iam-policy.json.
 set -euo pipefail
 CLUSTER=${CLUSTER:?}; DEPLOYMENT=${DEPLOYMENT:?}; IMAGE=${IMAGE:?}   # IMAGE=…/orders@sha256:…
-BUILD_ID=${BUILD_ID:-${IMAGE##*sha256:}}                             # the digest, as the host derives it
+FIRST_RELEASE_FLAGS=${FIRST_RELEASE_FLAGS:-}   # first release only: --subnets … --security-groups … --target-group-arn …
 
-# 1. A task definition for this build: the host joins the version DEPLOYMENT / BUILD_ID.
-TASK_DEF=$(jq --arg image "$IMAGE" --arg dep "$DEPLOYMENT" --arg build "$BUILD_ID" '
-  .containerDefinitions[0].image = $image
-  | .containerDefinitions[0].environment += [{"name": "DRAINHOST_DEPLOYMENT_NAME", "value": $dep},
-                                             {"name": "DRAINHOST_BUILD_ID", "value": $build}]' \
-  ecs/task-definition.json)
-TASK_DEF_ARN=$(aws ecs register-task-definition --cli-input-json "$TASK_DEF" \
-  --query taskDefinition.taskDefinitionArn --output text)
+# shellcheck disable=SC2086
+java -jar drainhost-deploy.jar deploy --cluster "$CLUSTER" --deployment "$DEPLOYMENT" \
+  --image "$IMAGE" --steps 10:5m,50:10m \
+  --step-gate GreetingWorkflow --gate-input '{"name": "gate"}' --gate-task-queue drainhost \
+  --max-failure-rate 0.05 --rollback-window 30m $FIRST_RELEASE_FLAGS
 
-# 2. The version's own service, tagged so that drainhost-deploy finds it.
-aws ecs create-service --cluster "$CLUSTER" --service-name "$DEPLOYMENT-${BUILD_ID:0:12}" \
-  --task-definition "$TASK_DEF_ARN" --desired-count 2 \
-  --tags key=drainhost:deployment,value="$DEPLOYMENT" key=drainhost:build-id,value="$BUILD_ID" \
-  --cli-input-json "$(jq 'del(.serviceName, .taskDefinition, .desiredCount)' ecs/service-settings.json)"
-
-# 3. Gate, ramp, promote; rolled back on its own when the new version fails while ramping.
-#    Later, on a schedule: drainhost-deploy sunset (scales drained versions to 0, then deletes them).
-java -jar drainhost-deploy.jar rollout --cluster "$CLUSTER" --deployment "$DEPLOYMENT" \
-  --build-id "$BUILD_ID" --steps 10:5m,50:10m \
-  --gate-workflow GreetingWorkflow --gate-input '{"name": "gate"}' --gate-task-queue drainhost
+# Later, on a schedule: drainhost-deploy sunset retires drained versions and failed releases
+# (autoscaling first, then the service to 0, then deleted), never one with open pinned runs.

@@ -11,7 +11,9 @@ import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 
 /**
  * Where the command connects: Temporal from its standard environment configuration (TEMPORAL_*
@@ -30,6 +32,16 @@ final class Connections {
 
   @Option(names = "--namespace", description = "the namespace (else TEMPORAL_NAMESPACE, default)")
   String namespace;
+
+  /** Connections given in code, not by picocli. */
+  static Connections of(String deployment, String cluster, String address, String namespace) {
+    Connections c = new Connections();
+    c.deployment = deployment;
+    c.cluster = cluster;
+    c.address = address;
+    c.namespace = namespace;
+    return c;
+  }
 
   String namespace() {
     return namespace != null
@@ -86,5 +98,22 @@ final class Connections {
 
   EcsClient ecs() {
     return EcsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+  }
+
+  /** Application Auto Scaling ({@code AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING} overrides it). */
+  ApplicationAutoScalingClient autoscaling() {
+    return ApplicationAutoScalingClient.builder()
+        .httpClient(UrlConnectionHttpClient.create())
+        .build();
+  }
+
+  /**
+   * The load balancers' API, to read a target group ({@code
+   * AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2}).
+   */
+  ElasticLoadBalancingV2Client elb() {
+    return ElasticLoadBalancingV2Client.builder()
+        .httpClient(UrlConnectionHttpClient.create())
+        .build();
   }
 }

@@ -1,31 +1,72 @@
 package io.drainhost.deploy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drainhost.deploy.act.Actor;
+import io.drainhost.deploy.aws.EcsServices;
+import io.drainhost.deploy.aws.Scaling;
+import io.drainhost.deploy.aws.ServiceRequests;
+import io.drainhost.deploy.aws.SettingsReader;
+import io.drainhost.deploy.aws.TargetGroups;
+import io.drainhost.deploy.aws.TaskDefinitions;
+import io.drainhost.deploy.check.Checks;
+import io.drainhost.deploy.check.Finding;
+import io.drainhost.deploy.check.Settings;
+import io.drainhost.deploy.observe.Observer;
+import io.drainhost.deploy.plan.DeployPlanner;
+import io.drainhost.deploy.plan.FailureRule;
+import io.drainhost.deploy.plan.Observed;
+import io.drainhost.deploy.plan.Plan;
+import io.drainhost.deploy.plan.RampStep;
+import io.drainhost.deploy.plan.Release;
+import io.drainhost.deploy.plan.RollbackPlanner;
+import io.drainhost.deploy.plan.SunsetPlanner;
+import io.drainhost.deploy.temporal.TemporalDeployments;
+import io.drainhost.deploy.time.Durations;
 import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 
-/** {@code java -jar drainhost-deploy.jar status | rollout ...}: rainbow rollouts on ECS. */
+/**
+ * {@code java -jar drainhost-deploy.jar deploy | check | status | rollout | rollback | sunset}:
+ * releases of drainhost workers on ECS with Temporal Worker Versioning, one ECS service per build
+ * id. Every subcommand observes, plans (a pure function of what it saw: {@code io.drainhost.deploy
+ * .plan}) and acts; {@code --dry-run} prints the plan and changes nothing.
+ */
 @Command(
     name = "drainhost-deploy",
     mixinStandardHelpOptions = true,
     version = "drainhost-deploy 0.1.0",
     subcommands = {
+      DeployMain.DeployCommand.class,
+      DeployMain.CheckCommand.class,
       DeployMain.Status.class,
       DeployMain.RolloutCommand.class,
       DeployMain.RollbackCommand.class,
       DeployMain.SunsetCommand.class
     },
     description =
-        "Rainbow rollouts of drainhost workers on ECS with Temporal Worker Versioning: one ECS"
-            + " service per build id, tagged drainhost:deployment and drainhost:build-id.")
+        "Releases of drainhost workers on ECS with Temporal Worker Versioning: one ECS service per"
+            + " build id, tagged drainhost:deployment and drainhost:build-id.")
 public final class DeployMain implements Callable<Integer> {
+  /** How long a release waits between two passes (observe, plan, act). */
+  static final Duration PASS_PAUSE = Duration.ofSeconds(2);
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new DeployMain()).execute(args));
   }
@@ -43,11 +84,20 @@ public final class DeployMain implements Callable<Integer> {
     } catch (DeployException e) {
       System.err.println("drainhost-deploy: " + e.getMessage());
       return e.exitCode;
+    } catch (IllegalArgumentException e) {
+      System.err.println("drainhost-deploy: " + e.getMessage());
+      return DeployException.USAGE;
     } catch (SdkException e) {
-      System.err.println("drainhost-deploy: ECS: " + e.getMessage());
+      System.err.println("drainhost-deploy: AWS: " + e.getMessage());
       return DeployException.UNAVAILABLE;
     } catch (io.grpc.StatusRuntimeException e) {
-      System.err.println("drainhost-deploy: Temporal: " + e.getStatus());
+      System.err.println(
+          "drainhost-deploy: Temporal refused or did not answer ("
+              + e.getStatus().getCode()
+              + (e.getStatus().getDescription() == null
+                  ? ""
+                  : ": " + e.getStatus().getDescription())
+              + "): if the deployment changed under this run (another run?), re-run it");
       return DeployException.UNAVAILABLE;
     } catch (Exception e) {
       System.err.println("drainhost-deploy: " + e);
@@ -55,40 +105,434 @@ public final class DeployMain implements Callable<Integer> {
     }
   }
 
-  /** A command's work once connected: Temporal's deployment and stubs, the ECS services. */
-  interface Connected {
-    void run(TemporalDeployments temporal, EcsServices ecs, WorkflowServiceStubs stubs)
-        throws Exception;
-  }
+  /** What a command works with once connected. */
+  record Parts(
+      Connections connections,
+      WorkflowServiceStubs stubs,
+      TemporalDeployments temporal,
+      EcsServices ecs,
+      TaskDefinitions taskDefinitions,
+      Scaling scaling,
+      TargetGroups targetGroups,
+      Observer observer) {}
 
-  /** Connects, runs {@code body}, closes; exit 0, or the failure's code and line. */
-  static int connected(Connections c, Connected body) {
+  /** Connects, runs {@code body}, closes; its exit code, or the failure's code and line. */
+  static int connected(Connections c, Function<Parts, Integer> body) {
     return guarded(
         () -> {
           WorkflowServiceStubs stubs = c.temporal();
-          try (EcsClient ecs = c.ecs()) {
-            body.run(
-                new TemporalDeployments(stubs, c.namespace(), c.deployment),
-                new EcsServices(ecs, c.cluster, c.deployment),
-                stubs);
-            return 0;
+          try (EcsClient ecs = c.ecs();
+              ApplicationAutoScalingClient autoscaling = c.autoscaling();
+              ElasticLoadBalancingV2Client elb = c.elb()) {
+            TemporalDeployments temporal =
+                new TemporalDeployments(stubs, c.namespace(), c.deployment);
+            EcsServices services = new EcsServices(ecs, c.cluster, c.deployment);
+            Scaling scaling = new Scaling(autoscaling, services.clusterName());
+            return body.apply(
+                new Parts(
+                    c,
+                    stubs,
+                    temporal,
+                    services,
+                    new TaskDefinitions(ecs),
+                    scaling,
+                    new TargetGroups(elb),
+                    new Observer(temporal, services, scaling, Clock.systemUTC())));
           } finally {
             stubs.shutdownNow();
           }
         });
   }
 
+  /** Prints a plan; with {@code dryRun}, says that nothing was changed. */
+  static void print(String command, Plan plan, boolean dryRun) {
+    if (dryRun) {
+      System.out.println(command + " (dry run: nothing changed): the plan");
+      plan.lines().forEach(l -> System.out.println("  " + l));
+    } else if (plan.stops()) {
+      System.out.println(command + ": " + plan.message());
+    }
+  }
+
+  /** The flags every release takes: the gates, the ramp and the rules that roll it back. */
+  static final class ReleaseOptions {
+    @Option(
+        names = "--steps",
+        defaultValue = "",
+        description = "ramp steps percent:duration, e.g. 10:5m,50:10m (default: none, all at once)")
+    String steps;
+
+    @Option(
+        names = "--gate-workflow",
+        description = "a workflow type started pinned to the new version before any traffic")
+    String gateWorkflow;
+
+    @Option(
+        names = "--step-gate",
+        description = "a workflow type started pinned to the new version before every ramp step")
+    String stepGate;
+
+    @Option(names = "--gate-input", defaultValue = "null", description = "the gates' input, JSON")
+    String gateInput;
+
+    @Option(names = "--gate-task-queue", description = "the gates' task queue")
+    String gateTaskQueue;
+
+    @Option(names = "--gate-timeout", defaultValue = "5m", description = "how long a gate may take")
+    String gateTimeout;
+
+    @Option(
+        names = "--pollers-timeout",
+        defaultValue = "5m",
+        description =
+            "how long the version may take to poll the current version's task queues after its"
+                + " service was created; past it the release fails")
+    String pollersTimeout;
+
+    @Option(
+        names = "--max-failures",
+        description =
+            "failed runs and runs failing workflow tasks tolerated in a step's window (default 0"
+                + " without --max-failure-rate)")
+    Long maxFailures;
+
+    @Option(
+        names = "--max-failure-rate",
+        description =
+            "the highest share of failures (failed runs and runs failing workflow tasks, over runs"
+                + " started, at least --min-runs) in a step's window, e.g. 0.05")
+    Double maxFailureRate;
+
+    @Option(
+        names = "--min-runs",
+        defaultValue = "20",
+        description = "the least denominator of the failure rate (default ${DEFAULT-VALUE})")
+    long minRuns;
+
+    @Option(
+        names = "--rollback-window",
+        defaultValue = "0s",
+        description =
+            "after promotion, watch this long on the same rule and roll back to the previous"
+                + " version (default: no watch)")
+    String rollbackWindow;
+
+    @Option(names = "--dry-run", description = "print the plan, change nothing")
+    boolean dryRun;
+
+    Release release(
+        String deployment, String buildId, Optional<String> image, Optional<Integer> desired) {
+      if (gateWorkflow != null || stepGate != null) {
+        if (gateTaskQueue == null) {
+          throw new IllegalArgumentException("a gate needs --gate-task-queue");
+        }
+        gateInput();
+      }
+      FailureRule rule =
+          maxFailures == null && maxFailureRate == null
+              ? FailureRule.STRICT
+              : new FailureRule(
+                  maxFailureRate == null
+                      ? OptionalDouble.empty()
+                      : OptionalDouble.of(maxFailureRate),
+                  maxFailures == null ? OptionalLong.empty() : OptionalLong.of(maxFailures),
+                  minRuns);
+      return new Release(
+          deployment,
+          buildId,
+          image,
+          desired,
+          RampStep.parse(steps),
+          Optional.ofNullable(gateWorkflow),
+          Optional.ofNullable(stepGate),
+          rule,
+          Durations.parse("--pollers-timeout", pollersTimeout),
+          Durations.parse("--gate-timeout", gateTimeout),
+          Durations.parse("--rollback-window", rollbackWindow));
+    }
+
+    JsonNode gateInput() {
+      try {
+        return new ObjectMapper().readTree(gateInput);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalArgumentException("--gate-input " + gateInput + ": not JSON");
+      }
+    }
+  }
+
+  /** Where a first release's settings come from, and what only the account knows. */
+  static final class SourceOptions {
+    @Option(
+        names = "--task-definition",
+        defaultValue = "ecs/task-definition.json",
+        description =
+            "with no current version: the task definition file to start from (default"
+                + " ${DEFAULT-VALUE})")
+    Path taskDefinition;
+
+    @Option(
+        names = "--service-settings",
+        defaultValue = "ecs/service-settings.json",
+        description =
+            "with no current version: the service settings file to start from (default"
+                + " ${DEFAULT-VALUE})")
+    Path serviceSettings;
+
+    @Option(names = "--subnets", split = ",", description = "with no current version: subnet ids")
+    List<String> subnets = List.of();
+
+    @Option(
+        names = "--security-groups",
+        split = ",",
+        description = "with no current version: security group ids")
+    List<String> securityGroups = List.of();
+
+    @Option(
+        names = "--target-group-arn",
+        description = "with no current version: the target group the service registers with")
+    String targetGroupArn;
+
+    @Option(names = "--assign-public-ip", description = "with no current version: a public IP")
+    boolean assignPublicIp;
+
+    ServiceRequests.AccountSettings account() {
+      return new ServiceRequests.AccountSettings(
+          subnets, securityGroups, Optional.ofNullable(targetGroupArn), assignPublicIp);
+    }
+  }
+
+  /** The settings a new version copies: the current version's, else the files'. */
+  static Settings sourceSettings(Parts p, Observed o, SourceOptions source) {
+    Optional<EcsServices.VersionService> current =
+        o.routing().flatMap(Observed.Routing::current).flatMap(p.ecs()::of);
+    return current
+        .map(
+            s ->
+                SettingsReader.fromCurrent(
+                    s.described(), p.taskDefinitions(), Optional.of(p.targetGroups())))
+        .orElseGet(() -> SettingsReader.fromFiles(source.taskDefinition, source.serviceSettings));
+  }
+
+  /**
+   * A release, pass after pass: observe, plan, act, pause; until the plan stops. A re-run after an
+   * interruption does the same from what it observes, so it carries on.
+   */
+  static int release(
+      Parts p, Release r, ReleaseOptions options, SourceOptions source, String command) {
+    Actor actor =
+        new Actor(
+            r.deployment(),
+            p.temporal(),
+            p.connections().client(p.stubs()),
+            p.ecs(),
+            p.taskDefinitions(),
+            p.scaling(),
+            new Actor.Sources(
+                source.taskDefinition,
+                source.serviceSettings,
+                source.account(),
+                options.gateInput(),
+                Optional.ofNullable(options.gateTaskQueue)),
+            System.out);
+    String last = "";
+    while (true) {
+      Observed o = p.observer().observe(Optional.of(r));
+      boolean creating = !o.services().containsKey(r.buildId()) && r.image().isPresent();
+      List<Finding> findings = creating ? Checks.check(sourceSettings(p, o, source)) : List.of();
+      Plan plan = DeployPlanner.plan(o, r, findings);
+      if (options.dryRun) {
+        print(command, plan, true);
+        return plan.stops() ? plan.exitCode() : Plan.DONE;
+      }
+      if (!plan.actions().isEmpty() || !plan.message().equals(last)) {
+        System.out.println(command + ": " + plan.message());
+        last = plan.message();
+      }
+      actor.act(plan, o);
+      if (plan.stops()) {
+        return plan.exitCode();
+      }
+      sleep(PASS_PAUSE);
+    }
+  }
+
+  static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DeployException(DeployException.UNAVAILABLE, "interrupted");
+    }
+  }
+
+  @Command(
+      name = "deploy",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Release an image: register the version's task definition and create its service from the"
+            + " current version's (or from the files, for a first release), copy its autoscaling,"
+            + " then roll it out (gates, ramp steps watched for failures, promotion).",
+        "The settings are checked first (as `check`); an error refuses the release before anything"
+            + " is created. A release that does not make it ends at 0 tasks, its autoscaling"
+            + " removed. Re-running it carries on from what ECS and Temporal say.",
+        "Exit codes: 0 current, 3 refused or rolled back (nothing of it runs), 1 an endpoint"
+            + " failed, 2 wrong arguments or settings."
+      })
+  static final class DeployCommand implements Callable<Integer> {
+    @Mixin Connections connect;
+    @Mixin ReleaseOptions options;
+    @Mixin SourceOptions source;
+
+    @Option(
+        names = "--image",
+        required = true,
+        description = "the image: repository@sha256:… or :tag")
+    String image;
+
+    @Option(
+        names = "--build-id",
+        description =
+            "the version's build id (default: the image's digest, as the host derives it)")
+    String buildId;
+
+    @Option(
+        names = "--desired",
+        description = "the new service's task count (default: the current version's)")
+    Integer desired;
+
+    @Override
+    public Integer call() {
+      return guarded(
+          () -> {
+            String b = buildId != null ? buildId : TaskDefinitions.buildIdOf(image);
+            if (desired != null && desired < 1) {
+              throw new IllegalArgumentException("--desired must be 1 or more");
+            }
+            Release r =
+                options.release(
+                    connect.deployment, b, Optional.of(image), Optional.ofNullable(desired));
+            return connected(connect, p -> release(p, r, options, source, "deploy"));
+          });
+    }
+  }
+
+  @Command(
+      name = "rollout",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Make a build id's version current (its service exists): wait for its pollers, run the gates"
+            + " pinned to it, ramp in steps watching for failures (rolled back on their own), set it"
+            + " current.",
+        "Re-running continues from what Temporal says; a finished step is never repeated.",
+        "Exit codes: 0 current, 3 the gate or the ramp failed (current unchanged), 1 an endpoint"
+            + " failed or the deployment changed under it, 2 wrong arguments."
+      })
+  static final class RolloutCommand implements Callable<Integer> {
+    @Mixin Connections connect;
+    @Mixin ReleaseOptions options;
+
+    @Option(names = "--build-id", required = true, description = "the version to roll out")
+    String buildId;
+
+    @Override
+    public Integer call() {
+      return guarded(
+          () -> {
+            Release r =
+                options.release(connect.deployment, buildId, Optional.empty(), Optional.empty());
+            return connected(connect, p -> release(p, r, options, new SourceOptions(), "rollout"));
+          });
+    }
+  }
+
+  @Command(
+      name = "check",
+      mixinStandardHelpOptions = true,
+      description = {
+        "The deployment's ECS settings against what drainhost needs, one finding per setting with"
+            + " the field and why: the current version's task definition, service and target"
+            + " group, or the files given.",
+        "Exit codes: 0 no error, 2 an error (a release would be refused), 1 an endpoint failed."
+      })
+  static final class CheckCommand implements Callable<Integer> {
+    @Option(names = "--deployment", description = "the Worker Deployment (with --cluster)")
+    String deployment;
+
+    @Option(names = "--cluster", description = "the ECS cluster of its services")
+    String cluster;
+
+    @Option(names = "--task-definition", description = "a task definition file instead")
+    Path taskDefinition;
+
+    @Option(names = "--service-settings", description = "a service settings file instead")
+    Path serviceSettings;
+
+    @Option(names = "--address", description = "Temporal's host:port (else TEMPORAL_ADDRESS)")
+    String address;
+
+    @Option(names = "--namespace", description = "the namespace (else TEMPORAL_NAMESPACE)")
+    String namespace;
+
+    @Override
+    public Integer call() {
+      return guarded(
+          () -> {
+            if (taskDefinition != null || serviceSettings != null) {
+              if (taskDefinition == null || serviceSettings == null) {
+                throw new IllegalArgumentException(
+                    "give both --task-definition and --service-settings");
+              }
+              return report(SettingsReader.fromFiles(taskDefinition, serviceSettings));
+            }
+            if (deployment == null || cluster == null) {
+              throw new IllegalArgumentException(
+                  "give --cluster and --deployment (the current version is checked), or the files"
+                      + " (--task-definition and --service-settings)");
+            }
+            return connected(
+                Connections.of(deployment, cluster, address, namespace),
+                p -> {
+                  Observed o = p.observer().observe(Optional.empty());
+                  Optional<EcsServices.VersionService> current =
+                      o.routing().flatMap(Observed.Routing::current).flatMap(p.ecs()::of);
+                  if (current.isEmpty()) {
+                    throw new IllegalArgumentException(
+                        "deployment "
+                            + deployment
+                            + " has no current version with a service in "
+                            + cluster
+                            + ": check the files instead");
+                  }
+                  return report(
+                      SettingsReader.fromCurrent(
+                          current.get().described(),
+                          p.taskDefinitions(),
+                          Optional.of(p.targetGroups())));
+                });
+          });
+    }
+
+    private static int report(Settings s) {
+      List<Finding> findings = Checks.check(s);
+      System.out.print(Checks.table(s, findings));
+      return findings.stream().anyMatch(Finding::error) ? DeployException.USAGE : 0;
+    }
+  }
+
   @Command(
       name = "status",
       mixinStandardHelpOptions = true,
       description =
-          "Every version of the deployment: status, ramp, task queues polled, drainage, open pinned"
-              + " runs, beside its ECS service's counts.")
+          "Every version of the deployment and every service of it, failed releases included:"
+              + " status, ramp, task queues polled, drainage, open pinned runs, ECS counts.")
   static final class Status implements Callable<Integer> {
     @Mixin Connections connect;
 
     @Option(names = "--output", defaultValue = "table", description = "table or json")
     String output;
+
+    @Option(names = "--dry-run", description = "accepted for symmetry: status changes nothing")
+    boolean dryRun;
 
     @Override
     public Integer call() {
@@ -98,116 +542,20 @@ public final class DeployMain implements Callable<Integer> {
       }
       return connected(
           connect,
-          (temporal, ecs, stubs) -> {
-            StatusReport report = StatusReport.of(temporal, ecs);
-            System.out.print(
-                output.equals("json")
-                    ? new ObjectMapper()
-                            .writerWithDefaultPrettyPrinter()
-                            .writeValueAsString(report.rows())
-                        + "\n"
-                    : report.table());
-          });
-    }
-  }
-
-  @Command(
-      name = "rollout",
-      mixinStandardHelpOptions = true,
-      description = {
-        "Make a build id's version current: wait for its pollers, run the gate pinned to it, ramp in"
-            + " steps watching for failures (rolled back on their own), set it current.",
-        "Re-running continues from what Temporal says; a finished step is never repeated.",
-        "Exit codes: 0 current, 3 the gate or the ramp failed (current unchanged), 1 an endpoint"
-            + " failed or the deployment changed under it, 2 wrong arguments."
-      })
-  static final class RolloutCommand implements Callable<Integer> {
-    @Mixin Connections connect;
-
-    @Option(names = "--build-id", required = true, description = "the version to roll out")
-    String buildId;
-
-    @Option(
-        names = "--steps",
-        defaultValue = "",
-        description = "ramp steps percent:duration, e.g. 10:5m,50:10m (default: none, all at once)")
-    String steps;
-
-    @Option(
-        names = "--gate-workflow",
-        description = "a workflow type started pinned to the new version; it must complete")
-    String gateWorkflow;
-
-    @Option(names = "--gate-input", defaultValue = "null", description = "its input, JSON")
-    String gateInput;
-
-    @Option(names = "--gate-task-queue", description = "its task queue")
-    String gateTaskQueue;
-
-    @Option(
-        names = "--gate-timeout",
-        defaultValue = "5m",
-        description = "how long the gate may take")
-    String gateTimeout;
-
-    @Option(
-        names = "--pollers-timeout",
-        defaultValue = "5m",
-        description = "how long to wait until the version polls the current version's task queues")
-    String pollersTimeout;
-
-    @Option(
-        names = "--max-failures",
-        defaultValue = "0",
-        description = "failed runs or runs failing workflow tasks tolerated while ramping")
-    int maxFailures;
-
-    @Override
-    public Integer call() {
-      return guarded(
-          () -> {
-            if (maxFailures < 0) {
-              throw new DeployException(DeployException.USAGE, "--max-failures must be 0 or more");
+          p -> {
+            StatusReport report = StatusReport.of(p.temporal(), p.ecs());
+            try {
+              System.out.print(
+                  output.equals("json")
+                      ? new ObjectMapper()
+                              .writerWithDefaultPrettyPrinter()
+                              .writeValueAsString(report.rows())
+                          + "\n"
+                      : report.table());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+              throw new IllegalStateException(e);
             }
-            Optional<Rollout.Gate> gate = Optional.empty();
-            if (gateWorkflow != null) {
-              if (gateTaskQueue == null) {
-                throw new DeployException(
-                    DeployException.USAGE, "--gate-workflow needs --gate-task-queue");
-              }
-              com.fasterxml.jackson.databind.JsonNode input;
-              try {
-                input = new ObjectMapper().readTree(gateInput);
-              } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new DeployException(
-                    DeployException.USAGE, "--gate-input " + gateInput + ": not JSON");
-              }
-              gate =
-                  Optional.of(
-                      new Rollout.Gate(
-                          gateWorkflow,
-                          input,
-                          gateTaskQueue,
-                          Durations.parse("--gate-timeout", gateTimeout)));
-            }
-            java.util.List<RampStep> ramp = RampStep.parse(steps);
-            java.time.Duration pollers = Durations.parse("--pollers-timeout", pollersTimeout);
-            Optional<Rollout.Gate> chosenGate = gate;
-            return connected(
-                connect,
-                (temporal, ecs, stubs) ->
-                    new Rollout(
-                            temporal,
-                            ecs,
-                            connect.client(stubs),
-                            connect.deployment,
-                            buildId,
-                            ramp,
-                            chosenGate,
-                            pollers,
-                            maxFailures,
-                            System.out)
-                        .run());
+            return 0;
           });
     }
   }
@@ -221,9 +569,12 @@ public final class DeployMain implements Callable<Integer> {
   static final class RollbackCommand implements Callable<Integer> {
     @Mixin Connections connect;
 
+    @Option(names = "--dry-run", description = "print the plan, change nothing")
+    boolean dryRun;
+
     @Override
     public Integer call() {
-      return connected(connect, (temporal, ecs, stubs) -> new Rollback(temporal, System.out).run());
+      return connected(connect, p -> once(p, "rollback", RollbackPlanner::plan, dryRun));
     }
   }
 
@@ -231,10 +582,12 @@ public final class DeployMain implements Callable<Integer> {
       name = "sunset",
       mixinStandardHelpOptions = true,
       description = {
-        "Retire old versions: drained (or inactive and never current) for longer than"
-            + " --scale-down-after: scale the ECS service to 0; past --delete-after: delete the"
-            + " service and the Temporal version.",
-        "Never the current or ramping version or one with open pinned runs. Safe on a schedule."
+        "Retire old versions: drained (or inactive and never current), or releases that never"
+            + " polled, for longer than --scale-down-after: autoscaling deregistered, the ECS"
+            + " service scaled to 0; past --delete-after: the service and the Temporal version"
+            + " deleted.",
+        "Never the current or ramping version, one that drains or has open pinned runs. Safe on a"
+            + " schedule."
       })
   static final class SunsetCommand implements Callable<Integer> {
     @Mixin Connections connect;
@@ -252,18 +605,45 @@ public final class DeployMain implements Callable<Integer> {
     public Integer call() {
       return guarded(
           () -> {
-            java.time.Duration down = Durations.parse("--scale-down-after", scaleDownAfter);
-            java.time.Duration delete = Durations.parse("--delete-after", deleteAfter);
+            Duration down = Durations.parse("--scale-down-after", scaleDownAfter);
+            Duration delete = Durations.parse("--delete-after", deleteAfter);
             if (delete.compareTo(down) < 0) {
-              throw new DeployException(
-                  DeployException.USAGE,
+              throw new IllegalArgumentException(
                   "--delete-after must not be shorter than --scale-down-after");
             }
             return connected(
-                connect,
-                (temporal, ecs, stubs) ->
-                    new Sunset(temporal, ecs, down, delete, dryRun, System.out).run());
+                connect, p -> once(p, "sunset", o -> SunsetPlanner.plan(o, down, delete), dryRun));
           });
     }
+  }
+
+  /**
+   * A one-pass command: observe, plan, print the plan, act on it unless a dry run; its exit code.
+   */
+  static int once(Parts p, String command, Function<Observed, Plan> planner, boolean dryRun) {
+    Observed o = p.observer().observe(Optional.empty());
+    Plan plan = planner.apply(o);
+    if (dryRun) {
+      print(command, plan, true);
+      return plan.exitCode();
+    }
+    Actor actor =
+        new Actor(
+            p.connections().deployment,
+            p.temporal(),
+            p.connections().client(p.stubs()),
+            p.ecs(),
+            p.taskDefinitions(),
+            p.scaling(),
+            new Actor.Sources(
+                Path.of("ecs/task-definition.json"),
+                Path.of("ecs/service-settings.json"),
+                new ServiceRequests.AccountSettings(List.of(), List.of(), Optional.empty(), false),
+                com.fasterxml.jackson.databind.node.NullNode.getInstance(),
+                Optional.empty()),
+            System.out);
+    actor.act(plan, o);
+    System.out.println(command + ": " + plan.message());
+    return plan.exitCode();
   }
 }

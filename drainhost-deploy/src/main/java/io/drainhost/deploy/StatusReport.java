@@ -1,5 +1,7 @@
 package io.drainhost.deploy;
 
+import io.drainhost.deploy.aws.EcsServices;
+import io.drainhost.deploy.temporal.TemporalDeployments;
 import io.temporal.api.deployment.v1.WorkerDeploymentInfo.WorkerDeploymentVersionSummary;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,7 +56,9 @@ final class StatusReport {
           if (!seen.contains(buildId)) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("buildId", buildId);
-            row.put("status", "not polled yet");
+            // A release whose hosts never polled: still starting, or (at 0) one that failed.
+            row.put(
+                "status", s.desired() == 0 ? "failed release (never polled)" : "not polled yet");
             service(row, s);
             rows.add(row);
           }

@@ -1,5 +1,6 @@
 package io.drainhost.deploy;
 
+import io.drainhost.deploy.aws.TaskDefinitions;
 import io.drainhost.testing.ChildProcess;
 import io.drainhost.testing.LocalHosts;
 import java.net.URI;
@@ -20,13 +21,13 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.ServiceField;
-import software.amazon.awssdk.services.ecs.model.Tag;
 
 /**
  * What ECS would do with the services of the ECS API stand-in (moto runs no containers): every half
  * second, for each service of the cluster, real drainhost hosts are started or SIGTERMed until as
- * many run as the service's desired count; a deleted service's hosts are stopped. A host's Worker
- * Deployment Version comes from the service's tags, its code from {@code variants}.
+ * many run as the service's desired count, and one that exited is replaced, as ECS replaces a
+ * stopped task; a deleted service's hosts are stopped. A host's Worker Deployment Version comes
+ * from its task definition's environment, as on ECS; its code from {@code variants}, by build id.
  */
 final class EcsFleet implements AutoCloseable {
   final EcsClient ecs;
@@ -37,6 +38,8 @@ final class EcsFleet implements AutoCloseable {
   private final Map<String, List<ChildProcess>> hosts = new ConcurrentHashMap<>();
   private final List<ChildProcess> stopped = new ArrayList<>();
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+  private final Map<String, Map<String, String>> versions = new ConcurrentHashMap<>();
+  private final Map<String, Integer> started = new ConcurrentHashMap<>();
 
   EcsFleet(
       URI ecsEndpoint,
@@ -59,6 +62,10 @@ final class EcsFleet implements AutoCloseable {
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
         .httpClient(UrlConnectionHttpClient.create())
         .build();
+  }
+
+  String cluster() {
+    return cluster;
   }
 
   /** The hosts of a service now. */
@@ -108,10 +115,13 @@ final class EcsFleet implements AutoCloseable {
       stopped.add(h);
     }
     while (running.size() < desired && s != null) {
-      String buildId = tag(s, EcsServices.BUILD_ID_TAG);
+      Map<String, String> version = versionOf(s);
+      String buildId = version.getOrDefault(TaskDefinitions.BUILD_ID_VARIABLE, "");
       Map<String, String> env = new HashMap<>();
-      env.put("DRAINHOST_DEPLOYMENT_NAME", tag(s, EcsServices.DEPLOYMENT_TAG));
-      env.put("DRAINHOST_BUILD_ID", buildId);
+      env.put(
+          TaskDefinitions.DEPLOYMENT_VARIABLE,
+          version.getOrDefault(TaskDefinitions.DEPLOYMENT_VARIABLE, ""));
+      env.put(TaskDefinitions.BUILD_ID_VARIABLE, buildId);
       env.put("DRAINHOST_SAMPLES_VARIANT", variants.getOrDefault(buildId, "v1"));
       env.put("DRAINHOST_TEMPORAL_CHECK_INTERVAL", "500ms");
       env.put("DRAINHOST_SHUTDOWN_TIMEOUT", "5s");
@@ -119,22 +129,41 @@ final class EcsFleet implements AutoCloseable {
       running.add(
           ChildProcess.start(
               name + "-" + (running.size() + 1), LocalHosts.hostEnv(temporalPort, taskQueue, env)));
+      started.merge(name, 1, Integer::sum);
     }
   }
 
-  private static String tag(Service s, String key) {
-    return s.tags().stream()
-        .filter(t -> key.equals(t.key()))
-        .map(Tag::value)
-        .findFirst()
-        .orElse("");
+  /** The deployment name and build id a service's task definition gives its container. */
+  private Map<String, String> versionOf(Service s) {
+    return versions.computeIfAbsent(
+        s.taskDefinition(),
+        arn -> {
+          Map<String, String> env = new HashMap<>();
+          ecs.describeTaskDefinition(b -> b.taskDefinition(arn))
+              .taskDefinition()
+              .containerDefinitions()
+              .forEach(c -> c.environment().forEach(e -> env.put(e.name(), e.value())));
+          return env;
+        });
   }
 
-  /** Exit codes of every host stopped so far, waiting for each. */
+  /** How many hosts were ever started for the service (a refused build's are replaced). */
+  int startedFor(String service) {
+    return started.getOrDefault(service, 0);
+  }
+
+  /**
+   * Exit codes of every host stopped so far that had started (a JVM SIGTERMed before its host
+   * installed its handlers is ended by the JVM itself, 143, with nothing to drain), waiting for
+   * each.
+   */
   synchronized List<Integer> stoppedExitCodes() {
     List<Integer> codes = new ArrayList<>();
     for (ChildProcess h : stopped) {
-      codes.add(h.awaitExit(Duration.ofSeconds(30)));
+      int code = h.awaitExit(Duration.ofSeconds(30));
+      if (h.output().contains("http listening")) {
+        codes.add(code);
+      }
     }
     return codes;
   }

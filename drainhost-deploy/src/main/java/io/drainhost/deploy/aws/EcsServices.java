@@ -1,11 +1,15 @@
-package io.drainhost.deploy;
+package io.drainhost.deploy.aws;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.CreateServiceRequest;
+import software.amazon.awssdk.services.ecs.model.Deployment;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
 import software.amazon.awssdk.services.ecs.model.ListServicesRequest;
 import software.amazon.awssdk.services.ecs.model.Service;
@@ -18,47 +22,72 @@ import software.amazon.awssdk.services.ecs.model.Tag;
  * the first time someone renames a service). Two active services tagged with one build id are
  * ambiguous and refused.
  */
-final class EcsServices {
-  static final String DEPLOYMENT_TAG = "drainhost:deployment";
-  static final String BUILD_ID_TAG = "drainhost:build-id";
+public final class EcsServices {
+  public static final String DEPLOYMENT_TAG = "drainhost:deployment";
+  public static final String BUILD_ID_TAG = "drainhost:build-id";
 
   private final EcsClient ecs;
   private final String cluster;
   private final String deployment;
 
-  EcsServices(EcsClient ecs, String cluster, String deployment) {
+  public EcsServices(EcsClient ecs, String cluster, String deployment) {
     this.ecs = ecs;
     this.cluster = cluster;
     this.deployment = deployment;
   }
 
-  /** A version's service: its name, counts and status. */
-  record VersionService(String name, String buildId, int desired, int running, String status) {}
+  public EcsClient client() {
+    return ecs;
+  }
+
+  public String cluster() {
+    return cluster;
+  }
+
+  /** The cluster's name (the last part of an ARN), as Application Auto Scaling names services. */
+  public String clusterName() {
+    return cluster.substring(cluster.lastIndexOf('/') + 1);
+  }
+
+  /**
+   * A version's service as ECS describes it.
+   *
+   * @param createdAt when the service was created (its first deployment's creation on an ECS API
+   *     that leaves the service's own out)
+   * @param rolloutFailed ECS's circuit breaker gave up on its primary deployment
+   */
+  public record VersionService(
+      String name,
+      String buildId,
+      int desired,
+      int running,
+      String status,
+      Instant createdAt,
+      boolean rolloutFailed,
+      Service described) {}
 
   /** The deployment's active services, by build id; throws when one build id has two. */
-  Map<String, VersionService> byBuildId() {
-    List<String> arns = new ArrayList<>();
-    ecs.listServicesPaginator(ListServicesRequest.builder().cluster(cluster).build())
-        .serviceArns()
-        .forEach(arns::add);
+  public Map<String, VersionService> byBuildId() {
     List<VersionService> found = new ArrayList<>();
-    for (int i = 0; i < arns.size(); i += 10) {
-      for (Service s :
-          ecs.describeServices(
-                  DescribeServicesRequest.builder()
-                      .cluster(cluster)
-                      .services(arns.subList(i, Math.min(arns.size(), i + 10)))
-                      .include(ServiceField.TAGS)
-                      .build())
-              .services()) {
-        Optional<String> buildId = tag(s, BUILD_ID_TAG);
-        if ("ACTIVE".equals(s.status())
-            && tag(s, DEPLOYMENT_TAG).filter(deployment::equals).isPresent()
-            && buildId.isPresent()) {
-          found.add(
-              new VersionService(
-                  s.serviceName(), buildId.get(), s.desiredCount(), s.runningCount(), s.status()));
-        }
+    for (Service s : describeAll()) {
+      Optional<String> buildId = tag(s, BUILD_ID_TAG);
+      if ("ACTIVE".equals(s.status())
+          && tag(s, DEPLOYMENT_TAG).filter(deployment::equals).isPresent()
+          && buildId.isPresent()) {
+        found.add(
+            new VersionService(
+                s.serviceName(),
+                buildId.get(),
+                s.desiredCount(),
+                s.runningCount(),
+                s.status(),
+                createdAt(s),
+                s.deployments().stream()
+                    .anyMatch(
+                        d ->
+                            "PRIMARY".equals(d.status())
+                                && "FAILED".equals(d.rolloutStateAsString())),
+                s));
       }
     }
     Map<String, List<VersionService>> grouped =
@@ -66,8 +95,7 @@ final class EcsServices {
     grouped.forEach(
         (buildId, services) -> {
           if (services.size() > 1) {
-            throw new DeployException(
-                DeployException.USAGE,
+            throw new IllegalArgumentException(
                 "build id "
                     + buildId
                     + " of deployment "
@@ -85,19 +113,60 @@ final class EcsServices {
         .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get(0)));
   }
 
-  void scaleToZero(VersionService s) {
-    ecs.updateService(b -> b.cluster(cluster).service(s.name()).desiredCount(0));
+  private List<Service> describeAll() {
+    List<String> arns = new ArrayList<>();
+    ecs.listServicesPaginator(ListServicesRequest.builder().cluster(cluster).build())
+        .serviceArns()
+        .forEach(arns::add);
+    List<Service> all = new ArrayList<>();
+    for (int i = 0; i < arns.size(); i += 10) {
+      all.addAll(
+          ecs.describeServices(
+                  DescribeServicesRequest.builder()
+                      .cluster(cluster)
+                      .services(arns.subList(i, Math.min(arns.size(), i + 10)))
+                      .include(ServiceField.TAGS)
+                      .build())
+              .services());
+    }
+    return all;
   }
 
-  void delete(VersionService s) {
-    ecs.deleteService(b -> b.cluster(cluster).service(s.name()));
+  private static Instant createdAt(Service s) {
+    if (s.createdAt() != null) {
+      return s.createdAt();
+    }
+    return s.deployments().stream()
+        .map(Deployment::createdAt)
+        .filter(java.util.Objects::nonNull)
+        .min(Comparator.naturalOrder())
+        .orElse(Instant.now());
   }
 
-  Optional<VersionService> of(String buildId) {
+  public void create(CreateServiceRequest request) {
+    ecs.createService(request);
+  }
+
+  public void scale(String service, int desired) {
+    ecs.updateService(b -> b.cluster(cluster).service(service).desiredCount(desired));
+  }
+
+  public void delete(String service) {
+    ecs.deleteService(b -> b.cluster(cluster).service(service).force(true));
+  }
+
+  public Optional<VersionService> of(String buildId) {
     return Optional.ofNullable(byBuildId().get(buildId));
   }
 
-  private static Optional<String> tag(Service s, String key) {
+  public static Optional<String> tag(Service s, String key) {
     return s.tags().stream().filter(t -> key.equals(t.key())).map(Tag::value).findFirst();
+  }
+
+  /** The deployment's two tags for a version's service. */
+  public List<Tag> versionTags(String buildId) {
+    return List.of(
+        Tag.builder().key(DEPLOYMENT_TAG).value(deployment).build(),
+        Tag.builder().key(BUILD_ID_TAG).value(buildId).build());
   }
 }

@@ -1,16 +1,17 @@
-package io.drainhost.deploy;
+package io.drainhost.deploy.plan;
 
+import io.drainhost.deploy.time.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /** One step of a ramp: this share of new work to the new version, watched for this long. */
-record RampStep(float percent, Duration watch) {
+public record RampStep(float percent, Duration watch) {
   /**
    * {@code 10:5m,50:10m}: each {@code percent:duration}, percents rising, below 100 (setting the
    * version current is the last step); empty for all at once.
    */
-  static List<RampStep> parse(String spec) {
+  public static List<RampStep> parse(String spec) {
     List<RampStep> steps = new ArrayList<>();
     if (spec == null || spec.isBlank()) {
       return steps;
@@ -19,20 +20,17 @@ record RampStep(float percent, Duration watch) {
     for (String part : spec.split(",")) {
       String[] pd = part.trim().split(":");
       if (pd.length != 2) {
-        throw new DeployException(
-            DeployException.USAGE,
+        throw new IllegalArgumentException(
             "--steps " + spec + ": each step is percent:duration, e.g. 10:5m");
       }
       float percent;
       try {
         percent = Float.parseFloat(pd[0]);
       } catch (NumberFormatException e) {
-        throw new DeployException(
-            DeployException.USAGE, "--steps " + spec + ": " + pd[0] + " is no percent");
+        throw new IllegalArgumentException("--steps " + spec + ": " + pd[0] + " is no percent");
       }
       if (percent <= last || percent >= 100) {
-        throw new DeployException(
-            DeployException.USAGE,
+        throw new IllegalArgumentException(
             "--steps "
                 + spec
                 + ": percents must rise and stay below 100 (100 is making it current)");

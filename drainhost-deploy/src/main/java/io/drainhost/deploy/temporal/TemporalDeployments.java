@@ -1,4 +1,4 @@
-package io.drainhost.deploy;
+package io.drainhost.deploy.temporal;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
@@ -28,38 +28,38 @@ import java.util.stream.Collectors;
  * carries the conflict token of the description it was decided on: a change that another rollout
  * made meanwhile makes Temporal refuse this one, so two rollouts never interleave.
  */
-final class TemporalDeployments {
+public final class TemporalDeployments {
   private static final String IDENTITY = "drainhost-deploy";
 
   private final WorkflowServiceStubs stubs;
   private final String namespace;
   private final String deployment;
 
-  TemporalDeployments(WorkflowServiceStubs stubs, String namespace, String deployment) {
+  public TemporalDeployments(WorkflowServiceStubs stubs, String namespace, String deployment) {
     this.stubs = stubs;
     this.namespace = namespace;
     this.deployment = deployment;
   }
 
   /** The deployment's routing and versions, with the conflict token of this reading. */
-  record Snapshot(WorkerDeploymentInfo info, ByteString conflictToken) {
-    RoutingConfig routing() {
+  public record Snapshot(WorkerDeploymentInfo info, ByteString conflictToken) {
+    public RoutingConfig routing() {
       return info.getRoutingConfig();
     }
 
-    Optional<String> current() {
+    public Optional<String> current() {
       String b = routing().getCurrentDeploymentVersion().getBuildId();
       return b.isEmpty() ? Optional.empty() : Optional.of(b);
     }
 
-    Optional<String> ramping() {
+    public Optional<String> ramping() {
       String b = routing().getRampingDeploymentVersion().getBuildId();
       return b.isEmpty() ? Optional.empty() : Optional.of(b);
     }
   }
 
   /** Empty when the deployment does not exist yet (no host of it has polled). */
-  Optional<Snapshot> describe() {
+  public Optional<Snapshot> describe() {
     try {
       DescribeWorkerDeploymentResponse r =
           retrying(
@@ -79,7 +79,7 @@ final class TemporalDeployments {
     }
   }
 
-  Optional<WorkerDeploymentVersionInfo> version(String buildId) {
+  public Optional<WorkerDeploymentVersionInfo> version(String buildId) {
     try {
       return Optional.of(
           retrying(
@@ -100,14 +100,14 @@ final class TemporalDeployments {
   }
 
   /** The task queues (name and type) a version has polled. */
-  Set<String> taskQueues(String buildId) {
+  public Set<String> taskQueues(String buildId) {
     return version(buildId).stream()
         .flatMap(v -> v.getTaskQueueInfosList().stream())
         .map(q -> q.getName() + "/" + q.getType().name())
         .collect(Collectors.toSet());
   }
 
-  void setCurrent(String buildId, ByteString conflictToken) {
+  public void setCurrent(String buildId, ByteString conflictToken) {
     retrying(
         () ->
             stub()
@@ -122,7 +122,7 @@ final class TemporalDeployments {
   }
 
   /** Ramps {@code buildId} to {@code percent}; an empty build id with 0 ends any ramp. */
-  void setRamping(String buildId, float percent, ByteString conflictToken) {
+  public void setRamping(String buildId, float percent, ByteString conflictToken) {
     retrying(
         () ->
             stub()
@@ -141,7 +141,7 @@ final class TemporalDeployments {
    * Whether a host of the version polled one of its workflow task queues within {@code within}
    * (DescribeTaskQueue's pollers carry their deployment options).
    */
-  boolean hasPollers(String buildId, java.time.Duration within) {
+  public boolean hasPollers(String buildId, java.time.Duration within) {
     long since = System.currentTimeMillis() - within.toMillis();
     for (String q : taskQueues(buildId)) {
       if (!q.endsWith("/TASK_QUEUE_TYPE_WORKFLOW")) {
@@ -182,7 +182,7 @@ final class TemporalDeployments {
   }
 
   /** Deletes the version from the deployment; Temporal refuses while it has pollers. */
-  void deleteVersion(String buildId) {
+  public void deleteVersion(String buildId) {
     retrying(
         () ->
             stub()
@@ -196,7 +196,7 @@ final class TemporalDeployments {
   }
 
   /** Open runs pinned to the version: they need its hosts until they close. */
-  long openPinnedRuns(String buildId) {
+  public long openPinnedRuns(String buildId) {
     return count(
         "TemporalWorkerDeploymentVersion = '"
             + deployment
@@ -205,8 +205,43 @@ final class TemporalDeployments {
             + "' AND TemporalWorkflowVersioningBehavior = 'Pinned' AND ExecutionStatus = 'Running'");
   }
 
+  /** Runs of the version started since {@code sinceIso}. */
+  public long startedRunsSince(String buildId, String sinceIso) {
+    return count(
+        "TemporalWorkerDeploymentVersion = '"
+            + deployment
+            + ":"
+            + buildId
+            + "' AND StartTime >= '"
+            + sinceIso
+            + "'");
+  }
+
+  /** A workflow run by id (a gate's): empty when there is none. */
+  public Optional<io.temporal.api.workflow.v1.WorkflowExecutionInfo> run(String workflowId) {
+    try {
+      return Optional.of(
+          retrying(
+                  () ->
+                      stub()
+                          .describeWorkflowExecution(
+                              DescribeWorkflowExecutionRequest.newBuilder()
+                                  .setNamespace(namespace)
+                                  .setExecution(
+                                      io.temporal.api.common.v1.WorkflowExecution.newBuilder()
+                                          .setWorkflowId(workflowId))
+                                  .build()))
+              .getWorkflowExecutionInfo());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
   /** Runs of the version that closed as failed or timed out since {@code sinceIso}. */
-  long failedRunsSince(String buildId, String sinceIso) {
+  public long failedRunsSince(String buildId, String sinceIso) {
     return count(
         "TemporalWorkerDeploymentVersion = '"
             + deployment
@@ -223,7 +258,7 @@ final class TemporalDeployments {
    * completes carries no version yet; while a version ramps, new runs are where it shows). At most
    * {@code limit} examined.
    */
-  List<String> runsFailingWorkflowTasks(
+  public List<String> runsFailingWorkflowTasks(
       Set<String> taskQueues, String buildId, String sinceIso, int limit) {
     Set<String> queues =
         taskQueues.stream()
@@ -282,7 +317,7 @@ final class TemporalDeployments {
         .getCount();
   }
 
-  static WorkerDeploymentVersion version(String deployment, String buildId) {
+  public static WorkerDeploymentVersion version(String deployment, String buildId) {
     return WorkerDeploymentVersion.newBuilder()
         .setDeploymentName(deployment)
         .setBuildId(buildId)
@@ -298,7 +333,7 @@ final class TemporalDeployments {
    * Runs a call, again after a pause while Temporal answers RESOURCE_EXHAUSTED: it limits the calls
    * per Worker Deployment, and a watched ramp or two rollouts at once can reach that limit.
    */
-  static <T> T retrying(java.util.function.Supplier<T> call) {
+  public static <T> T retrying(java.util.function.Supplier<T> call) {
     long pauseMs = 500;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (true) {

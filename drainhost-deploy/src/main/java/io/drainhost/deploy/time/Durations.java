@@ -1,4 +1,4 @@
-package io.drainhost.deploy;
+package io.drainhost.deploy.time;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -6,12 +6,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 24h}, or ISO-8601. */
-final class Durations {
+public final class Durations {
   private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
   private Durations() {}
 
-  static Duration parse(String option, String value) {
+  /** Throws {@link IllegalArgumentException} naming the option when the value is no duration. */
+  public static Duration parse(String option, String value) {
     Matcher m = SIMPLE.matcher(value.trim());
     if (m.matches()) {
       long n = Long.parseLong(m.group(1));
@@ -26,8 +27,7 @@ final class Durations {
     try {
       return Duration.parse(value.trim());
     } catch (DateTimeParseException e) {
-      throw new DeployException(
-          DeployException.USAGE,
+      throw new IllegalArgumentException(
           option + " " + value + ": must be a duration such as 30s, 5m, 1h or PT5M");
     }
   }

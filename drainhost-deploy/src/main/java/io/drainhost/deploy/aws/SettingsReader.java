@@ -1,0 +1,113 @@
+package io.drainhost.deploy.aws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drainhost.deploy.check.Settings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
+import software.amazon.awssdk.services.ecs.model.Service;
+
+/**
+ * The settings {@code check} judges: the current version's (its task definition, service and target
+ * group, as ECS and the load balancer describe them), or the files a first release starts from.
+ */
+public final class SettingsReader {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private SettingsReader() {}
+
+  public static Settings fromCurrent(
+      Service service, TaskDefinitions tasks, Optional<TargetGroups> targetGroups) {
+    RegisterTaskDefinitionRequest td = tasks.fromCurrent(service.taskDefinition());
+    ContainerDefinition c = TaskDefinitions.drainhostContainer(td.containerDefinitions());
+    Optional<TargetGroups.Health> tg =
+        service.loadBalancers().stream()
+            .map(lb -> lb.targetGroupArn())
+            .filter(java.util.Objects::nonNull)
+            .findFirst()
+            .flatMap(arn -> targetGroups.map(t -> t.read(arn)));
+    return new Settings(
+        "the current version's service " + service.serviceName() + " and its task definition",
+        c.name(),
+        c.stopTimeout() == null ? OptionalInt.empty() : OptionalInt.of(c.stopTimeout()),
+        environment(c),
+        c.linuxParameters() != null
+            && Boolean.TRUE.equals(c.linuxParameters().initProcessEnabled()),
+        c.entryPoint(),
+        c.healthCheck() == null ? List.of() : c.healthCheck().command(),
+        c.healthCheck() == null || c.healthCheck().startPeriod() == null
+            ? OptionalInt.empty()
+            : OptionalInt.of(c.healthCheck().startPeriod()),
+        tg.flatMap(TargetGroups.Health::path),
+        tg.map(TargetGroups.Health::interval).orElse(OptionalInt.empty()),
+        tg.map(TargetGroups.Health::healthyThreshold).orElse(OptionalInt.empty()),
+        tg.map(TargetGroups.Health::deregistrationDelay).orElse(OptionalInt.empty()),
+        service.healthCheckGracePeriodSeconds() == null
+            ? OptionalInt.empty()
+            : OptionalInt.of(service.healthCheckGracePeriodSeconds()),
+        service.deploymentConfiguration() == null
+                || service.deploymentConfiguration().minimumHealthyPercent() == null
+            ? OptionalInt.empty()
+            : OptionalInt.of(service.deploymentConfiguration().minimumHealthyPercent()),
+        !service.loadBalancers().isEmpty());
+  }
+
+  public static Settings fromFiles(Path taskDefinition, Path serviceSettings) {
+    RegisterTaskDefinitionRequest td = TaskDefinitions.fromFile(taskDefinition);
+    ContainerDefinition c = TaskDefinitions.drainhostContainer(td.containerDefinitions());
+    JsonNode settings;
+    try {
+      settings = JSON.readTree(Files.readString(serviceSettings));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + serviceSettings, e);
+    }
+    JsonNode tg = settings.path("targetGroup");
+    JsonNode service = settings.path("service");
+    OptionalInt delay = OptionalInt.empty();
+    for (JsonNode a : tg.path("Attributes")) {
+      if (a.path("Key").asText().equals("deregistration_delay.timeout_seconds")) {
+        delay = OptionalInt.of(a.path("Value").asInt());
+      }
+    }
+    return new Settings(
+        taskDefinition + " and " + serviceSettings,
+        c.name(),
+        c.stopTimeout() == null ? OptionalInt.empty() : OptionalInt.of(c.stopTimeout()),
+        environment(c),
+        c.linuxParameters() != null
+            && Boolean.TRUE.equals(c.linuxParameters().initProcessEnabled()),
+        c.entryPoint(),
+        c.healthCheck() == null ? List.of() : c.healthCheck().command(),
+        c.healthCheck() == null || c.healthCheck().startPeriod() == null
+            ? OptionalInt.empty()
+            : OptionalInt.of(c.healthCheck().startPeriod()),
+        tg.has("HealthCheckPath")
+            ? Optional.of(tg.path("HealthCheckPath").asText())
+            : Optional.empty(),
+        optionalInt(tg, "HealthCheckIntervalSeconds"),
+        optionalInt(tg, "HealthyThresholdCount"),
+        delay,
+        optionalInt(service, "healthCheckGracePeriodSeconds"),
+        optionalInt(service.path("deploymentConfiguration"), "minimumHealthyPercent"),
+        service.path("loadBalancers").size() > 0);
+  }
+
+  private static OptionalInt optionalInt(JsonNode node, String field) {
+    return node.has(field) ? OptionalInt.of(node.path(field).asInt()) : OptionalInt.empty();
+  }
+
+  private static Map<String, String> environment(ContainerDefinition c) {
+    Map<String, String> env = new LinkedHashMap<>();
+    c.environment().forEach(e -> env.put(e.name(), e.value()));
+    return env;
+  }
+}

@@ -1,0 +1,92 @@
+package io.drainhost.deploy.plan;
+
+import io.drainhost.deploy.plan.Observed.Routing;
+import io.drainhost.deploy.plan.Observed.Service;
+import io.drainhost.deploy.plan.Observed.Status;
+import io.drainhost.deploy.plan.Observed.Version;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * The rules of {@code sunset}, as one pure function of what a pass observed. A version out of use
+ * for {@code scaleDownAfter} (drained, or inactive and never current) has its autoscaling target
+ * deregistered, then its service scaled to 0; past {@code deleteAfter} its service and its version
+ * are deleted. A release that never polled (a failed one) is retired the same way, counted from its
+ * service's creation. Never the current or ramping version, never one that is draining or has open
+ * pinned runs. Every kept version says why.
+ */
+public final class SunsetPlanner {
+  private SunsetPlanner() {}
+
+  public static Plan plan(Observed o, Duration scaleDownAfter, Duration deleteAfter) {
+    List<Action> actions = new ArrayList<>();
+    List<String> kept = new ArrayList<>();
+    Optional<String> current = o.routing().flatMap(Routing::current);
+    Optional<String> ramping = o.routing().flatMap(Routing::ramping);
+    TreeSet<String> buildIds = new TreeSet<>(o.versions().keySet());
+    buildIds.addAll(o.services().keySet());
+    for (String b : buildIds) {
+      Version v = o.versions().get(b);
+      Service s = o.services().get(b);
+      if (current.filter(b::equals).isPresent() || ramping.filter(b::equals).isPresent()) {
+        continue;
+      }
+      Optional<Instant> since;
+      String what;
+      if (v == null) {
+        since = Optional.of(s.createdAt());
+        what = "never polled (a release that did not make it)";
+      } else if (v.status() == Status.DRAINING) {
+        kept.add(b + ": draining (pinned runs still open)");
+        continue;
+      } else if (v.openPinnedRuns() > 0) {
+        kept.add(b + ": " + v.openPinnedRuns() + " open pinned runs");
+        continue;
+      } else if (v.retiredSince().isEmpty()) {
+        kept.add(b + ": " + v.status().name().toLowerCase() + ", not retired");
+        continue;
+      } else {
+        since = v.retiredSince();
+        what = v.status() == Status.DRAINED ? "drained" : "inactive and never current";
+      }
+      Duration retired = Duration.between(since.get(), o.now());
+      if (retired.compareTo(scaleDownAfter) < 0) {
+        kept.add(
+            b
+                + ": "
+                + what
+                + " "
+                + retired.toSeconds()
+                + " s ago; scaled down after "
+                + scaleDownAfter.toSeconds()
+                + " s");
+        continue;
+      }
+      String reason = what + " for " + retired.toSeconds() + " s";
+      if (s != null && s.scaling()) {
+        actions.add(
+            new Action.DeregisterScaling(s.name(), reason + "; first, or it scales back up"));
+      }
+      if (s != null && s.desired() > 0) {
+        actions.add(new Action.ScaleService(s.name(), 0, reason));
+        continue; // its tasks drain now; a later run deletes it
+      }
+      if (retired.compareTo(deleteAfter) < 0) {
+        continue;
+      }
+      String deleting = reason + ", past --delete-after " + deleteAfter.toSeconds() + " s";
+      if (s != null) {
+        actions.add(new Action.DeleteService(s.name(), deleting));
+      }
+      if (v != null) {
+        actions.add(new Action.DeleteVersion(b, deleting));
+      }
+    }
+    return Plan.done(
+        kept.isEmpty() ? "nothing else to retire" : "kept: " + String.join("; ", kept), actions);
+  }
+}

@@ -1,0 +1,251 @@
+package io.drainhost.deploy;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.drainhost.testing.ChildProcess;
+import io.drainhost.testing.LocalHosts;
+import io.drainhost.testing.TemporalServer;
+import io.drainhost.testing.TemporalServers;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
+import software.amazon.awssdk.services.applicationautoscaling.model.ScalableTarget;
+import software.amazon.awssdk.services.applicationautoscaling.model.ServiceNamespace;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+
+/**
+ * What the deploy tool's end-to-end tests share: a real Temporal server (drainage checked every
+ * second), moto's server for ECS, Application Auto Scaling, the load balancers and EC2 (its
+ * CreateService checks subnets against its EC2: a VPC, a subnet, a security group and a target
+ * group are made first), the recorder in front of it, and the tool run as its jar.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class DeploySuite {
+  static final Path ROOT = Path.of(System.getProperty("drainhost.root", ".."));
+
+  TemporalServer temporal;
+  ChildProcess moto;
+  URI motoEndpoint;
+  AwsRecorder recorder;
+  WorkflowServiceStubs stubs;
+  WorkflowClient client;
+  ApplicationAutoScalingClient autoscaling;
+  String subnet;
+  String securityGroup;
+  String vpc;
+  String targetGroupArn;
+
+  static Optional<Path> motoServer() {
+    String configured = System.getenv("DRAINHOST_MOTO_SERVER");
+    if (configured != null) {
+      return Optional.of(Path.of(configured));
+    }
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      Path p = Path.of(dir, "moto_server");
+      if (Files.isExecutable(p)) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
+  }
+
+  @BeforeAll
+  void start() {
+    Optional<Path> server = motoServer();
+    if (System.getenv("DRAINHOST_REQUIRE_MOTO") == null) {
+      assumeTrue(server.isPresent(), "moto_server not installed (pip install \"moto[server]\")");
+    }
+    TemporalServers.requireAvailable(TemporalServer.Kind.TEMPORAL_CLI, getClass());
+    temporal =
+        TemporalServer.startWithDynamicConfig(
+            Map.of(
+                "matching.wv.VersionDrainageStatusRefreshInterval", "\"1s\"",
+                "matching.wv.VersionDrainageStatusVisibilityGracePeriod", "\"1s\""));
+    int port = LocalHosts.freePort();
+    moto =
+        ChildProcess.exec(
+            "moto",
+            Map.of(),
+            List.of(
+                server.orElseThrow(() -> new IllegalStateException("no moto_server")).toString(),
+                "-H",
+                "127.0.0.1",
+                "-p",
+                Integer.toString(port)));
+    moto.awaitLog("Running on", Duration.ofSeconds(30));
+    motoEndpoint = URI.create("http://127.0.0.1:" + port);
+    recorder = new AwsRecorder(motoEndpoint);
+    stubs =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.address()).build());
+    client = WorkflowClient.newInstance(stubs);
+    autoscaling =
+        ApplicationAutoScalingClient.builder()
+            .endpointOverride(motoEndpoint)
+            .region(Region.US_EAST_1)
+            .credentialsProvider(credentials())
+            .httpClient(UrlConnectionHttpClient.create())
+            .build();
+    try (Ec2Client ec2 =
+            Ec2Client.builder()
+                .endpointOverride(motoEndpoint)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(credentials())
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+        ElasticLoadBalancingV2Client elb = elb()) {
+      vpc = ec2.createVpc(b -> b.cidrBlock("10.0.0.0/16")).vpc().vpcId();
+      subnet = ec2.createSubnet(b -> b.vpcId(vpc).cidrBlock("10.0.1.0/24")).subnet().subnetId();
+      securityGroup =
+          ec2.createSecurityGroup(b -> b.groupName("drainhost").description("tasks").vpcId(vpc))
+              .groupId();
+      targetGroupArn =
+          elb.createTargetGroup(
+                  b ->
+                      b.name("drainhost")
+                          .protocol("HTTP")
+                          .port(8080)
+                          .vpcId(vpc)
+                          .targetType("ip")
+                          .healthCheckPath("/health")
+                          .healthCheckIntervalSeconds(15)
+                          .healthyThresholdCount(2))
+              .targetGroups()
+              .get(0)
+              .targetGroupArn();
+      elb.modifyTargetGroupAttributes(
+          b ->
+              b.targetGroupArn(targetGroupArn)
+                  .attributes(a -> a.key("deregistration_delay.timeout_seconds").value("300")));
+    }
+  }
+
+  ElasticLoadBalancingV2Client elb() {
+    return ElasticLoadBalancingV2Client.builder()
+        .endpointOverride(motoEndpoint)
+        .region(Region.US_EAST_1)
+        .credentialsProvider(credentials())
+        .httpClient(UrlConnectionHttpClient.create())
+        .build();
+  }
+
+  static StaticCredentialsProvider credentials() {
+    return StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x"));
+  }
+
+  @AfterAll
+  void stop() {
+    if (stubs != null) {
+      stubs.shutdownNow();
+    }
+    if (autoscaling != null) {
+      autoscaling.close();
+    }
+    if (recorder != null) {
+      recorder.close();
+    }
+    if (moto != null) {
+      moto.close();
+    }
+    if (temporal != null) {
+      temporal.stop();
+      temporal.close();
+    }
+  }
+
+  /** The tool's environment: every AWS endpoint through the recorder, Temporal's address. */
+  Map<String, String> toolEnv() {
+    Map<String, String> env = new HashMap<>();
+    for (String service :
+        List.of("ECS", "APPLICATION_AUTO_SCALING", "ELASTIC_LOAD_BALANCING_V2", "CLOUDFORMATION")) {
+      env.put("AWS_ENDPOINT_URL_" + service, recorder.uri().toString());
+    }
+    env.put("AWS_ACCESS_KEY_ID", "test");
+    env.put("AWS_SECRET_ACCESS_KEY", "test");
+    env.put("AWS_REGION", "us-east-1");
+    env.put("TEMPORAL_ADDRESS", temporal.address());
+    return env;
+  }
+
+  ChildProcess tool(String... args) {
+    return tool(toolEnv(), args);
+  }
+
+  static ChildProcess tool(Map<String, String> env, String... args) {
+    return ChildProcess.startJar(
+        ChildProcess.locate("drainhost-deploy.jar", "drainhost-deploy.jar"),
+        "deploy-" + args[0],
+        env,
+        args);
+  }
+
+  static int run(ChildProcess tool) {
+    int exit = tool.awaitExit(Duration.ofMinutes(5));
+    System.out.println("--- " + tool.name() + " exited " + exit + "\n" + tool.output());
+    return exit;
+  }
+
+  static int awaitHostPort(EcsFleet fleet, String service) {
+    await(service + " has hosts")
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> !fleet.hostsOf(service).isEmpty());
+    ChildProcess h = fleet.hostsOf(service).get(0);
+    int port = h.awaitHttpPort();
+    h.awaitLog("workers started", Duration.ofSeconds(90));
+    return port;
+  }
+
+  static int desired(EcsFleet fleet, String cluster, String service) {
+    return fleet
+        .ecs
+        .describeServices(b -> b.cluster(cluster).services(service))
+        .services()
+        .get(0)
+        .desiredCount();
+  }
+
+  static boolean serviceExists(EcsFleet fleet, String cluster, String service) {
+    return fleet.ecs.describeServices(b -> b.cluster(cluster).services(service)).services().stream()
+        .anyMatch(s -> "ACTIVE".equals(s.status()));
+  }
+
+  static int taskDefinitionCount(EcsFleet fleet) {
+    return fleet.ecs.listTaskDefinitions().taskDefinitionArns().size();
+  }
+
+  List<ScalableTarget> scalableTargets(String cluster, String service) {
+    return autoscaling
+        .describeScalableTargets(
+            b ->
+                b.serviceNamespace(ServiceNamespace.ECS)
+                    .resourceIds("service/" + cluster + "/" + service))
+        .scalableTargets();
+  }
+
+  static String[] concat(String command, String[] common, String... rest) {
+    List<String> all = new ArrayList<>();
+    all.add(command);
+    all.addAll(List.of(common));
+    all.addAll(List.of(rest));
+    return all.toArray(new String[0]);
+  }
+}
