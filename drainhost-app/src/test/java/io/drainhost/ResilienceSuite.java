@@ -99,6 +99,11 @@ abstract class ResilienceSuite {
           .body("status", equalTo("starting"))
           .body("replay", equalTo("running"))
           .body("temporal", equalTo("disconnected"));
+      // HTTP answers before the rest of the host has started ("starting" then): a start is
+      // refused for Temporal's absence once the host serves.
+      await("the host serves without Temporal")
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> !"starting".equals(startGreeting(port).jsonPath().getString("error")));
       long t = System.nanoTime();
       startGreeting(port)
           .then()

@@ -19,9 +19,11 @@ import io.drainhost.lifecycle.StartSequence;
 import io.drainhost.metrics.MeterNames;
 import io.drainhost.replay.ReplayGate;
 import io.drainhost.schedules.Schedules;
+import io.drainhost.temporal.AcceptedHeartbeats;
 import io.drainhost.temporal.ActivityHandoff;
 import io.drainhost.temporal.ConnectionMonitor;
 import io.drainhost.temporal.TemporalConnection;
+import io.drainhost.temporal.TemporalThrottling;
 import io.drainhost.temporal.WorkerHost;
 import io.drainhost.temporal.WorkerSpec;
 import io.drainhost.tracking.ActivityAttempts;
@@ -80,11 +82,21 @@ final class HostParts {
     ActivityAttempts attempts = new ActivityAttempts();
     ActivityDurations durations = new ActivityDurations();
 
+    TemporalThrottling throttling = new TemporalThrottling(metrics);
     TemporalConnection connection =
-        TemporalConnection.open(config.temporal(), metrics, identity, config.requestTimeout());
+        TemporalConnection.open(
+            config.temporal(),
+            metrics,
+            identity,
+            config.requestTimeout(),
+            List.of(throttling.interceptor(), new AcceptedHeartbeats(attempts)));
     ConnectionMonitor monitor =
         new ConnectionMonitor(
-            connection, config.temporalCheckInterval(), config.temporalBackoffMax(), metrics);
+            connection,
+            config.temporalCheckInterval(),
+            config.temporalBackoffMax(),
+            lifecycle::drainStarted,
+            metrics);
     WorkerHost workers =
         new WorkerHost(
             config,
@@ -93,6 +105,7 @@ final class HostParts {
             registry,
             attempts,
             durations,
+            () -> throttling.current().isPresent(),
             schedules.isEmpty() ? List.of() : List.of(schedules.guard()));
     ReplayGate replayGate = new ReplayGate(config.replay(), metrics);
     WorkerStart workerStart =
@@ -159,6 +172,7 @@ final class HostParts {
                 replayGate,
                 versionWatcher,
                 protection,
+                throttling,
                 drainStarted),
             registry,
             identity,
@@ -176,6 +190,7 @@ final class HostParts {
                 // at its own step, before the background parts; its stop here is then a no-op.
                 Managed.of(
                     "listen_http", () -> listen(http, config), () -> http.stop(Duration.ZERO)),
+                Managed.of("watch_throttling", throttling::start, throttling::close),
                 // Before the monitor: its first answer already reconciles the schedules.
                 Managed.of(
                     "declare_schedules",
@@ -184,7 +199,8 @@ final class HostParts {
                           connection.stubs(),
                           connection.client(),
                           metrics,
-                          Integer.toHexString(config.temporal().toString().hashCode()));
+                          Integer.toHexString(config.temporal().toString().hashCode()),
+                          lifecycle::drainStarted);
                       monitor.onConnected(schedules::onConnected);
                     },
                     schedules::close),
@@ -219,7 +235,11 @@ final class HostParts {
                         w ->
                             Managed.of(
                                 "watch_version",
-                                () -> w.start(connection.stubs(), connection.namespace()),
+                                () ->
+                                    w.start(
+                                        connection.stubs(),
+                                        connection.namespace(),
+                                        lifecycle::drainStarted),
                                 w::close))),
                 Managed.optional(
                     "watch_backlog",
@@ -227,7 +247,11 @@ final class HostParts {
                         b ->
                             Managed.of(
                                 "watch_backlog",
-                                () -> b.start(connection.stubs(), connection.namespace()),
+                                () ->
+                                    b.start(
+                                        connection.stubs(),
+                                        connection.namespace(),
+                                        lifecycle::drainStarted),
                                 b::close)))));
 
     DepartureCheck departure =

@@ -9,6 +9,7 @@ import io.drainhost.lifecycle.Lifecycle;
 import io.drainhost.replay.ReplayGate;
 import io.drainhost.replay.ReplayReport;
 import io.drainhost.temporal.ConnectionMonitor;
+import io.drainhost.temporal.TemporalThrottling;
 import io.drainhost.temporal.WorkerHost;
 import io.drainhost.tracking.InflightRegistry;
 import io.drainhost.versioning.VersionStatus;
@@ -30,6 +31,7 @@ final class HostStatusView implements HostStatus {
   private final ReplayGate replayGate;
   private final Optional<VersionWatcher> deployment;
   private final Optional<ScaleInProtection> protection;
+  private final TemporalThrottling throttling;
 
   HostStatusView(
       HostConfig config,
@@ -41,7 +43,9 @@ final class HostStatusView implements HostStatus {
       ReplayGate replayGate,
       Optional<VersionWatcher> deployment,
       Optional<ScaleInProtection> protection,
+      TemporalThrottling throttling,
       CompletableFuture<Void> drainStarted) {
+    this.throttling = throttling;
     this.protection = protection;
     this.deployment = deployment;
     this.replayGate = replayGate;
@@ -113,6 +117,11 @@ final class HostStatusView implements HostStatus {
   @Override
   public Optional<Map<String, Object>> scaleInProtection() {
     return protection.map(ScaleInProtection::toJson);
+  }
+
+  @Override
+  public Optional<Map<String, Object>> temporalThrottled() {
+    return throttling.current().map(TemporalThrottling.Streak::toJson);
   }
 
   @Override

@@ -7,12 +7,14 @@ import io.drainhost.replay.ReplayCheck;
 import io.drainhost.replay.ReplayReport;
 import io.drainhost.replay.ReplayTable;
 import io.drainhost.temporal.TemporalConnection;
+import io.drainhost.temporal.TemporalThrottling;
 import io.drainhost.temporal.WorkerHost;
 import io.drainhost.temporal.WorkerSpec;
 import io.drainhost.tracking.ActivityAttempts;
 import io.drainhost.tracking.ActivityDurations;
 import io.drainhost.tracking.InflightRegistry;
 import io.drainhost.workflows.WorkflowTypes;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.common.interceptors.WorkerInterceptor;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -58,12 +60,15 @@ final class StandaloneReplayCheck {
       out.println("replay check: could not check: DRAINHOST_REPLAY_SAMPLE=0 samples no run");
       return ExitCode.FAILED;
     }
-    try (TemporalConnection connection =
-        TemporalConnection.open(
-            config.temporal(),
-            Metrics.newRegistry(),
-            ManagementFactory.getRuntimeMXBean().getName(),
-            config.requestTimeout())) {
+    MeterRegistry metrics = Metrics.newRegistry();
+    try (TemporalThrottling throttling = new TemporalThrottling(metrics);
+        TemporalConnection connection =
+            TemporalConnection.open(
+                config.temporal(),
+                metrics,
+                ManagementFactory.getRuntimeMXBean().getName(),
+                config.requestTimeout(),
+                List.of(throttling.interceptor()))) {
       try {
         connection.stubs().healthCheck();
       } catch (RuntimeException e) {
@@ -82,6 +87,7 @@ final class StandaloneReplayCheck {
               new InflightRegistry(),
               new ActivityAttempts(),
               new ActivityDurations(),
+              () -> false,
               interceptors);
       ReplayReport report;
       try (WorkerHost.ReplayWorkers replayWorkers = workers.replayWorkers()) {

@@ -6,14 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.drainhost.samples.BenchmarkInput;
 import io.drainhost.support.Api;
+import io.drainhost.support.Fleets;
 import io.drainhost.support.Histories;
 import io.drainhost.support.Hosts;
 import io.drainhost.testing.ChildProcess;
-import io.drainhost.testing.DrainReports;
 import io.drainhost.testing.LocalHosts;
 import io.drainhost.testing.TemporalServer;
 import io.drainhost.testing.TemporalServers;
-import io.temporal.api.workflowservice.v1.CountWorkflowExecutionsRequest;
 import io.temporal.client.WorkflowOptions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,7 +90,7 @@ class FleetDrainIT {
 
       System.out.printf("fleet drain: every host runs %d activities%n", STRAGGLERS);
       long sigterm = System.nanoTime();
-      signalAll(hosts);
+      Fleets.signalAll(hosts);
       for (ChildProcess host : hosts) {
         int exit = host.awaitExit(STOP_TIMEOUT.plusSeconds(5));
         Duration took = Duration.ofNanos(System.nanoTime() - sigterm);
@@ -101,9 +100,9 @@ class FleetDrainIT {
       int retries = 0;
       for (ChildProcess host : hosts) {
         String report = host.awaitLog("(drain report: .*)", Duration.ofSeconds(1));
-        assertEquals(STRAGGLERS, field(report, "handedOff"), report);
-        assertEquals(0, field(report, "handoffFailed"), report);
-        retries += field(report, "handoffRetries");
+        assertEquals(STRAGGLERS, Fleets.field(report, "handedOff"), report);
+        assertEquals(0, Fleets.field(report, "handoffFailed"), report);
+        retries += Fleets.field(report, "handoffRetries");
         System.out.printf("fleet drain: %s %s%n", host.name(), report);
       }
       // The unpaced burst was throttled: without the retries some hand-offs would have failed.
@@ -116,7 +115,7 @@ class FleetDrainIT {
           .atMost(Duration.ofSeconds(120))
           .pollInterval(Duration.ofSeconds(1))
           .ignoreExceptions()
-          .until(() -> completed(histories, queues) == workflowIds.size());
+          .until(() -> Fleets.completed(histories, queues) == workflowIds.size());
       for (String id : workflowIds.subList(0, 5)) {
         assertTrue(
             histories.workers(id).size() >= 2,
@@ -138,37 +137,5 @@ class FleetDrainIT {
             "DRAINHOST_STOP_TIMEOUT", STOP_TIMEOUT.toSeconds() + "s",
             "DRAINHOST_HANDOFF_MARGIN", "3s",
             "DRAINHOST_DRAIN_POLICY", "*=finish"));
-  }
-
-  /** One {@code kill} for all: the hosts get SIGTERM in the same instant, as a fleet does. */
-  private static void signalAll(List<ChildProcess> hosts) throws Exception {
-    List<String> command = new ArrayList<>(List.of("kill", "-TERM"));
-    hosts.forEach(h -> command.add(Long.toString(h.pid())));
-    assertEquals(0, new ProcessBuilder(command).inheritIO().start().waitFor());
-  }
-
-  private static int field(String report, String name) {
-    return (int)
-        DrainReports.number(report, name)
-            .orElseThrow(() -> new AssertionError(name + " in " + report));
-  }
-
-  /** Runs of these queues that completed, by visibility: three calls, not one per run. */
-  private static long completed(Histories histories, List<String> queues) {
-    long n = 0;
-    for (String queue : queues) {
-      n +=
-          histories
-              .client()
-              .getWorkflowServiceStubs()
-              .blockingStub()
-              .countWorkflowExecutions(
-                  CountWorkflowExecutionsRequest.newBuilder()
-                      .setNamespace("default")
-                      .setQuery("TaskQueue = '" + queue + "' AND ExecutionStatus = 'Completed'")
-                      .build())
-              .getCount();
-    }
-    return n;
   }
 }

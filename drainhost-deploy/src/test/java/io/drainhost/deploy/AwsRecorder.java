@@ -64,6 +64,7 @@ final class AwsRecorder implements AutoCloseable {
   private final HttpClient http = HttpClient.newHttpClient();
   private final List<Call> calls = new CopyOnWriteArrayList<>();
   private final Map<String, ObjectNode> created = new ConcurrentHashMap<>();
+  private final Map<String, ObjectNode> declared = new ConcurrentHashMap<>();
 
   AwsRecorder(URI target) {
     this.target = target;
@@ -145,6 +146,12 @@ final class AwsRecorder implements AutoCloseable {
   private byte[] withDroppedSettings(byte[] answer) throws IOException {
     JsonNode doc = JSON.readTree(answer);
     for (JsonNode s : doc.path("services")) {
+      ObjectNode template = declared.get(s.path("serviceName").asText());
+      if (template != null) {
+        // moto's CloudFormation kept only the name, cluster, task definition and desired count;
+        // the rest of what it answers is its own defaults (launch type EC2, no load balancer).
+        template.fields().forEachRemaining(f -> ((ObjectNode) s).set(f.getKey(), f.getValue()));
+      }
       ObjectNode request = created.get(s.path("serviceName").asText());
       if (request == null) {
         continue;
@@ -165,6 +172,14 @@ final class AwsRecorder implements AutoCloseable {
   /** The bodies of every call of this action ({@code CreateService}), oldest first. */
   List<JsonNode> requests(String action) {
     return calls.stream().filter(c -> c.action().equals(action)).map(Call::body).toList();
+  }
+
+  /**
+   * A service that moto's CloudFormation created: DescribeServices answers with {@code settings}
+   * (the template's, in the ECS API's shape) in place of moto's defaults.
+   */
+  void createdByCloudFormation(String service, ObjectNode settings) {
+    declared.put(service, settings);
   }
 
   /** The request that created this service. */

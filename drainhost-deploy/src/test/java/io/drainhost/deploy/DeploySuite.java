@@ -24,11 +24,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
 import software.amazon.awssdk.services.applicationautoscaling.model.ScalableTarget;
 import software.amazon.awssdk.services.applicationautoscaling.model.ServiceNamespace;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 
@@ -98,20 +101,8 @@ abstract class DeploySuite {
         WorkflowServiceStubs.newServiceStubs(
             WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.address()).build());
     client = WorkflowClient.newInstance(stubs);
-    autoscaling =
-        ApplicationAutoScalingClient.builder()
-            .endpointOverride(motoEndpoint)
-            .region(Region.US_EAST_1)
-            .credentialsProvider(credentials())
-            .httpClient(UrlConnectionHttpClient.create())
-            .build();
-    try (Ec2Client ec2 =
-            Ec2Client.builder()
-                .endpointOverride(motoEndpoint)
-                .region(Region.US_EAST_1)
-                .credentialsProvider(credentials())
-                .httpClient(UrlConnectionHttpClient.create())
-                .build();
+    autoscaling = onMoto(ApplicationAutoScalingClient.builder());
+    try (Ec2Client ec2 = ec2();
         ElasticLoadBalancingV2Client elb = elb()) {
       vpc = ec2.createVpc(b -> b.cidrBlock("10.0.0.0/16")).vpc().vpcId();
       subnet = ec2.createSubnet(b -> b.vpcId(vpc).cidrBlock("10.0.1.0/24")).subnet().subnetId();
@@ -140,7 +131,20 @@ abstract class DeploySuite {
   }
 
   ElasticLoadBalancingV2Client elb() {
-    return ElasticLoadBalancingV2Client.builder()
+    return onMoto(ElasticLoadBalancingV2Client.builder());
+  }
+
+  Ec2Client ec2() {
+    return onMoto(Ec2Client.builder());
+  }
+
+  CloudFormationClient cloudFormation() {
+    return onMoto(CloudFormationClient.builder());
+  }
+
+  /** A client of one of moto's APIs, as the tests reach them (not through the recorder). */
+  <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> C onMoto(B builder) {
+    return builder
         .endpointOverride(motoEndpoint)
         .region(Region.US_EAST_1)
         .credentialsProvider(credentials())

@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,14 +91,24 @@ public final class BacklogWatcher implements AutoCloseable {
         .register(metrics);
   }
 
-  public void start(WorkflowServiceStubs stubs, String namespace) {
+  /**
+   * Reads every interval, except while {@code paused} (the drain spends its calls on hand-offs).
+   */
+  public void start(WorkflowServiceStubs stubs, String namespace, BooleanSupplier paused) {
     log.info(
         "reading task queue backlog: taskQueues={} interval={}ms emf={}",
         taskQueues,
         interval.toMillis(),
         emf.isPresent() ? "on" : "off");
     scheduler.scheduleWithFixedDelay(
-        () -> refresh(stubs, namespace), 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        () -> {
+          if (!paused.getAsBoolean()) {
+            refresh(stubs, namespace);
+          }
+        },
+        0,
+        interval.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   /** The last reading of one queue and kind, if Temporal gave one. */

@@ -54,6 +54,8 @@ final class HealthRoutes {
     body.put("replay", replay.wireName());
     host.deployment().ifPresent(d -> body.put("deployment", d.toJson()));
     host.scaleInProtection().ifPresent(p -> body.put("scaleInProtection", p));
+    // Readiness is unaffected: a throttled host still serves, only slower.
+    host.temporalThrottled().ifPresent(t -> body.put("temporalThrottled", t));
     body.put(
         "readyForTermination",
         (state == HostState.DRAINING || state == HostState.STOPPED) && inflight == 0);

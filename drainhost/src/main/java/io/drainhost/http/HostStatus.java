@@ -34,6 +34,12 @@ public interface HostStatus {
   /** ECS task scale-in protection ({@code DRAINHOST_SCALE_IN_PROTECTION}), when it is on. */
   java.util.Optional<java.util.Map<String, Object>> scaleInProtection();
 
+  /**
+   * The streak of calls Temporal is refusing with RESOURCE_EXHAUSTED ({@code since}, {@code
+   * calls}), while it lasts.
+   */
+  java.util.Optional<java.util.Map<String, Object>> temporalThrottled();
+
   /** A {@code /health} request arrived with this User-Agent (possibly null). */
   void readinessProbed(String userAgent);
 }

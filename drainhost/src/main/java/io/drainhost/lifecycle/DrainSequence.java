@@ -163,7 +163,8 @@ public final class DrainSequence {
     ActivityHandoff.Outcome earlyOutcome = ActivityHandoff.Outcome.NONE;
     if (!early.isEmpty()) {
       // Retries of a throttled early hand-off may use the time until the shutdown timeout: what
-      // is still not handed back then is handed off again with the deadline's stragglers.
+      // is still not handed back then is still registered, and is handed off again with the
+      // deadline's stragglers (so only the deadline's outcome counts as failed).
       earlyOutcome = handoff.handOff(early, rpcDeadline(hardEnd), Math.min(deadline, handoffEnd));
       earlyHandoffs.increment(earlyOutcome.handedOff());
       handoffRetries.increment(earlyOutcome.retries());
@@ -195,6 +196,9 @@ public final class DrainSequence {
       step(stepsMs, "handoff", t);
 
       t = System.nanoTime();
+      handoff.leaveToTemporal(
+          registry.snapshot().stream().filter(i -> i.kind() == WorkKind.ACTIVITY).toList(),
+          outcome.failedCause());
       workers.interruptRemaining();
       // The handed-off attempts are no longer ours; give their threads a moment to unwind, and
       // no more than they take: the rest of the workers' shutdown needs no waiting for.
@@ -242,21 +246,22 @@ public final class DrainSequence {
     ExitCode exitCode;
     if (replayRefused.getAsBoolean()) {
       exitCode = ExitCode.REPLAY_REFUSED;
-    } else if (outcome.failed() + earlyOutcome.failed() > 0 || stranded > 0) {
+    } else if (outcome.failed() > 0 || stranded > 0) {
       exitCode = ExitCode.HANDOFF_INCOMPLETE;
     } else {
       exitCode = ExitCode.CLEAN;
     }
     log.info(
         "drain report: trigger={} inflightAtStart={} finished={} handedOff={} handedOffEarly={}"
-            + " handoffFailed={} handoffRetries={}"
+            + " handoffFailed={} handoffFailedCause={} handoffRetries={}"
             + " workflowTasksLeft={} stranded={} stepsMs={} totalMs={} exitCode={} leftBehind={}",
         trigger,
         atStart,
         finished,
         outcome.handedOff() + earlyOutcome.handedOff(),
         earlyOutcome.handedOff(),
-        outcome.failed() + earlyOutcome.failed(),
+        outcome.failed(),
+        outcome.failedCause(),
         outcome.retries() + earlyOutcome.retries(),
         leftWorkflowTasks,
         stranded,

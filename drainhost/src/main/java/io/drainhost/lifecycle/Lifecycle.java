@@ -25,6 +25,12 @@ public final class Lifecycle {
     return state.get();
   }
 
+  /** True once a drain began (DRAINING, then STOPPED): background work pauses for it. */
+  public boolean drainStarted() {
+    HostState s = state.get();
+    return s == HostState.DRAINING || s == HostState.STOPPED;
+  }
+
   /** When the current state began. */
   public Instant since() {
     return since;

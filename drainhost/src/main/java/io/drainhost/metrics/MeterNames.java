@@ -14,6 +14,7 @@ public final class MeterNames {
   public static final String DRAIN = "drainhost.drain";
   public static final String TEMPORAL_CONNECTED = "drainhost.temporal.connected";
   public static final String TEMPORAL_RECONNECT_ATTEMPTS = "drainhost.temporal.reconnect.attempts";
+  public static final String TEMPORAL_THROTTLED = "drainhost.temporal.throttled";
   public static final String TEMPORAL_CONNECTION_FAILURES =
       "drainhost.temporal.connection.failures";
   public static final String EXECUTIONS_STARTED = "drainhost.executions.started";

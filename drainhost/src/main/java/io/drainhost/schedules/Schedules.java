@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,7 @@ public final class Schedules implements AutoCloseable {
   private ScheduledExecutorService executor;
   private volatile boolean unsupported;
   private volatile boolean reconciled;
+  private volatile BooleanSupplier paused = () -> false;
 
   private Schedules(Map<String, DeclaredSchedule> declared) {
     this.declared = declared;
@@ -114,7 +116,12 @@ public final class Schedules implements AutoCloseable {
    * Connects to Temporal through the host's stubs; checks run on a thread of their own from here.
    */
   public synchronized void start(
-      WorkflowServiceStubs stubs, WorkflowClient client, MeterRegistry registry, String stateKey) {
+      WorkflowServiceStubs stubs,
+      WorkflowClient client,
+      MeterRegistry registry,
+      String stateKey,
+      BooleanSupplier paused) {
+    this.paused = paused;
     if (declared.isEmpty() || executor != null) {
       return;
     }
@@ -168,7 +175,8 @@ public final class Schedules implements AutoCloseable {
   }
 
   private void checkQuietly() {
-    if (!reconciled || unsupported) {
+    // Paused for the drain: its calls go to hand-offs, and the hosts that keep serving check.
+    if (!reconciled || unsupported || paused.getAsBoolean()) {
       return;
     }
     try {

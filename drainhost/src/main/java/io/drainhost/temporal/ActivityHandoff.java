@@ -1,6 +1,7 @@
 package io.drainhost.temporal;
 
 import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
 import com.google.protobuf.ByteString;
 import io.drainhost.tracking.ActivityAttempt;
 import io.drainhost.tracking.ActivityAttempts;
@@ -9,21 +10,28 @@ import io.drainhost.tracking.InflightRegistry;
 import io.grpc.Status;
 import io.temporal.api.failure.v1.ApplicationFailureInfo;
 import io.temporal.api.failure.v1.Failure;
+import io.temporal.api.workflowservice.v1.RecordActivityTaskHeartbeatRequest;
 import io.temporal.api.workflowservice.v1.RespondActivityTaskFailedRequest;
 import io.temporal.common.converter.DataConverter;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
+import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.DoubleSupplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,31 +59,23 @@ public final class ActivityHandoff {
   private static final Set<Status.Code> RETRYABLE =
       EnumSet.of(Status.Code.RESOURCE_EXHAUSTED, Status.Code.UNAVAILABLE, Status.Code.ABORTED);
 
-  /** The first retry round spreads its calls over this window; each further round doubles it. */
-  private static final Duration RETRY_WINDOW_FIRST = Duration.ofMillis(100);
+  /**
+   * An attempt still waiting for its hand-off this close to its heartbeat timeout gets a keep-alive
+   * heartbeat: more than a round trip to a cluster far away, and the slack in knowing when Temporal
+   * started the attempt's clock.
+   */
+  private static final long KEEP_ALIVE_LEAD = TimeUnit.SECONDS.toNanos(2);
 
-  private static final Duration RETRY_WINDOW_MAX = Duration.ofSeconds(1);
+  /** How long past the retry end answers of calls still on their way are awaited. */
+  private static final long ANSWER_GRACE = TimeUnit.MILLISECONDS.toNanos(100);
 
   private final TemporalConnection connection;
   private final ActivityAttempts attempts;
   private final DataConverter converter;
-
   private final InflightRegistry registry;
-  private final DoubleSupplier random;
-  private final Backoff backoff;
 
   public ActivityHandoff(
       TemporalConnection connection, ActivityAttempts attempts, InflightRegistry registry) {
-    this(connection, attempts, registry, () -> ThreadLocalRandom.current().nextDouble());
-  }
-
-  ActivityHandoff(
-      TemporalConnection connection,
-      ActivityAttempts attempts,
-      InflightRegistry registry,
-      DoubleSupplier random) {
-    this.random = random;
-    this.backoff = new Backoff(RETRY_WINDOW_FIRST, RETRY_WINDOW_MAX, () -> 0.5);
     this.connection = connection;
     this.attempts = attempts;
     this.registry = registry;
@@ -83,44 +83,171 @@ public final class ActivityHandoff {
   }
 
   /**
-   * What became of the attempts offered for hand-off; {@code retries} counts the calls Temporal
-   * refused for now (rate limited or briefly unavailable) and that were sent again.
+   * What became of the attempts offered for hand-off: {@code retries} counts the calls Temporal
+   * refused for now (rate limited or briefly unavailable) and that were sent again; {@code
+   * notHandedOff} the attempts still not handed back at the end, by cause.
    */
-  public record Outcome(int handedOff, int finishedMeanwhile, int failed, int retries) {
-    public static final Outcome NONE = new Outcome(0, 0, 0, 0);
+  public record Outcome(
+      int handedOff,
+      int finishedMeanwhile,
+      int retries,
+      Map<HandoffFailure, Integer> notHandedOff) {
+    public static final Outcome NONE = new Outcome(0, 0, 0, Map.of());
+
+    public Outcome {
+      notHandedOff = Map.copyOf(notHandedOff);
+    }
+
+    public int failed() {
+      return notHandedOff.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** {@code none}, {@code throttled}, or {@code throttled:5,unreachable:1} when mixed. */
+    public String failedCause() {
+      if (notHandedOff.isEmpty()) {
+        return "none";
+      }
+      if (notHandedOff.size() == 1) {
+        return notHandedOff.keySet().iterator().next().wireName();
+      }
+      return Arrays.stream(HandoffFailure.values())
+          .filter(notHandedOff::containsKey)
+          .map(c -> c.wireName() + ":" + notHandedOff.get(c))
+          .collect(Collectors.joining(","));
+    }
   }
 
+  /** What a call of the hand-off was. */
+  private enum CallKind {
+    FIRST,
+    PACED,
+    KEEP_ALIVE
+  }
+
+  /** The answer to one call, as it arrives. */
+  private record Answer(InflightItem item, Status.Code code, CallKind kind) {}
+
   /**
-   * Fails every attempt back to Temporal at once (one round trip for all, not one per attempt),
-   * each call bounded by {@code perCall}. A call refused for now ({@code RESOURCE_EXHAUSTED} from a
-   * namespace rate limit when a whole fleet drains at once, {@code UNAVAILABLE}, {@code ABORTED})
-   * is sent again after a jittered backoff, spread so the fleet's retries do not arrive together,
-   * while {@code untilNanos} has not passed; what is still refused then counts as failed. Each
-   * handed-off attempt's thread is then interrupted and ends quietly.
+   * Fails every attempt back to Temporal: first all at once (one round trip for all, each call
+   * bounded by {@code perCall}), then, for the calls refused for now ({@code RESOURCE_EXHAUSTED}
+   * from a namespace rate limit when a whole fleet drains at once, {@code UNAVAILABLE}, {@code
+   * ABORTED}), again at a {@link HandoffPace} fed by what Temporal accepts, the attempt Temporal
+   * would time out first first, while {@code untilNanos} has not passed. Each attempt stops
+   * heartbeating at once (on a throttled namespace a heartbeat spends what a hand-off needs); one
+   * that would reach its heartbeat timeout before its hand-off gets a single keep-alive heartbeat
+   * (with its newest details) instead of timing out. Each handed-off attempt's thread is then
+   * interrupted and ends quietly.
    */
   public Outcome handOff(List<InflightItem> activities, Duration perCall, long untilNanos) {
-    List<InflightItem> pending = activities;
+    for (InflightItem item : activities) {
+      attempts.find(item.taskToken()).ifPresent(ActivityAttempt::markDeparting);
+    }
+    BlockingQueue<Answer> answers = new LinkedBlockingQueue<>();
+    long firstCallMillis = Math.max(1, perCall.toMillis());
+    for (InflightItem item : activities) {
+      send(item, firstCallMillis, CallKind.FIRST, answers);
+    }
+    int outstanding = activities.size();
+    long answersUntil = System.nanoTime() + perCall.toNanos() + ANSWER_GRACE;
+    PriorityQueue<InflightItem> again = new PriorityQueue<>(byHeartbeatDeadline());
+    Map<InflightItem, Status.Code> lastRefusal = new IdentityHashMap<>();
+    Map<InflightItem, Long> keptAlive = new IdentityHashMap<>();
+    Map<HandoffFailure, Integer> notHandedOff = new EnumMap<>(HandoffFailure.class);
+    HandoffPace pace = new HandoffPace();
+    long nextSend = 0;
     int handedOff = 0;
     int finished = 0;
-    int failed = 0;
     int retries = 0;
-    for (int round = 0; !pending.isEmpty(); round++) {
-      List<ListenableFuture<?>> calls = send(pending, round, perCall, untilNanos);
-      List<InflightItem> again = new ArrayList<>();
-      long waitUntil = System.nanoTime() + perCall.toNanos() + TimeUnit.MILLISECONDS.toNanos(100);
-      for (int i = 0; i < pending.size(); i++) {
-        InflightItem item = pending.get(i);
-        Status.Code code = await(calls.get(i), waitUntil);
-        if (code == Status.Code.OK) {
-          handedOff++;
-          handedOff(item);
-        } else if (code == Status.Code.NOT_FOUND) {
-          // The attempt completed (or timed out) between the deadline and our call.
-          finished++;
-        } else if (RETRYABLE.contains(code) && System.nanoTime() < untilNanos) {
-          again.add(item);
-        } else {
-          failed++;
+    int keepAlives = 0;
+    long pacedSince = 0;
+    while (outstanding > 0 || !again.isEmpty()) {
+      long now = System.nanoTime();
+      if (!again.isEmpty() && now >= untilNanos) {
+        // Out of time: what is still refused stays with this host, and is not lost: Temporal
+        // retries it after its heartbeat timeout.
+        for (InflightItem item : again) {
+          notHandedOff.merge(HandoffFailure.of(lastRefusal.get(item)), 1, Integer::sum);
+        }
+        again.clear();
+        continue;
+      }
+      long nextKeepAlive = Long.MAX_VALUE;
+      for (InflightItem item : again) {
+        OptionalLong deadline = deadline(item);
+        if (deadline.isEmpty()) {
+          continue;
+        }
+        long due = deadline.getAsLong() - KEEP_ALIVE_LEAD;
+        Long last = keptAlive.get(item);
+        if (last != null) {
+          due = Math.max(due, last + KEEP_ALIVE_LEAD);
+        }
+        if (due <= now) {
+          keepAlive(item, answers);
+          keptAlive.put(item, now);
+          outstanding++;
+          keepAlives++;
+          due = now + KEEP_ALIVE_LEAD;
+        }
+        nextKeepAlive = Math.min(nextKeepAlive, due);
+      }
+      if (!again.isEmpty() && now >= nextSend) {
+        InflightItem item = again.poll();
+        long callMillis =
+            Math.max(
+                1, Math.min(perCall.toMillis(), TimeUnit.NANOSECONDS.toMillis(untilNanos - now)));
+        send(item, callMillis, CallKind.PACED, answers);
+        outstanding++;
+        answersUntil =
+            Math.max(answersUntil, now + TimeUnit.MILLISECONDS.toNanos(callMillis) + ANSWER_GRACE);
+        nextSend = now + pace.intervalNanos(now);
+        retries++;
+        continue;
+      }
+      long wakeAt = again.isEmpty() ? answersUntil : Math.min(nextSend, untilNanos);
+      Answer answer = poll(answers, Math.min(wakeAt, nextKeepAlive) - now);
+      if (answer == null) {
+        if (again.isEmpty() && System.nanoTime() >= answersUntil) {
+          // Calls that never answered (their deadline should have ended them): Temporal is gone.
+          notHandedOff.merge(HandoffFailure.UNREACHABLE, outstanding, Integer::sum);
+          break;
+        }
+        continue;
+      }
+      outstanding--;
+      InflightItem item = answer.item();
+      Status.Code code = answer.code();
+      if (answer.kind() == CallKind.KEEP_ALIVE) {
+        if (code == Status.Code.NOT_FOUND && again.remove(item)) {
+          // Closed by Temporal before its keep-alive: timed out, or ended as it was sent.
+          finished += closedByTemporal(item, notHandedOff);
+        }
+        continue;
+      }
+      if (code == Status.Code.OK) {
+        handedOff++;
+        if (answer.kind() == CallKind.PACED) {
+          pace.accepted(System.nanoTime());
+        }
+        handedOff(item);
+      } else if (code == Status.Code.NOT_FOUND) {
+        finished += closedByTemporal(item, notHandedOff);
+      } else if (RETRYABLE.contains(code) && System.nanoTime() < untilNanos) {
+        if (pacedSince == 0) {
+          pacedSince = System.nanoTime();
+          log.warn(
+              "activity hand-off refused for now: status={} attempts={}; sending again at the"
+                  + " pace Temporal accepts, the nearest heartbeat timeout first, for up to {} ms",
+              code,
+              activities.size(),
+              Math.max(0, TimeUnit.NANOSECONDS.toMillis(untilNanos - System.nanoTime())));
+        }
+        lastRefusal.put(item, code);
+        again.add(item);
+      } else {
+        HandoffFailure cause = HandoffFailure.of(code);
+        notHandedOff.merge(cause, 1, Integer::sum);
+        if (cause == HandoffFailure.REJECTED) {
           log.error(
               "activity hand-off failed: workflowId={} activityType={} attempt={} status={}",
               item.workflowId(),
@@ -129,57 +256,140 @@ public final class ActivityHandoff {
               code);
         }
       }
-      if (!again.isEmpty()) {
-        retries += again.size();
-        log.warn(
-            "activity hand-off refused for now: attempts={} round={}; retrying within {} ms",
-            again.size(),
-            round + 1,
-            Math.max(0, TimeUnit.NANOSECONDS.toMillis(untilNanos - System.nanoTime())));
-      }
-      pending = again;
     }
-    return new Outcome(handedOff, finished, failed, retries);
+    Outcome outcome = new Outcome(handedOff, finished, retries, notHandedOff);
+    if (retries > 0) {
+      long pacedMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - pacedSince));
+      log.info(
+          "activity hand-off paced: handedOff={} retries={} keepAlives={} notHandedOff={}"
+              + " pacedMs={} finalRate={}",
+          handedOff,
+          retries,
+          keepAlives,
+          outcome.failedCause(),
+          pacedMs,
+          String.format(Locale.ROOT, "%.1f", pace.rate(System.nanoTime())));
+    }
+    return outcome;
+  }
+
+  /** Attempts Temporal would time out sooner first; those with no heartbeat timeout last. */
+  private Comparator<InflightItem> byHeartbeatDeadline() {
+    return Comparator.comparingLong(i -> deadline(i).orElse(Long.MAX_VALUE));
+  }
+
+  private OptionalLong deadline(InflightItem item) {
+    return attempts
+        .find(item.taskToken())
+        .map(ActivityAttempt::heartbeatDeadline)
+        .orElse(OptionalLong.empty());
   }
 
   /**
-   * Sends one round of calls. The first goes out at once; a retry round spreads its calls over a
-   * backoff window (full jitter), which is what lets a throttled namespace recover.
+   * Temporal answered NOT_FOUND: it closed the attempt already. Still running here, it timed out
+   * (its next attempt runs after the retry interval, from the last checkpoint Temporal has): it is
+   * ended quietly, as a handed-off one, and counted as not handed back. Returns 1 when it had
+   * simply finished meanwhile.
    */
-  private List<ListenableFuture<?>> send(
-      List<InflightItem> items, int round, Duration perCall, long untilNanos) {
-    long roundStart = System.nanoTime();
-    long window = round == 0 ? 0 : backoff.delay(round).toNanos();
-    long[] offsets = new long[items.size()];
-    Integer[] order = new Integer[items.size()];
-    for (int i = 0; i < offsets.length; i++) {
-      offsets[i] = (long) (window * random.getAsDouble());
-      order[i] = i;
+  private int closedByTemporal(InflightItem item, Map<HandoffFailure, Integer> notHandedOff) {
+    Optional<ActivityAttempt> attempt = attempts.find(item.taskToken());
+    if (attempt.isEmpty()) {
+      return 1; // it completed between the deadline and our call
     }
-    Arrays.sort(order, (a, b) -> Long.compare(offsets[a], offsets[b]));
-    List<ListenableFuture<?>> calls = new ArrayList<>(Collections.nCopies(offsets.length, null));
-    for (int i : order) {
-      long sendAt = Math.min(roundStart + offsets[i], untilNanos);
-      sleepUntil(sendAt);
-      // The first round is as it always was; only retries are bounded by the retry end.
-      long callMillis =
-          round == 0
-              ? Math.max(1, perCall.toMillis())
-              : Math.max(
-                  1,
-                  Math.min(
-                      perCall.toMillis(),
-                      TimeUnit.NANOSECONDS.toMillis(untilNanos - System.nanoTime())));
-      InflightItem item = items.get(i);
-      calls.set(
-          i,
-          connection
-              .stubs()
-              .futureStub()
-              .withDeadlineAfter(callMillis, TimeUnit.MILLISECONDS)
-              .respondActivityTaskFailed(request(item, attempts.find(item.taskToken()))));
+    notHandedOff.merge(HandoffFailure.TIMED_OUT, 1, Integer::sum);
+    attempt.get().markHandedOff();
+    registry.handedOff(item);
+    attempt.get().thread().interrupt();
+    log.warn(
+        "activity closed by Temporal before its hand-off (its heartbeat timeout passed):"
+            + " workflowId={} activityType={} attempt={}; it runs again after its retry interval",
+        item.workflowId(),
+        item.type(),
+        item.attempt());
+    return 0;
+  }
+
+  /** Sends one hand-off; its answer is put on {@code answers} when it arrives. */
+  private void send(
+      InflightItem item, long callMillis, CallKind kind, BlockingQueue<Answer> answers) {
+    ListenableFuture<?> call =
+        connection
+            .stubs()
+            .futureStub()
+            .withDeadlineAfter(callMillis, TimeUnit.MILLISECONDS)
+            .respondActivityTaskFailed(request(item, attempts.find(item.taskToken())));
+    call.addListener(
+        () -> answers.add(new Answer(item, code(call), kind)), MoreExecutors.directExecutor());
+  }
+
+  /**
+   * One heartbeat for an attempt still waiting for its hand-off, with its newest details: Temporal
+   * ranks heartbeats above hand-offs, so it is accepted where the hand-off is not yet, and moves
+   * the attempt's heartbeat timeout a whole timeout on.
+   */
+  private void keepAlive(InflightItem item, BlockingQueue<Answer> answers) {
+    RecordActivityTaskHeartbeatRequest.Builder request =
+        RecordActivityTaskHeartbeatRequest.newBuilder()
+            .setNamespace(connection.namespace())
+            .setIdentity(connection.identity())
+            .setTaskToken(ByteString.copyFrom(item.taskToken()));
+    attempts
+        .find(item.taskToken())
+        .flatMap(ActivityAttempt::latestDetails)
+        .flatMap(details -> converter.toPayloads(details))
+        .ifPresent(request::setDetails);
+    ListenableFuture<?> call =
+        connection
+            .stubs()
+            .futureStub()
+            .withDeadlineAfter(KEEP_ALIVE_LEAD / 2, TimeUnit.NANOSECONDS)
+            .recordActivityTaskHeartbeat(request.build());
+    call.addListener(
+        () -> answers.add(new Answer(item, code(call), CallKind.KEEP_ALIVE)),
+        MoreExecutors.directExecutor());
+  }
+
+  private static Status.Code code(ListenableFuture<?> done) {
+    try {
+      done.get();
+      return Status.Code.OK;
+    } catch (ExecutionException e) {
+      return Status.fromThrowable(e.getCause()).getCode();
+    } catch (CancellationException e) {
+      return Status.Code.CANCELLED;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Status.Code.CANCELLED;
     }
-    return calls;
+  }
+
+  private static Answer poll(BlockingQueue<Answer> answers, long nanos) {
+    try {
+      return answers.poll(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  /**
+   * What is still not handed back when the retries end stays with Temporal, which runs it again
+   * after its heartbeat timeout: each attempt is marked so that its thread, interrupted next, ends
+   * without a report and without a stack trace; one line names them.
+   */
+  public void leaveToTemporal(List<InflightItem> left, String cause) {
+    if (left.isEmpty()) {
+      return;
+    }
+    for (InflightItem item : left) {
+      attempts.find(item.taskToken()).ifPresent(ActivityAttempt::markLeft);
+    }
+    log.warn(
+        "activities left to Temporal's heartbeat timeout: count={} cause={} workflowIds={}",
+        left.size(),
+        cause,
+        left.stream().limit(10).map(InflightItem::workflowId).toList()
+            + (left.size() > 10 ? " and " + (left.size() - 10) + " more" : ""));
   }
 
   private void handedOff(InflightItem item) {
@@ -198,33 +408,6 @@ public final class ActivityHandoff {
         item.type(),
         item.attempt(),
         attempt.flatMap(ActivityAttempt::latestDetails).isPresent() ? "recorded" : "none");
-  }
-
-  private static void sleepUntil(long nanos) {
-    long left = nanos - System.nanoTime();
-    if (left > 0) {
-      try {
-        TimeUnit.NANOSECONDS.sleep(left);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  private static Status.Code await(ListenableFuture<?> call, long untilNanos) {
-    try {
-      call.get(Math.max(0, untilNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-      return Status.Code.OK;
-    } catch (ExecutionException e) {
-      return Status.fromThrowable(e.getCause()).getCode();
-    } catch (TimeoutException e) {
-      call.cancel(true);
-      return Status.Code.DEADLINE_EXCEEDED;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      call.cancel(true);
-      return Status.Code.CANCELLED;
-    }
   }
 
   private RespondActivityTaskFailedRequest request(

@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,13 +48,20 @@ public final class ConnectionMonitor implements AutoCloseable {
   private volatile Instant since = Instant.now();
   private ScheduledFuture<?> next;
   private volatile CompletableFuture<Void> lost = new CompletableFuture<>();
+  private final BooleanSupplier paused;
 
+  /**
+   * Checks stop while {@code paused} (the drain): a drain's calls go to its hand-offs, and what a
+   * draining host's check would change (readiness, a worker restart) no longer matters.
+   */
   public ConnectionMonitor(
       TemporalConnection connection,
       Duration checkInterval,
       Duration backoffMax,
+      BooleanSupplier paused,
       MeterRegistry registry) {
     this.connection = connection;
+    this.paused = paused;
     this.checkInterval = checkInterval;
     this.backoff =
         new Backoff(
@@ -179,6 +187,9 @@ public final class ConnectionMonitor implements AutoCloseable {
   }
 
   private void check() {
+    if (paused.getAsBoolean()) {
+      return; // and no next check: a drain ends in a stop
+    }
     if (!connected && everChecked) {
       reconnectAttempts.increment();
     }

@@ -4,6 +4,7 @@ import com.uber.m3.tally.RootScopeBuilder;
 import com.uber.m3.tally.Scope;
 import io.drainhost.config.TemporalTarget;
 import io.drainhost.threads.DaemonThreads;
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.Channel;
@@ -21,6 +22,8 @@ import io.temporal.common.reporter.MicrometerClientStatsReporter;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -54,8 +57,16 @@ public final class TemporalConnection implements AutoCloseable {
     this.metricsScope = scope;
   }
 
+  /**
+   * Opens the connection; every call on it, the SDK's included, passes {@code interceptors} (after
+   * those of Temporal's env config).
+   */
   public static TemporalConnection open(
-      TemporalTarget target, MeterRegistry registry, String identity, Duration rpcTimeout) {
+      TemporalTarget target,
+      MeterRegistry registry,
+      String identity,
+      Duration rpcTimeout,
+      List<ClientInterceptor> observers) {
     Scope scope =
         new RootScopeBuilder()
             .reporter(new MicrometerClientStatsReporter(registry))
@@ -63,6 +74,7 @@ public final class TemporalConnection implements AutoCloseable {
     EmbeddedTemporal embedded = null;
     EventLoopGroup eventLoop = null;
     WorkflowServiceStubsOptions.Builder options;
+    List<ClientInterceptor> interceptors = new ArrayList<>();
     if (target.embedded()) {
       embedded = EmbeddedTemporal.start();
       options = WorkflowServiceStubsOptions.newBuilder().setChannel(embedded.channel());
@@ -70,6 +82,9 @@ public final class TemporalConnection implements AutoCloseable {
       log.info("connecting to Temporal: {}", target);
       WorkflowServiceStubsOptions fromEnv = target.profile().toWorkflowServiceStubsOptions();
       options = WorkflowServiceStubsOptions.newBuilder(fromEnv);
+      if (fromEnv.getGrpcClientInterceptors() != null) {
+        interceptors.addAll(fromEnv.getGrpcClientInterceptors());
+      }
       if (target.tlsDisabled()) {
         // The SDK turns TLS on for an API key unless told otherwise, and the profile does not
         // pass an explicit TEMPORAL_TLS=false on: a key sent to a plaintext endpoint (a proxy,
@@ -98,7 +113,9 @@ public final class TemporalConnection implements AutoCloseable {
             }
           });
     }
+    interceptors.addAll(observers);
     options
+        .setGrpcClientInterceptors(interceptors)
         .setMetricsScope(scope)
         .setRpcTimeout(rpcTimeout)
         .setHealthCheckAttemptTimeout(Duration.ofSeconds(2));

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,7 @@ public final class WorkerHost {
   private final ActivityAttempts attempts;
   private final ActivityDurations durations;
   private final List<WorkerInterceptor> extraInterceptors;
+  private final BooleanSupplier namespaceThrottled;
 
   /** The factory that polls now, or is about to; null while suspended. */
   private volatile WorkerFactory factory;
@@ -67,7 +69,9 @@ public final class WorkerHost {
       InflightRegistry registry,
       ActivityAttempts attempts,
       ActivityDurations durations,
+      BooleanSupplier namespaceThrottled,
       List<WorkerInterceptor> extraInterceptors) {
+    this.namespaceThrottled = namespaceThrottled;
     this.extraInterceptors = List.copyOf(extraInterceptors);
     this.config = config;
     this.connection = connection;
@@ -175,7 +179,7 @@ public final class WorkerHost {
 
   private WorkerInterceptor[] interceptors() {
     List<WorkerInterceptor> all = new ArrayList<>();
-    all.add(new TrackingWorkerInterceptor(attempts, durations));
+    all.add(new TrackingWorkerInterceptor(attempts, durations, namespaceThrottled));
     all.addAll(extraInterceptors);
     return all.toArray(new WorkerInterceptor[0]);
   }

@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 public final class ActivityAttempts {
   private final Map<ByteString, ActivityAttempt> byToken = new ConcurrentHashMap<>();
 
-  ActivityAttempt begin(byte[] taskToken, Thread thread) {
-    ActivityAttempt attempt = new ActivityAttempt(thread);
+  ActivityAttempt begin(byte[] taskToken, Thread thread, Duration heartbeatTimeout) {
+    ActivityAttempt attempt = new ActivityAttempt(thread, heartbeatTimeout);
     byToken.put(ByteString.copyFrom(taskToken), attempt);
     return attempt;
   }
@@ -39,5 +39,9 @@ public final class ActivityAttempts {
 
   public Optional<ActivityAttempt> find(byte[] taskToken) {
     return Optional.ofNullable(byToken.get(ByteString.copyFrom(taskToken)));
+  }
+
+  public Optional<ActivityAttempt> find(ByteString taskToken) {
+    return Optional.ofNullable(byToken.get(taskToken));
   }
 }

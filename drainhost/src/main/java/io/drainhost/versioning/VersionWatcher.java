@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,9 +54,20 @@ public final class VersionWatcher implements AutoCloseable {
     }
   }
 
-  public void start(WorkflowServiceStubs stubs, String namespace) {
+  /**
+   * Describes the version every interval, except while {@code paused} (the drain spends its calls
+   * on hand-offs; the last answer stays shown).
+   */
+  public void start(WorkflowServiceStubs stubs, String namespace, BooleanSupplier paused) {
     scheduler.scheduleWithFixedDelay(
-        () -> refresh(stubs, namespace), 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        () -> {
+          if (!paused.getAsBoolean()) {
+            refresh(stubs, namespace);
+          }
+        },
+        0,
+        interval.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   public VersionStatus status() {

@@ -6,12 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.drainhost.testing.EcsAgentStandIn;
+import io.drainhost.time.MovableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class ScaleInProtectionTest {
   private final AtomicBoolean longWork = new AtomicBoolean();
-  private final MovableClock clock = new MovableClock();
+  private final MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
   private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
   private EcsAgentStandIn agent;
   private ScaleInProtection protection;
@@ -143,29 +142,5 @@ class ScaleInProtectionTest {
         took.compareTo(Duration.ofSeconds(10)) < 0, "bounded by the call's timeouts: " + took);
     assertEquals(ScaleInProtection.State.OFF, protection.state());
     assertEquals(1.0, metrics.get("drainhost.scale.in.protection.errors").counter().count());
-  }
-
-  /** A clock the test moves by hand. */
-  private static final class MovableClock extends Clock {
-    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
   }
 }
