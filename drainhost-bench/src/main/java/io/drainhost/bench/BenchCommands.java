@@ -3,6 +3,8 @@ package io.drainhost.bench;
 import io.drainhost.testing.TemporalCli;
 import io.drainhost.testing.TemporalServer;
 import io.drainhost.time.Durations;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -418,6 +420,15 @@ public final class BenchCommands {
         description = "the sample build the hosts run: v1 (unchanged) or v2-breaking")
     String variant;
 
+    @Option(
+        names = "--cases",
+        split = ",",
+        description =
+            "several settings against the same histories, each heap/variant/starts or"
+                + " heap/cpuN/variant/starts (e.g. 256m/v1/20,140m/v1/5,256m/cpu0/v2-breaking/3);"
+                + " instead of --max-heap, --cpus, --variant and --starts")
+    List<String> cases;
+
     @Mixin ServerOption server;
 
     @Override
@@ -426,21 +437,29 @@ public final class BenchCommands {
       if (kind == null) {
         return 2;
       }
-      if (histories < 1 || events < 5 || starts < 1 || !variant.matches("v1|v2-breaking")) {
-        System.err.println(
-            "drainhost bench-replay-pressure: need --histories, --starts >= 1, --events >= 5,"
-                + " --variant v1 or v2-breaking");
+      List<ReplayPressureBenchmark.Case> settings = new ArrayList<>();
+      try {
+        if (cases == null || cases.isEmpty()) {
+          settings.add(
+              new ReplayPressureBenchmark.Case(
+                  maxHeap, java.util.Optional.ofNullable(cpus), variant, starts));
+        } else {
+          cases.forEach(c -> settings.add(ReplayPressureBenchmark.Case.parse(c)));
+        }
+      } catch (IllegalArgumentException e) {
+        System.err.println("drainhost bench-replay-pressure: " + e.getMessage());
         return 2;
       }
-      return new ReplayPressureBenchmark(
-              kind,
-              histories,
-              events,
-              starts,
-              maxHeap,
-              java.util.Optional.ofNullable(cpus),
-              variant)
-          .run();
+      if (histories < 1
+          || events < 5
+          || settings.stream()
+              .anyMatch(c -> c.starts() < 1 || !c.variant().matches("v1|v2-breaking"))) {
+        System.err.println(
+            "drainhost bench-replay-pressure: need --histories, starts >= 1, --events >= 5,"
+                + " variants v1 or v2-breaking");
+        return 2;
+      }
+      return new ReplayPressureBenchmark(kind, histories, events, settings).run();
     }
   }
 

@@ -20,7 +20,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Replays the newest running histories of each workflow type against this build's workflow code,
@@ -34,6 +37,8 @@ import java.util.function.Function;
  * failures refuse a build ({@link ReplayErrors}).
  */
 public final class ReplayCheck {
+  private static final Logger log = LoggerFactory.getLogger(ReplayCheck.class);
+
   /** Histories fetched at once: fetches wait on the network (and on the server). */
   private static final int FETCHERS = 8;
 
@@ -49,6 +54,12 @@ public final class ReplayCheck {
   private final int sample;
   private final Duration timeout;
   private final HistoryBudget budget;
+
+  /** Where a check's time went, summed over its runs: what the gate's log line tells. */
+  private final LongAdder fetchNanos = new LongAdder();
+
+  private final LongAdder replayNanos = new LongAdder();
+  private final LongAdder waitedForMemoryNanos = new LongAdder();
 
   /**
    * @param typesByQueue the workflow types this build registers, by task queue
@@ -176,6 +187,13 @@ public final class ReplayCheck {
         break;
       }
     }
+    log.info(
+        "replay check timings: runs={} wallMs={} fetchMsSum={} replayMsSum={} waitedForMemoryMsSum={}",
+        runs.size(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+        TimeUnit.NANOSECONDS.toMillis(fetchNanos.sum()),
+        TimeUnit.NANOSECONDS.toMillis(replayNanos.sum()),
+        TimeUnit.NANOSECONDS.toMillis(waitedForMemoryNanos.sum()));
     // Nothing waits for the pools: a fetch or replay still going past the deadline is abandoned.
     listing.shutdownNow();
     fetching.shutdownNow();
@@ -217,19 +235,33 @@ public final class ReplayCheck {
     int[] held = {0};
     return CompletableFuture.supplyAsync(
             () -> {
+              long t = System.nanoTime();
               try {
                 held[0] = budget.acquire(heapKib, deadline - System.nanoTime());
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 held[0] = -1;
               }
+              waitedForMemoryNanos.add(System.nanoTime() - t);
               if (held[0] < 0) {
                 return null; // not fetched in time: reported at the deadline
               }
-              return client.fetchHistory(r.workflowId(), r.runId());
+              t = System.nanoTime();
+              WorkflowExecutionHistory history = client.fetchHistory(r.workflowId(), r.runId());
+              fetchNanos.add(System.nanoTime() - t);
+              return history;
             },
             fetching)
-        .thenApplyAsync(history -> replay(r, history), replaying)
+        .thenApplyAsync(
+            history -> {
+              long t = System.nanoTime();
+              try {
+                return replay(r, history);
+              } finally {
+                replayNanos.add(System.nanoTime() - t);
+              }
+            },
+            replaying)
         .exceptionally(e -> Optional.of(fetchFailed(r, e)))
         .whenComplete((result, e) -> budget.release(held[0]));
   }
