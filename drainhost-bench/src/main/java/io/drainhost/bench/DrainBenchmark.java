@@ -2,6 +2,7 @@ package io.drainhost.bench;
 
 import io.drainhost.samples.SleepResult;
 import io.drainhost.testing.ChildProcess;
+import io.drainhost.testing.DrainReports;
 import io.drainhost.testing.LocalHosts;
 import io.drainhost.testing.TemporalServer;
 import io.temporal.api.enums.v1.EventType;
@@ -132,13 +133,16 @@ public final class DrainBenchmark {
       List<Long> drainhost = new ArrayList<>();
       List<Long> plain = new ArrayList<>();
       List<Double> ratios = new ArrayList<>();
+      List<Long> pollWaits = new ArrayList<>();
       for (int i = 0; i < idleRounds; i++) {
-        long d = idleExitOnce(Subject.DRAINHOST);
-        long p = idleExitOnce(Subject.PLAIN);
+        long d = idleExitOnce(Subject.DRAINHOST, pollWaits);
+        long p = idleExitOnce(Subject.PLAIN, new ArrayList<>());
         drainhost.add(d);
         plain.add(p);
         ratios.add((double) d / p);
-        System.out.printf("round %d: drainhost %d ms, plain worker %d ms%n", i + 1, d, p);
+        System.out.printf(
+            "round %d: drainhost %d ms (stop_polling %d ms), plain worker %d ms%n",
+            i + 1, d, pollWaits.get(pollWaits.size() - 1), p);
       }
       System.out.printf(
           "idle SIGTERM→exit, %s Temporal server, median of %d: drainhost %.0f ms, plain worker"
@@ -148,6 +152,16 @@ public final class DrainBenchmark {
           BenchSupport.median(drainhost),
           BenchSupport.median(plain),
           BenchSupport.median(ratios));
+      // The server's own poll cancellation (frontend.enableCancelWorkerPollsOnShutdown, set through
+      // DRAINHOST_TEMPORAL_DYNAMIC_CONFIG) shortens this step, the host's wait for its open polls.
+      System.out.printf(
+          "the drain's poll wait (its stop_polling step), median of %d: %.0f ms (min %d, max %d);"
+              + " server dynamic config: %s%n",
+          idleRounds,
+          BenchSupport.median(pollWaits),
+          pollWaits.stream().mapToLong(Long::longValue).min().orElse(-1),
+          pollWaits.stream().mapToLong(Long::longValue).max().orElse(-1),
+          TemporalServer.fromEnvironment().isEmpty() ? "none" : TemporalServer.fromEnvironment());
       dev.stop();
     }
     return 0;
@@ -166,19 +180,26 @@ public final class DrainBenchmark {
   private long idleExit(Subject s) {
     List<Long> times = new ArrayList<>();
     for (int i = 0; i < idleRounds; i++) {
-      times.add(idleExitOnce(s));
+      times.add(idleExitOnce(s, new ArrayList<>()));
     }
     return Math.round(BenchSupport.median(times));
   }
 
-  /** SIGTERM to exit of an idle subject, by the parent's own wait for the process. */
-  private long idleExitOnce(Subject s) {
+  /**
+   * SIGTERM to exit of an idle subject, by the parent's own wait for the process; a drainhost
+   * subject's stop_polling step (from its drain report) is added to {@code pollWaits}.
+   */
+  private long idleExitOnce(Subject s, List<Long> pollWaits) {
     try (ChildProcess host = startSubject(s, "idle-" + UUID.randomUUID(), Map.of())) {
       ChildProcess.sleep(Duration.ofMillis(500));
       long t0 = System.nanoTime();
       host.signal("TERM");
       host.awaitExit(Duration.ofSeconds(60));
-      return (System.nanoTime() - t0) / 1_000_000;
+      long exitMs = (System.nanoTime() - t0) / 1_000_000;
+      if (s == Subject.DRAINHOST) {
+        pollWaits.add(DrainReports.number(host.output(), "stop_polling").orElse(-1));
+      }
+      return exitMs;
     }
   }
 

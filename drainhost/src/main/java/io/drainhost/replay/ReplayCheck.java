@@ -55,12 +55,6 @@ public final class ReplayCheck {
   private final Duration timeout;
   private final HistoryBudget budget;
 
-  /** Where a check's time went, summed over its runs: what the gate's log line tells. */
-  private final LongAdder fetchNanos = new LongAdder();
-
-  private final LongAdder replayNanos = new LongAdder();
-  private final LongAdder waitedForMemoryNanos = new LongAdder();
-
   /**
    * @param typesByQueue the workflow types this build registers, by task queue
    * @param replayWorkers a worker of this build for a task queue (never started: replay only)
@@ -111,6 +105,13 @@ public final class ReplayCheck {
     this.budget = budget;
   }
 
+  /** Where one check's time went, summed over its runs: what the gate's log line tells. */
+  private static final class Timings {
+    final LongAdder fetchNanos = new LongAdder();
+    final LongAdder replayNanos = new LongAdder();
+    final LongAdder waitedForMemoryNanos = new LongAdder();
+  }
+
   /** One run to replay; {@code sizeBytes} is its history's serialized size (0: unknown). */
   private record Run(
       String taskQueue,
@@ -136,6 +137,7 @@ public final class ReplayCheck {
             Math.max(1, Runtime.getRuntime().availableProcessors()),
             DaemonThreads.named("drainhost-replay"));
     Map<Run, CompletableFuture<Optional<ReplayFailure>>> checks = new ConcurrentHashMap<>();
+    Timings timings = new Timings();
     try {
       List<CompletableFuture<Void>> lists = new ArrayList<>();
       typesByQueue.forEach(
@@ -148,7 +150,7 @@ public final class ReplayCheck {
                           for (WorkflowExecutionInfo e : running.ofType(queue, type, sample)) {
                             Run r = run(queue, e);
                             // Each run's fetch begins as soon as it is listed.
-                            checks.put(r, check(r, deadline, fetching, replaying));
+                            checks.put(r, check(r, deadline, fetching, replaying, timings));
                           }
                         } catch (RuntimeException e) {
                           notes.add("could not list the running " + type + " runs: " + oneLine(e));
@@ -191,9 +193,9 @@ public final class ReplayCheck {
         "replay check timings: runs={} wallMs={} fetchMsSum={} replayMsSum={} waitedForMemoryMsSum={}",
         runs.size(),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
-        TimeUnit.NANOSECONDS.toMillis(fetchNanos.sum()),
-        TimeUnit.NANOSECONDS.toMillis(replayNanos.sum()),
-        TimeUnit.NANOSECONDS.toMillis(waitedForMemoryNanos.sum()));
+        TimeUnit.NANOSECONDS.toMillis(timings.fetchNanos.sum()),
+        TimeUnit.NANOSECONDS.toMillis(timings.replayNanos.sum()),
+        TimeUnit.NANOSECONDS.toMillis(timings.waitedForMemoryNanos.sum()));
     // Nothing waits for the pools: a fetch or replay still going past the deadline is abandoned.
     listing.shutdownNow();
     fetching.shutdownNow();
@@ -216,7 +218,7 @@ public final class ReplayCheck {
    * its share of the budget is returned when the replay ends, whatever its outcome.
    */
   private CompletableFuture<Optional<ReplayFailure>> check(
-      Run r, long deadline, ExecutorService fetching, ExecutorService replaying) {
+      Run r, long deadline, ExecutorService fetching, ExecutorService replaying, Timings timings) {
     long heapKib = HistoryBudget.heapKib(r.sizeBytes());
     if (heapKib > budget.largestAlone()) {
       return CompletableFuture.completedFuture(
@@ -242,13 +244,13 @@ public final class ReplayCheck {
                 Thread.currentThread().interrupt();
                 held[0] = -1;
               }
-              waitedForMemoryNanos.add(System.nanoTime() - t);
+              timings.waitedForMemoryNanos.add(System.nanoTime() - t);
               if (held[0] < 0) {
                 return null; // not fetched in time: reported at the deadline
               }
               t = System.nanoTime();
               WorkflowExecutionHistory history = client.fetchHistory(r.workflowId(), r.runId());
-              fetchNanos.add(System.nanoTime() - t);
+              timings.fetchNanos.add(System.nanoTime() - t);
               return history;
             },
             fetching)
@@ -258,7 +260,7 @@ public final class ReplayCheck {
               try {
                 return replay(r, history);
               } finally {
-                replayNanos.add(System.nanoTime() - t);
+                timings.replayNanos.add(System.nanoTime() - t);
               }
             },
             replaying)
