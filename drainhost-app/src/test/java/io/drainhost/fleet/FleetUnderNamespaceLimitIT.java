@@ -19,10 +19,13 @@ import io.restassured.path.json.JsonPath;
 import io.temporal.client.WorkflowOptions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -34,7 +37,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * 15 s, one {@code kill -TERM} for all three, and a catcher host polling the same queue. The
  * throttling shows before the stop (metric, {@code /health}) in a few log lines without a stack
  * trace; the drain stops departing attempts' heartbeats and paces its hand-offs to what the
- * namespace accepts; what cannot be handed back is named, and every run completes.
+ * namespace accepts; what cannot be handed back is named, and every run completes. At 20 rps all
+ * 120 are handed back in most runs; the floor the issue set is 114, and a host that misses one
+ * exits 3 naming a cause of the limit (one run of the whole suite here: 119, one attempt closed by
+ * Temporal after its early hand-off's answer came too late). At 40 rps every host exits 0.
  */
 class FleetUnderNamespaceLimitIT {
   private static final int HOSTS = 3;
@@ -45,6 +51,11 @@ class FleetUnderNamespaceLimitIT {
    * watched before the stop; the catcher does the rest from the handed-off checkpoint.
    */
   private static final int SLEEP_SECONDS = 75;
+
+  private static final Pattern FAILED_CAUSE = Pattern.compile(" handoffFailedCause=(\\S+) ");
+
+  private static final Set<String> THROTTLING_CAUSES =
+      Set.of("throttled", "timed_out", "unreachable");
 
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
   private static final Pattern STACK_TRACE = Pattern.compile("(?m)^\\s+at [a-z]+\\.");
@@ -138,7 +149,10 @@ class FleetUnderNamespaceLimitIT {
         if (took.compareTo(STOP_TIMEOUT) >= 0) {
           problems.add(host.name() + " exited after " + took.toMillis() + " ms");
         }
-        if (exit != 0 && !report.contains("handoffFailedCause=throttled")) {
+        // Over the limit, an attempt may still miss its hand-off: refused to the end (throttled),
+        // closed by Temporal first (timed_out), or its last call unanswered (unreachable). The
+        // exit then says so (3), with the cause named; the fleet's floor is asserted below.
+        if (exit != 0 && !namesOnlyThrottling(report)) {
           problems.add(host.name() + " exited " + exit + " without naming throttling: " + report);
         }
         String log = host.output();
@@ -224,5 +238,16 @@ class FleetUnderNamespaceLimitIT {
     JsonPath health = RestAssured.given().port(port).get("/health").jsonPath();
     Map<String, Object> streak = health.getMap("temporalThrottled");
     return "refused=" + (long) refused + " temporalThrottled=" + streak;
+  }
+
+  /**
+   * Whether the report's failure causes ({@code throttled:5,timed_out:1}) all come of the limit.
+   */
+  private static boolean namesOnlyThrottling(String report) {
+    Matcher m = FAILED_CAUSE.matcher(report);
+    return m.find()
+        && Arrays.stream(m.group(1).split(","))
+            .map(part -> part.split(":")[0])
+            .allMatch(THROTTLING_CAUSES::contains);
   }
 }

@@ -66,6 +66,14 @@ public final class ActivityHandoff {
    */
   private static final long KEEP_ALIVE_LEAD = TimeUnit.SECONDS.toNanos(2);
 
+  /**
+   * No paced call is sent with less time than this left: its answer could not come back in time,
+   * and a call that reached Temporal unanswered leaves its outcome unknown (a later call finds the
+   * attempt closed and cannot tell a hand-off from a timeout). The attempt waits for the next
+   * phase's call instead, or stays with this host.
+   */
+  private static final long MIN_PACED_CALL = TimeUnit.MILLISECONDS.toNanos(300);
+
   /** How long past the retry end answers of calls still on their way are awaited. */
   private static final long ANSWER_GRACE = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -190,6 +198,10 @@ public final class ActivityHandoff {
           due = now + KEEP_ALIVE_LEAD;
         }
         nextKeepAlive = Math.min(nextKeepAlive, due);
+      }
+      if (!again.isEmpty() && now >= nextSend && untilNanos - now < MIN_PACED_CALL) {
+        nextSend = untilNanos; // too late for another call to be answered: wait for the end
+        continue;
       }
       if (!again.isEmpty() && now >= nextSend) {
         InflightItem item = again.poll();
