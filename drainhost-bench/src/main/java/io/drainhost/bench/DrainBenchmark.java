@@ -135,14 +135,15 @@ public final class DrainBenchmark {
       List<Double> ratios = new ArrayList<>();
       List<Long> pollWaits = new ArrayList<>();
       for (int i = 0; i < idleRounds; i++) {
-        long d = idleExitOnce(Subject.DRAINHOST, pollWaits);
-        long p = idleExitOnce(Subject.PLAIN, new ArrayList<>());
-        drainhost.add(d);
+        IdleStop d = idleExitOnce(Subject.DRAINHOST);
+        long p = idleExitOnce(Subject.PLAIN).exitMs();
+        drainhost.add(d.exitMs());
         plain.add(p);
-        ratios.add((double) d / p);
+        pollWaits.add(d.stopPollingMs());
+        ratios.add((double) d.exitMs() / p);
         System.out.printf(
             "round %d: drainhost %d ms (stop_polling %d ms), plain worker %d ms%n",
-            i + 1, d, pollWaits.get(pollWaits.size() - 1), p);
+            i + 1, d.exitMs(), d.stopPollingMs(), p);
       }
       System.out.printf(
           "idle SIGTERM→exit, %s Temporal server, median of %d: drainhost %.0f ms, plain worker"
@@ -154,6 +155,7 @@ public final class DrainBenchmark {
           BenchSupport.median(ratios));
       // The server's own poll cancellation (frontend.enableCancelWorkerPollsOnShutdown, set through
       // DRAINHOST_TEMPORAL_DYNAMIC_CONFIG) shortens this step, the host's wait for its open polls.
+      Map<String, String> dynamicConfig = TemporalServer.fromEnvironment();
       System.out.printf(
           "the drain's poll wait (its stop_polling step), median of %d: %.0f ms (min %d, max %d);"
               + " server dynamic config: %s%n",
@@ -161,7 +163,7 @@ public final class DrainBenchmark {
           BenchSupport.median(pollWaits),
           pollWaits.stream().mapToLong(Long::longValue).min().orElse(-1),
           pollWaits.stream().mapToLong(Long::longValue).max().orElse(-1),
-          TemporalServer.fromEnvironment().isEmpty() ? "none" : TemporalServer.fromEnvironment());
+          dynamicConfig.isEmpty() ? "none" : dynamicConfig);
       dev.stop();
     }
     return 0;
@@ -180,26 +182,23 @@ public final class DrainBenchmark {
   private long idleExit(Subject s) {
     List<Long> times = new ArrayList<>();
     for (int i = 0; i < idleRounds; i++) {
-      times.add(idleExitOnce(s, new ArrayList<>()));
+      times.add(idleExitOnce(s).exitMs());
     }
     return Math.round(BenchSupport.median(times));
   }
 
-  /**
-   * SIGTERM to exit of an idle subject, by the parent's own wait for the process; a drainhost
-   * subject's stop_polling step (from its drain report) is added to {@code pollWaits}.
-   */
-  private long idleExitOnce(Subject s, List<Long> pollWaits) {
+  /** An idle stop: SIGTERM to exit, and the drain report's stop_polling step (-1: none, plain). */
+  private record IdleStop(long exitMs, long stopPollingMs) {}
+
+  /** SIGTERM to exit of an idle subject, by the parent's own wait for the process. */
+  private IdleStop idleExitOnce(Subject s) {
     try (ChildProcess host = startSubject(s, "idle-" + UUID.randomUUID(), Map.of())) {
       ChildProcess.sleep(Duration.ofMillis(500));
       long t0 = System.nanoTime();
       host.signal("TERM");
       host.awaitExit(Duration.ofSeconds(60));
       long exitMs = (System.nanoTime() - t0) / 1_000_000;
-      if (s == Subject.DRAINHOST) {
-        pollWaits.add(DrainReports.number(host.output(), "stop_polling").orElse(-1));
-      }
-      return exitMs;
+      return new IdleStop(exitMs, DrainReports.number(host.output(), "stop_polling").orElse(-1));
     }
   }
 

@@ -1,9 +1,8 @@
 package io.drainhost.bench;
 
-import io.temporal.api.common.v1.WorkflowExecution;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.temporal.api.history.v1.History;
-import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
-import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse;
+import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.lang.management.ManagementFactory;
@@ -35,22 +34,9 @@ final class HistoryHeap {
                 .setTarget("127.0.0.1:" + temporalPort)
                 .build());
     try {
-      History.Builder all = History.newBuilder();
-      com.google.protobuf.ByteString page = com.google.protobuf.ByteString.EMPTY;
-      do {
-        GetWorkflowExecutionHistoryResponse r =
-            stubs
-                .blockingStub()
-                .getWorkflowExecutionHistory(
-                    GetWorkflowExecutionHistoryRequest.newBuilder()
-                        .setNamespace("default")
-                        .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
-                        .setNextPageToken(page)
-                        .build());
-        all.addAllEvents(r.getHistory().getEventsList());
-        page = r.getNextPageToken();
-      } while (!page.isEmpty());
-      byte[] bytes = all.build().toByteArray();
+      // The SDK's own fetch, as the replay gate does it: every page, as one History.
+      byte[] bytes =
+          WorkflowClient.newInstance(stubs).fetchHistory(workflowId).getHistory().toByteArray();
       long before = usedAfterGc();
       List<History> held = new ArrayList<>();
       for (int i = 0; i < copies; i++) {
@@ -59,7 +45,7 @@ final class HistoryHeap {
       long after = usedAfterGc();
       int events = held.get(0).getEventsCount();
       return new HistoryHeap(bytes.length, (after - before) / copies, events);
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+    } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException(e);
     } finally {
       stubs.shutdownNow();

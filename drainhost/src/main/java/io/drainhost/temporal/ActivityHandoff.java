@@ -309,9 +309,7 @@ public final class ActivityHandoff {
       return 1; // it completed between the deadline and our call
     }
     notHandedOff.merge(HandoffFailure.TIMED_OUT, 1, Integer::sum);
-    attempt.get().markHandedOff();
-    registry.handedOff(item);
-    attempt.get().thread().interrupt();
+    endHere(item, attempt);
     log.warn(
         "activity closed by Temporal before its hand-off (its heartbeat timeout passed):"
             + " workflowId={} activityType={} attempt={}; it runs again after its retry interval",
@@ -330,6 +328,12 @@ public final class ActivityHandoff {
             .futureStub()
             .withDeadlineAfter(callMillis, TimeUnit.MILLISECONDS)
             .respondActivityTaskFailed(request(item, attempts.find(item.taskToken())));
+    answerWhenDone(call, item, kind, answers);
+  }
+
+  /** Puts the call's answer on {@code answers} as soon as it arrives. */
+  private static void answerWhenDone(
+      ListenableFuture<?> call, InflightItem item, CallKind kind, BlockingQueue<Answer> answers) {
     call.addListener(
         () -> answers.add(new Answer(item, code(call), kind)), MoreExecutors.directExecutor());
   }
@@ -356,9 +360,7 @@ public final class ActivityHandoff {
             .futureStub()
             .withDeadlineAfter(KEEP_ALIVE_LEAD / 2, TimeUnit.NANOSECONDS)
             .recordActivityTaskHeartbeat(request.build());
-    call.addListener(
-        () -> answers.add(new Answer(item, code(call), CallKind.KEEP_ALIVE)),
-        MoreExecutors.directExecutor());
+    answerWhenDone(call, item, CallKind.KEEP_ALIVE, answers);
   }
 
   private static Status.Code code(ListenableFuture<?> done) {
@@ -404,14 +406,21 @@ public final class ActivityHandoff {
             + (left.size() > 10 ? " and " + (left.size() - 10) + " more" : ""));
   }
 
-  private void handedOff(InflightItem item) {
-    Optional<ActivityAttempt> attempt = attempts.find(item.taskToken());
+  /**
+   * The attempt is no longer this host's (handed back, or closed by Temporal): its thread ends
+   * quietly. Only then: an attempt whose hand-off failed is still this host's (at the deadline the
+   * drain interrupts what is left anyway), and one that already ended may have left its thread to
+   * another task.
+   */
+  private void endHere(InflightItem item, Optional<ActivityAttempt> attempt) {
     attempt.ifPresent(ActivityAttempt::markHandedOff);
     registry.handedOff(item);
-    // No longer ours: its thread ends quietly. Only then: an attempt whose hand-off failed
-    // is still this host's (at the deadline the drain interrupts what is left anyway), and
-    // one that already ended may have left its thread to another task.
     attempt.ifPresent(a -> a.thread().interrupt());
+  }
+
+  private void handedOff(InflightItem item) {
+    Optional<ActivityAttempt> attempt = attempts.find(item.taskToken());
+    endHere(item, attempt);
     log.info(
         "activity handed off: workflowId={} runId={} activityType={} attempt={} details={}"
             + " nextAttempt=now",
