@@ -2,15 +2,19 @@
 # A deploy step (CodeBuild, GitHub Actions, …) for one release of a drainhost service with Worker
 # Versioning: one command from the image to current. drainhost-deploy registers the version's task
 # definition and creates its service from the current version's (the first release from
-# ecs/task-definition.json and ecs/service-settings.json, with the account's subnets, security
-# groups and target group), copies its autoscaling, waits for its pollers, runs a gate pinned to it
+# the files given, with the account's subnets, security groups and target group), copies its autoscaling, waits for its pollers, runs a gate pinned to it
 # at every ramp step, ramps, and makes it current. A release that does not make it (its replay gate
-# refuses it, a gate fails, a step's failure rate is too high) ends at 0 tasks: exit 3.
+# refuses it, a gate fails, a step's failure rate is too high) gets no traffic and ends at 0 tasks
+# once Temporal says it is idle: exit 3. A namespace, cluster or build id that does not match what
+# ECS and Temporal say is refused before any change: exit 2.
 # Needs: Java 17+, TEMPORAL_ADDRESS (+ TEMPORAL_NAMESPACE / TEMPORAL_API_KEY), and a role with
 # ecs/drainhost-deploy-iam-policy.json.
 set -euo pipefail
 CLUSTER=${CLUSTER:?}; DEPLOYMENT=${DEPLOYMENT:?}; IMAGE=${IMAGE:?}   # IMAGE=…/orders@sha256:…
-FIRST_RELEASE_FLAGS=${FIRST_RELEASE_FLAGS:-}   # first release only: --subnets … --security-groups … --target-group-arn …
+# First release only (no current version): its files and the account's network and target group,
+# --task-definition ecs/task-definition.json --service-settings ecs/service-settings.json
+# --subnets … --security-groups … --target-group-arn …; a first release without them is refused.
+FIRST_RELEASE_FLAGS=${FIRST_RELEASE_FLAGS:-}
 
 # shellcheck disable=SC2086
 java -jar drainhost-deploy.jar deploy --cluster "$CLUSTER" --deployment "$DEPLOYMENT" \

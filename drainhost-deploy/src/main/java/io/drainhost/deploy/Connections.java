@@ -1,5 +1,6 @@
 package io.drainhost.deploy;
 
+import io.drainhost.deploy.aws.AwsCallFailures;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.envconfig.ClientConfigProfile;
@@ -10,15 +11,19 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.iam.IamClient;
 
 /**
  * Where the command connects: Temporal from its standard environment configuration (TEMPORAL_*
  * variables and profiles) unless given here; ECS through the AWS SDK's default credential chain,
- * region and endpoint ({@code AWS_ENDPOINT_URL_ECS}).
+ * region and endpoints ({@code AWS_ENDPOINT_URL} for every service, or {@code
+ * AWS_ENDPOINT_URL_ECS}, {@code _APPLICATION_AUTO_SCALING}, {@code _ELASTIC_LOAD_BALANCING_V2},
+ * {@code _IAM} each).
  */
 final class Connections {
   @Option(names = "--deployment", required = true, description = "the Worker Deployment's name")
@@ -76,6 +81,8 @@ final class Connections {
         WorkflowServiceStubs.newServiceStubs(
             WorkflowServiceStubsOptions.newBuilder(p.toWorkflowServiceStubsOptions())
                 .setRpcTimeout(Duration.ofSeconds(10))
+                .setGrpcClientInterceptors(
+                    java.util.List.of(new io.drainhost.deploy.temporal.TemporalCallFailures()))
                 .build());
     try {
       stubs.healthCheck();
@@ -88,6 +95,17 @@ final class Connections {
     return stubs;
   }
 
+  /** Temporal's address as configured, for messages. */
+  String address() {
+    String a = profile().getAddress();
+    return a == null || a.isBlank() ? "(no address)" : a;
+  }
+
+  /** Where Temporal is, as a failure names it. */
+  String temporalScope() {
+    return "Temporal at " + address() + ", namespace " + namespace();
+  }
+
   WorkflowClient client(WorkflowServiceStubs stubs) {
     return WorkflowClient.newInstance(
         stubs,
@@ -96,14 +114,33 @@ final class Connections {
             .build());
   }
 
+  /** Every AWS client names its failed calls ({@link AwsCallFailures}). */
+  private static ClientOverrideConfiguration namedFailures() {
+    return ClientOverrideConfiguration.builder()
+        .addExecutionInterceptor(new AwsCallFailures())
+        .build();
+  }
+
   EcsClient ecs() {
-    return EcsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+    return EcsClient.builder()
+        .httpClient(UrlConnectionHttpClient.create())
+        .overrideConfiguration(namedFailures())
+        .build();
+  }
+
+  /** IAM, to see that a task definition's roles exist ({@code AWS_ENDPOINT_URL_IAM}). */
+  IamClient iam() {
+    return IamClient.builder()
+        .httpClient(UrlConnectionHttpClient.create())
+        .overrideConfiguration(namedFailures())
+        .build();
   }
 
   /** Application Auto Scaling ({@code AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING} overrides it). */
   ApplicationAutoScalingClient autoscaling() {
     return ApplicationAutoScalingClient.builder()
         .httpClient(UrlConnectionHttpClient.create())
+        .overrideConfiguration(namedFailures())
         .build();
   }
 
@@ -114,6 +151,7 @@ final class Connections {
   ElasticLoadBalancingV2Client elb() {
     return ElasticLoadBalancingV2Client.builder()
         .httpClient(UrlConnectionHttpClient.create())
+        .overrideConfiguration(namedFailures())
         .build();
   }
 }

@@ -3,24 +3,30 @@ package io.drainhost.deploy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drainhost.deploy.act.Actor;
+import io.drainhost.deploy.aws.AwsCallFailures;
 import io.drainhost.deploy.aws.EcsServices;
+import io.drainhost.deploy.aws.Roles;
 import io.drainhost.deploy.aws.Scaling;
 import io.drainhost.deploy.aws.ServiceRequests;
 import io.drainhost.deploy.aws.SettingsReader;
 import io.drainhost.deploy.aws.TargetGroups;
 import io.drainhost.deploy.aws.TaskDefinitions;
+import io.drainhost.deploy.check.Account;
 import io.drainhost.deploy.check.Checks;
 import io.drainhost.deploy.check.Finding;
 import io.drainhost.deploy.check.Settings;
 import io.drainhost.deploy.observe.Observer;
 import io.drainhost.deploy.plan.DeployPlanner;
 import io.drainhost.deploy.plan.FailureRule;
+import io.drainhost.deploy.plan.Identity;
+import io.drainhost.deploy.plan.Idle;
 import io.drainhost.deploy.plan.Observed;
 import io.drainhost.deploy.plan.Plan;
 import io.drainhost.deploy.plan.RampStep;
 import io.drainhost.deploy.plan.Release;
 import io.drainhost.deploy.plan.RollbackPlanner;
 import io.drainhost.deploy.plan.SunsetPlanner;
+import io.drainhost.deploy.temporal.TemporalCallFailures;
 import io.drainhost.deploy.temporal.TemporalDeployments;
 import io.drainhost.deploy.time.Durations;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -41,6 +47,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.iam.IamClient;
 
 /**
  * {@code java -jar drainhost-deploy.jar deploy | check | status | rollout | rollback | sunset}:
@@ -64,6 +71,13 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
         "Releases of drainhost workers on ECS with Temporal Worker Versioning: one ECS service per"
             + " build id, tagged drainhost:deployment and drainhost:build-id.")
 public final class DeployMain implements Callable<Integer> {
+  /** The exit codes, the same for every subcommand (docs/drainhost-deploy.md, "Exit codes"). */
+  static final String EXIT_CODES =
+      "Exit codes: 0 done, 1 an endpoint failed (or the deployment changed under the run: re-run"
+          + " it), 2 refused before any change (arguments, settings, or ECS and Temporal disagree"
+          + " on the deployment), 3 refused on evidence (a gate, the ramp, a version that never"
+          + " polled; a rollback with nothing to go back to).";
+
   /** How long a release waits between two passes (observe, plan, act). */
   static final Duration PASS_PAUSE = Duration.ofSeconds(2);
 
@@ -77,6 +91,9 @@ public final class DeployMain implements Callable<Integer> {
     return DeployException.USAGE;
   }
 
+  /** Where Temporal is, for a failure's line; set once connected. */
+  private static volatile String temporalScope = "Temporal";
+
   /** Runs a command body; a known failure is one line on stderr and its exit code. */
   static int guarded(Callable<Integer> body) {
     try {
@@ -88,16 +105,13 @@ public final class DeployMain implements Callable<Integer> {
       System.err.println("drainhost-deploy: " + e.getMessage());
       return DeployException.USAGE;
     } catch (SdkException e) {
-      System.err.println("drainhost-deploy: AWS: " + e.getMessage());
+      System.err.println("drainhost-deploy: " + AwsCallFailures.describe(e));
       return DeployException.UNAVAILABLE;
     } catch (io.grpc.StatusRuntimeException e) {
       System.err.println(
-          "drainhost-deploy: Temporal refused or did not answer ("
-              + e.getStatus().getCode()
-              + (e.getStatus().getDescription() == null
-                  ? ""
-                  : ": " + e.getStatus().getDescription())
-              + "): if the deployment changed under this run (another run?), re-run it");
+          "drainhost-deploy: "
+              + TemporalCallFailures.describe(temporalScope, e)
+              + ": if the deployment changed under this run (another run?), re-run it");
       return DeployException.UNAVAILABLE;
     } catch (Exception e) {
       System.err.println("drainhost-deploy: " + e);
@@ -114,30 +128,53 @@ public final class DeployMain implements Callable<Integer> {
       TaskDefinitions taskDefinitions,
       Scaling scaling,
       TargetGroups targetGroups,
+      Roles roles,
       Observer observer) {}
 
   /** Connects, runs {@code body}, closes; its exit code, or the failure's code and line. */
   static int connected(Connections c, Function<Parts, Integer> body) {
     return guarded(
         () -> {
+          temporalScope = c.temporalScope();
           WorkflowServiceStubs stubs = c.temporal();
           try (EcsClient ecs = c.ecs();
               ApplicationAutoScalingClient autoscaling = c.autoscaling();
-              ElasticLoadBalancingV2Client elb = c.elb()) {
+              ElasticLoadBalancingV2Client elb = c.elb();
+              IamClient iam = c.iam()) {
             TemporalDeployments temporal =
                 new TemporalDeployments(stubs, c.namespace(), c.deployment);
+            if (!temporal.namespaceExists()) {
+              throw new DeployException(
+                  DeployException.USAGE,
+                  "namespace "
+                      + c.namespace()
+                      + " does not exist on Temporal at "
+                      + c.address()
+                      + ": a typo in TEMPORAL_NAMESPACE or --namespace, or another Temporal"
+                      + " cluster? Nothing was changed");
+            }
             EcsServices services = new EcsServices(ecs, c.cluster, c.deployment);
             Scaling scaling = new Scaling(autoscaling, services.clusterName());
+            TaskDefinitions taskDefinitions = new TaskDefinitions(ecs);
+            Observed.Scope scope =
+                new Observed.Scope(
+                    c.deployment,
+                    c.namespace(),
+                    c.address(),
+                    c.cluster,
+                    ecs.serviceClientConfiguration().region().id());
             return body.apply(
                 new Parts(
                     c,
                     stubs,
                     temporal,
                     services,
-                    new TaskDefinitions(ecs),
+                    taskDefinitions,
                     scaling,
                     new TargetGroups(elb),
-                    new Observer(temporal, services, scaling, Clock.systemUTC())));
+                    new Roles(iam),
+                    new Observer(
+                        scope, temporal, services, taskDefinitions, scaling, Clock.systemUTC())));
           } finally {
             stubs.shutdownNow();
           }
@@ -264,18 +301,16 @@ public final class DeployMain implements Callable<Integer> {
   static final class SourceOptions {
     @Option(
         names = "--task-definition",
-        defaultValue = "ecs/task-definition.json",
         description =
-            "with no current version: the task definition file to start from (default"
-                + " ${DEFAULT-VALUE})")
+            "a first release (no current version): the task definition file it starts from,"
+                + " e.g. ecs/task-definition.json; required then")
     Path taskDefinition;
 
     @Option(
         names = "--service-settings",
-        defaultValue = "ecs/service-settings.json",
         description =
-            "with no current version: the service settings file to start from (default"
-                + " ${DEFAULT-VALUE})")
+            "a first release: the service settings file it starts from, e.g."
+                + " ecs/service-settings.json; required then")
     Path serviceSettings;
 
     @Option(names = "--subnets", split = ",", description = "with no current version: subnet ids")
@@ -301,16 +336,53 @@ public final class DeployMain implements Callable<Integer> {
     }
   }
 
-  /** The settings a new version copies: the current version's, else the files'. */
-  static Settings sourceSettings(Parts p, Observed o, SourceOptions source) {
+  /**
+   * The check of what a new version's service would be made from, on the real resources: the
+   * current version's settings and account, else the files' with the target group, network and
+   * roles given. A first release names its files: no silent fallback to the examples.
+   */
+  static List<Finding> creationFindings(Parts p, Observed o, SourceOptions source) {
     Optional<EcsServices.VersionService> current =
         o.routing().flatMap(Observed.Routing::current).flatMap(p.ecs()::of);
-    return current
-        .map(
-            s ->
-                SettingsReader.fromCurrent(
-                    s.described(), p.taskDefinitions(), Optional.of(p.targetGroups())))
-        .orElseGet(() -> SettingsReader.fromFiles(source.taskDefinition, source.serviceSettings));
+    List<Finding> findings = new java.util.ArrayList<>();
+    if (current.isPresent()) {
+      findings.addAll(
+          Checks.check(
+              SettingsReader.fromCurrent(
+                  current.get().described(), p.taskDefinitions(), Optional.of(p.targetGroups()))));
+      findings.addAll(Checks.account(currentAccount(p, current.get().described())));
+      return findings;
+    }
+    if (source.taskDefinition == null || source.serviceSettings == null) {
+      throw new IllegalArgumentException(
+          "deployment "
+              + p.connections().deployment
+              + " has no current version in "
+              + p.connections().temporalScope()
+              + ": a first release names its files, --task-definition and --service-settings"
+              + " (ecs/task-definition.json and ecs/service-settings.json are examples to copy)");
+    }
+    findings.addAll(
+        Checks.check(
+            SettingsReader.forFirstRelease(
+                source.taskDefinition,
+                source.serviceSettings,
+                Optional.ofNullable(source.targetGroupArn).map(p.targetGroups()::read))));
+    findings.addAll(
+        Checks.account(
+            SettingsReader.firstReleaseAccount(
+                source.taskDefinition,
+                source.serviceSettings,
+                source.account(),
+                p.roles(),
+                p.connections().namespace())));
+    return findings;
+  }
+
+  /** What the current version's service has of the account, judged in this run's namespace. */
+  static Account currentAccount(Parts p, software.amazon.awssdk.services.ecs.model.Service s) {
+    return SettingsReader.currentAccount(
+        s, p.taskDefinitions(), p.roles(), p.connections().namespace());
   }
 
   /**
@@ -333,16 +405,25 @@ public final class DeployMain implements Callable<Integer> {
                 source.account(),
                 options.gateInput(),
                 Optional.ofNullable(options.gateTaskQueue)),
+            p.observer(),
+            Idle.Rule.release(r.buildId()),
             System.out);
     String last = "";
     while (true) {
       Observed o = p.observer().observe(Optional.of(r));
       boolean creating = !o.services().containsKey(r.buildId()) && r.image().isPresent();
-      List<Finding> findings = creating ? Checks.check(sourceSettings(p, o, source)) : List.of();
+      List<Finding> findings =
+          creating && Identity.mismatch(o, Optional.of(r)).isEmpty()
+              ? creationFindings(p, o, source)
+              : List.of();
       Plan plan = DeployPlanner.plan(o, r, findings);
       if (options.dryRun) {
         print(command, plan, true);
         return plan.stops() ? plan.exitCode() : Plan.DONE;
+      }
+      if (plan.exitCode() == Plan.USAGE) {
+        System.err.println("drainhost-deploy: " + plan.message());
+        return plan.exitCode();
       }
       if (!plan.actions().isEmpty() || !plan.message().equals(last)) {
         System.out.println(command + ": " + plan.message());
@@ -372,11 +453,12 @@ public final class DeployMain implements Callable<Integer> {
         "Release an image: register the version's task definition and create its service from the"
             + " current version's (or from the files, for a first release), copy its autoscaling,"
             + " then roll it out (gates, ramp steps watched for failures, promotion).",
-        "The settings are checked first (as `check`); an error refuses the release before anything"
-            + " is created. A release that does not make it ends at 0 tasks, its autoscaling"
-            + " removed. Re-running it carries on from what ECS and Temporal say.",
-        "Exit codes: 0 current, 3 refused or rolled back (nothing of it runs), 1 an endpoint"
-            + " failed, 2 wrong arguments or settings."
+        "First it proves that ECS and Temporal describe the same deployment, and checks the"
+            + " settings and the account (as `check`); a mismatch or an error refuses the release"
+            + " before anything is created. A release that does not make it gets no traffic, and"
+            + " its service goes to 0 once Temporal says it is idle. Re-running it carries on from"
+            + " what ECS and Temporal say.",
+        EXIT_CODES
       })
   static final class DeployCommand implements Callable<Integer> {
     @Mixin Connections connect;
@@ -424,8 +506,7 @@ public final class DeployMain implements Callable<Integer> {
             + " pinned to it, ramp in steps watching for failures (rolled back on their own), set it"
             + " current.",
         "Re-running continues from what Temporal says; a finished step is never repeated.",
-        "Exit codes: 0 current, 3 the gate or the ramp failed (current unchanged), 1 an endpoint"
-            + " failed or the deployment changed under it, 2 wrong arguments."
+        EXIT_CODES
       })
   static final class RolloutCommand implements Callable<Integer> {
     @Mixin Connections connect;
@@ -452,7 +533,7 @@ public final class DeployMain implements Callable<Integer> {
         "The deployment's ECS settings against what drainhost needs, one finding per setting with"
             + " the field and why: the current version's task definition, service and target"
             + " group, or the files given.",
-        "Exit codes: 0 no error, 2 an error (a release would be refused), 1 an endpoint failed."
+        EXIT_CODES
       })
   static final class CheckCommand implements Callable<Integer> {
     @Option(names = "--deployment", description = "the Worker Deployment (with --cluster)")
@@ -482,7 +563,7 @@ public final class DeployMain implements Callable<Integer> {
                 throw new IllegalArgumentException(
                     "give both --task-definition and --service-settings");
               }
-              return report(SettingsReader.fromFiles(taskDefinition, serviceSettings));
+              return report(SettingsReader.fromFiles(taskDefinition, serviceSettings), List.of());
             }
             if (deployment == null || cluster == null) {
               throw new IllegalArgumentException(
@@ -507,13 +588,15 @@ public final class DeployMain implements Callable<Integer> {
                       SettingsReader.fromCurrent(
                           current.get().described(),
                           p.taskDefinitions(),
-                          Optional.of(p.targetGroups())));
+                          Optional.of(p.targetGroups())),
+                      Checks.account(currentAccount(p, current.get().described())));
                 });
           });
     }
 
-    private static int report(Settings s) {
-      List<Finding> findings = Checks.check(s);
+    private static int report(Settings s, List<Finding> account) {
+      List<Finding> findings = new java.util.ArrayList<>(Checks.check(s));
+      findings.addAll(account);
       System.out.print(Checks.table(s, findings));
       return findings.stream().anyMatch(Finding::error) ? DeployException.USAGE : 0;
     }
@@ -522,9 +605,11 @@ public final class DeployMain implements Callable<Integer> {
   @Command(
       name = "status",
       mixinStandardHelpOptions = true,
-      description =
-          "Every version of the deployment and every service of it, failed releases included:"
-              + " status, ramp, task queues polled, drainage, open pinned runs, ECS counts.")
+      description = {
+        "Every version of the deployment and every service of it, failed releases included:"
+            + " status, ramp, task queues polled, drainage, open pinned runs, ECS counts.",
+        EXIT_CODES
+      })
   static final class Status implements Callable<Integer> {
     @Mixin Connections connect;
 
@@ -563,9 +648,11 @@ public final class DeployMain implements Callable<Integer> {
   @Command(
       name = "rollback",
       mixinStandardHelpOptions = true,
-      description =
-          "Make the version that was current before the current one current again (it must still"
-              + " have pollers); any ramp ends.")
+      description = {
+        "Make the version that was current before the current one current again (it must still"
+            + " have pollers); any ramp ends.",
+        EXIT_CODES
+      })
   static final class RollbackCommand implements Callable<Integer> {
     @Mixin Connections connect;
 
@@ -574,7 +661,9 @@ public final class DeployMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      return connected(connect, p -> once(p, "rollback", RollbackPlanner::plan, dryRun));
+      return connected(
+          connect,
+          p -> once(p, "rollback", RollbackPlanner::plan, Idle.Rule.sunset(Duration.ZERO), dryRun));
     }
   }
 
@@ -586,8 +675,9 @@ public final class DeployMain implements Callable<Integer> {
             + " polled, for longer than --scale-down-after: autoscaling deregistered, the ECS"
             + " service scaled to 0; past --delete-after: the service and the Temporal version"
             + " deleted.",
-        "Never the current or ramping version, one that drains or has open pinned runs. Safe on a"
-            + " schedule."
+        "Never the current or ramping version, one that drains or has open pinned runs, nor a"
+            + " service Temporal cannot show idle. Safe on a schedule.",
+        EXIT_CODES
       })
   static final class SunsetCommand implements Callable<Integer> {
     @Mixin Connections connect;
@@ -612,7 +702,14 @@ public final class DeployMain implements Callable<Integer> {
                   "--delete-after must not be shorter than --scale-down-after");
             }
             return connected(
-                connect, p -> once(p, "sunset", o -> SunsetPlanner.plan(o, down, delete), dryRun));
+                connect,
+                p ->
+                    once(
+                        p,
+                        "sunset",
+                        o -> SunsetPlanner.plan(o, down, delete),
+                        Idle.Rule.sunset(down),
+                        dryRun));
           });
     }
   }
@@ -620,11 +717,16 @@ public final class DeployMain implements Callable<Integer> {
   /**
    * A one-pass command: observe, plan, print the plan, act on it unless a dry run; its exit code.
    */
-  static int once(Parts p, String command, Function<Observed, Plan> planner, boolean dryRun) {
+  static int once(
+      Parts p, String command, Function<Observed, Plan> planner, Idle.Rule idle, boolean dryRun) {
     Observed o = p.observer().observe(Optional.empty());
     Plan plan = planner.apply(o);
     if (dryRun) {
       print(command, plan, true);
+      return plan.exitCode();
+    }
+    if (plan.exitCode() == Plan.USAGE) {
+      System.err.println("drainhost-deploy: " + plan.message());
       return plan.exitCode();
     }
     Actor actor =
@@ -636,11 +738,13 @@ public final class DeployMain implements Callable<Integer> {
             p.taskDefinitions(),
             p.scaling(),
             new Actor.Sources(
-                Path.of("ecs/task-definition.json"),
-                Path.of("ecs/service-settings.json"),
+                null,
+                null,
                 new ServiceRequests.AccountSettings(List.of(), List.of(), Optional.empty(), false),
                 com.fasterxml.jackson.databind.node.NullNode.getInstance(),
                 Optional.empty()),
+            p.observer(),
+            idle,
             System.out);
     actor.act(plan, o);
     System.out.println(command + ": " + plan.message());

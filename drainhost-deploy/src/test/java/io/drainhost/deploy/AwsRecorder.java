@@ -105,17 +105,18 @@ final class AwsRecorder implements AutoCloseable {
     }
     byte[] answer = r.body();
     if (operation == null) {
-      // A Query-protocol API (the load balancers', CloudFormation): Action= in a form body.
+      // A Query-protocol API (the load balancers', CloudFormation, IAM): Action= in a form body.
       String form = new String(body, java.nio.charset.StandardCharsets.UTF_8);
       java.util.regex.Matcher action =
           java.util.regex.Pattern.compile("(?:^|&)Action=([A-Za-z]+)").matcher(form);
       java.util.regex.Matcher version =
           java.util.regex.Pattern.compile("(?:^|&)Version=([0-9-]+)").matcher(form);
       if (action.find()) {
+        String v = version.find() ? version.group(1) : "";
         String service =
-            version.find() && version.group(1).equals("2010-05-15")
+            v.equals("2010-05-15")
                 ? "cloudformation"
-                : "elasticloadbalancing";
+                : v.equals("2010-05-08") ? "iam" : "elasticloadbalancing";
         calls.add(new Call(service + "." + action.group(1), JSON.createObjectNode()));
       }
     } else {

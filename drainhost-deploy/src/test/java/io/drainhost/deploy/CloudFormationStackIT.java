@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.drainhost.deploy.plan.ServiceNames;
 import io.drainhost.testing.ChildProcess;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -142,7 +143,7 @@ class CloudFormationStackIT extends DeploySuite {
                     "90s"));
         assertEquals(0, run(v2), v2.output());
         assertTrue(v2.output().contains(deployment + ":v2 is current"), v2.output());
-        JsonNode v2Service = recorder.creation(deployment + "-v2");
+        JsonNode v2Service = recorder.creation(ServiceNames.of(deployment, "v2"));
         assertEquals(
             outputs.get("TargetGroupArn"),
             v2Service.at("/loadBalancers/0/targetGroupArn").asText());

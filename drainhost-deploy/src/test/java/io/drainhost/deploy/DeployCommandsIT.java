@@ -126,10 +126,25 @@ class DeployCommandsIT extends DeploySuite {
     assertEquals(1, unreachable.awaitExit(Duration.ofSeconds(90)), unreachable.output());
     assertTrue(unreachable.output().contains("does not answer"), unreachable.output());
     Map<String, String> noEcs = toolEnv();
-    noEcs.put("AWS_ENDPOINT_URL_ECS", "http://127.0.0.1:" + LocalHosts.freePort());
+    int deadPort = LocalHosts.freePort();
+    noEcs.put("AWS_ENDPOINT_URL_ECS", "http://127.0.0.1:" + deadPort);
     ChildProcess ecsDown = tool(noEcs, "status", "--deployment", "d", "--cluster", "c");
     assertEquals(1, ecsDown.awaitExit(Duration.ofSeconds(120)), ecsDown.output());
-    assertTrue(ecsDown.output().startsWith("drainhost-deploy: AWS: "), ecsDown.output());
+    // The service, the operation, the endpoint and the cause, in one line.
+    assertTrue(
+        ecsDown
+            .output()
+            .startsWith("drainhost-deploy: AWS Ecs ListServices at http://127.0.0.1:" + deadPort),
+        ecsDown.output());
+    assertTrue(ecsDown.output().contains("ConnectException"), ecsDown.output());
+    Map<String, String> unresolved = toolEnv();
+    unresolved.put("AWS_ENDPOINT_URL_ECS", "http://ecs.endpoint.invalid");
+    ChildProcess nowhere = tool(unresolved, "status", "--deployment", "d", "--cluster", "c");
+    assertEquals(1, nowhere.awaitExit(Duration.ofSeconds(120)), nowhere.output());
+    assertTrue(
+        nowhere.output().contains("AWS Ecs ListServices at http://ecs.endpoint.invalid")
+            && nowhere.output().contains("UnknownHostException: ecs.endpoint.invalid"),
+        nowhere.output());
     ChildProcess badTimes =
         tool(
             "sunset",
@@ -149,7 +164,16 @@ class DeployCommandsIT extends DeploySuite {
       assertTrue(help.output().contains("Usage: drainhost-deploy " + command), help.output());
     }
     for (ChildProcess p :
-        List.of(noBuild, noImage, untagged, badSteps, badRate, unreachable, ecsDown, badTimes)) {
+        List.of(
+            noBuild,
+            noImage,
+            untagged,
+            badSteps,
+            badRate,
+            unreachable,
+            ecsDown,
+            nowhere,
+            badTimes)) {
       assertFalse(p.output().contains("\tat "), "no stack trace: " + p.output());
     }
   }

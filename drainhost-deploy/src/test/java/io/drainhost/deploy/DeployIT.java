@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.drainhost.deploy.plan.ServiceNames;
 import io.drainhost.testing.ChildProcess;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.workflowservice.v1.DescribeWorkerDeploymentRequest;
@@ -50,30 +51,21 @@ class DeployIT extends DeploySuite {
       // v1, the deployment's first version, from the shipped files and the account's settings.
       ChildProcess v1 =
           tool(
-              concat(
-                  "deploy",
-                  common,
-                  "--image",
-                  "registry.example/orders:v1",
-                  "--build-id",
-                  "v1",
-                  "--task-definition",
-                  ROOT.resolve("ecs/task-definition.json").toString(),
-                  "--service-settings",
-                  ROOT.resolve("ecs/service-settings.json").toString(),
-                  "--subnets",
-                  subnet,
-                  "--security-groups",
-                  securityGroup,
-                  "--target-group-arn",
-                  targetGroupArn,
-                  "--desired",
-                  "2",
-                  "--pollers-timeout",
-                  "90s"));
+              firstRelease(
+                  concat(
+                      "deploy",
+                      common,
+                      "--image",
+                      "registry.example/orders:v1",
+                      "--build-id",
+                      "v1",
+                      "--desired",
+                      "2",
+                      "--pollers-timeout",
+                      "90s")));
       assertEquals(0, run(v1), v1.output());
       assertTrue(v1.output().contains(d + ":v1 is current"), v1.output());
-      JsonNode v1Service = recorder.creation(d + "-v1");
+      JsonNode v1Service = recorder.creation(ServiceNames.of(d, "v1"));
       assertEquals(
           subnet, v1Service.at("/networkConfiguration/awsvpcConfiguration/subnets/0").asText());
       assertEquals(targetGroupArn, v1Service.at("/loadBalancers/0/targetGroupArn").asText());
@@ -81,9 +73,9 @@ class DeployIT extends DeploySuite {
       assertTrue(
           v1Service.at("/deploymentConfiguration/deploymentCircuitBreaker/enable").asBoolean());
       assertEquals(2, v1Service.path("desiredCount").asInt());
-      autoscale(cluster, d + "-v1");
+      autoscale(cluster, ServiceNames.of(d, "v1"));
 
-      int v1Port = awaitHostPort(fleet, d + "-v1");
+      int v1Port = awaitHostPort(fleet, ServiceNames.of(d, "v1"));
       List<String> pinned = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         String id = queue + "-pinned-" + i;
@@ -104,28 +96,7 @@ class DeployIT extends DeploySuite {
       // change is behind getVersion), a build with the change unpatched cannot.
       List<String> sleeps = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        sleeps.add(
-            given()
-                .port(v1Port)
-                .contentType("application/json")
-                .body("{\"workflowType\":\"SleepWorkflow\",\"input\":{\"seconds\":600}}")
-                .post("/executions")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("workflowId"));
-      }
-      for (String id : sleeps) {
-        await(id + " runs its activity")
-            .atMost(Duration.ofSeconds(30))
-            .until(
-                () ->
-                    client
-                            .newUntypedWorkflowStub(id)
-                            .describe()
-                            .getRawDescription()
-                            .getPendingActivitiesCount()
-                        > 0);
+        sleeps.add(sleepPastItsFirstTask(v1Port));
       }
       // v2 from v1: its task definition, service and autoscaling made from v1's, a gate at each
       // of its two ramp steps, then current.
@@ -156,7 +127,7 @@ class DeployIT extends DeploySuite {
       assertTrue(out.contains("start gate drainhost-gate-" + d + "-v2-step50"), out);
       assertTrue(out.contains(d + ":v2 is current"), out);
       assertEquals(createsBefore + 1, recorder.requests("CreateService").size());
-      JsonNode v2Service = recorder.creation(d + "-v2");
+      JsonNode v2Service = recorder.creation(ServiceNames.of(d, "v2"));
       for (String field :
           List.of(
               "networkConfiguration",
@@ -173,8 +144,8 @@ class DeployIT extends DeploySuite {
       assertTrue(
           v2Tags.contains("drainhost:deployment=" + d) && v2Tags.contains("drainhost:build-id=v2"),
           v2Tags.toString());
-      assertOnlyImageAndVersionDiffer(fleet, d + "-v1", d + "-v2");
-      assertScalingCopied(cluster, d + "-v1", d + "-v2");
+      assertOnlyImageAndVersionDiffer(fleet, ServiceNames.of(d, "v1"), ServiceNames.of(d, "v2"));
+      assertScalingCopied(cluster, ServiceNames.of(d, "v1"), ServiceNames.of(d, "v2"));
       for (String gate : List.of("-step10", "-step50")) {
         assertEquals(
             Set.of("v2"),
@@ -198,7 +169,7 @@ class DeployIT extends DeploySuite {
 
       // A build the replay gate refuses: its hosts exit 4 and never poll; the release fails,
       // ends at 0 tasks with its autoscaling removed, and nothing ever ramps to it.
-      int v2Port = awaitHostPort(fleet, d + "-v2");
+      int v2Port = awaitHostPort(fleet, ServiceNames.of(d, "v2"));
       ChildProcess v3 =
           tool(
               concat(
@@ -214,11 +185,14 @@ class DeployIT extends DeploySuite {
                   "25s"));
       assertEquals(3, run(v3), v3.output());
       assertTrue(v3.output().contains("never polls"), v3.output());
-      assertEquals(0, desired(fleet, cluster, d + "-v3"));
-      assertTrue(scalableTargets(cluster, d + "-v3").isEmpty(), "its autoscaling target is gone");
+      assertEquals(0, desired(fleet, cluster, ServiceNames.of(d, "v3")));
+      assertTrue(
+          scalableTargets(cluster, ServiceNames.of(d, "v3")).isEmpty(),
+          "its autoscaling target is gone");
       assertFalse(versions(d).contains("v3"), "Temporal never learnt of v3: nothing ramped to it");
       assertEquals("v2", current(d));
-      assertTrue(fleet.startedFor(d + "-v3") >= 1, "its hosts were started and refused");
+      assertTrue(
+          fleet.startedFor(ServiceNames.of(d, "v3")) >= 1, "its hosts were started and refused");
       // Done with them: a later build's gate replays what runs.
       sleeps.forEach(id -> client.newUntypedWorkflowStub(id).terminate("the test is done with it"));
       ChildProcess status = tool(concat("status", common, "--output", "json"));
@@ -260,7 +234,20 @@ class DeployIT extends DeploySuite {
       }
       assertEquals(3, run(v5), v5.output());
       assertTrue(v5.output().contains("failed while ramping at 50.0%"), v5.output());
-      assertEquals(0, desired(fleet, cluster, d + "-v5"));
+      // Its service goes to 0 only once Temporal says v5 is idle: right after its ramp ended it
+      // may still say draining, and then the service stays up for sunset, which the line says.
+      String v5Service = ServiceNames.of(d, "v5");
+      assertTrue(
+          desired(fleet, cluster, v5Service) == 0
+              || v5.output()
+                  .matches(
+                      "(?s).*not done: scale ECS service "
+                          + v5Service
+                          + " to 0 .*Temporal says v5 is draining.*"),
+          v5.output());
+      assertTrue(
+          v5.output().indexOf("ramp v5 to 50.0%", v5.output().indexOf("failed while")) < 0,
+          "never ramped again after its failure: " + v5.output());
       assertEquals("v2", current(d));
 
       // rollback: v1 (still polling) is current again; then v2 again, all at once.
@@ -284,11 +271,18 @@ class DeployIT extends DeploySuite {
                   "--dry-run"));
       assertEquals(0, run(dry));
       assertTrue(dry.output().contains("register a task definition for v6"), dry.output());
-      assertTrue(dry.output().contains("create ECS service " + d + "-v6"), dry.output());
       assertTrue(
-          dry.output().contains("copy autoscaling of " + d + "-v2 to " + d + "-v6"), dry.output());
+          dry.output().contains("create ECS service " + ServiceNames.of(d, "v6")), dry.output());
+      assertTrue(
+          dry.output()
+              .contains(
+                  "copy autoscaling of "
+                      + ServiceNames.of(d, "v2")
+                      + " to "
+                      + ServiceNames.of(d, "v6")),
+          dry.output());
       assertEquals(tds, taskDefinitionCount(fleet), "no task definition registered");
-      assertFalse(serviceExists(fleet, cluster, d + "-v6"));
+      assertFalse(serviceExists(fleet, cluster, ServiceNames.of(d, "v6")));
       ChildProcess dryBack = tool(concat("rollback", common, "--dry-run"));
       assertEquals(0, run(dryBack));
       assertTrue(dryBack.output().contains("make v1 current"), dryBack.output());
@@ -306,36 +300,46 @@ class DeployIT extends DeploySuite {
       ChildProcess.sleep(Duration.ofSeconds(2));
       ChildProcess plan = tool(concat("sunset", common, concat("--dry-run", times)));
       assertEquals(0, run(plan));
-      assertTrue(plan.output().contains("deregister autoscaling of " + d + "-v1"), plan.output());
-      assertTrue(plan.output().contains("scale ECS service " + d + "-v1 to 0"), plan.output());
-      assertEquals(2, desired(fleet, cluster, d + "-v1"), "a dry run changes nothing");
-      assertFalse(scalableTargets(cluster, d + "-v1").isEmpty(), "a dry run changes nothing");
+      assertTrue(
+          plan.output().contains("deregister autoscaling of " + ServiceNames.of(d, "v1")),
+          plan.output());
+      assertTrue(
+          plan.output().contains("scale ECS service " + ServiceNames.of(d, "v1") + " to 0"),
+          plan.output());
+      assertEquals(
+          2, desired(fleet, cluster, ServiceNames.of(d, "v1")), "a dry run changes nothing");
+      assertFalse(
+          scalableTargets(cluster, ServiceNames.of(d, "v1")).isEmpty(),
+          "a dry run changes nothing");
       ChildProcess down = tool(concat("sunset", common, times));
       assertEquals(0, run(down));
       String downOut = down.output();
       assertTrue(
-          downOut.indexOf("deregister autoscaling of " + d + "-v1")
-              < downOut.indexOf("scale ECS service " + d + "-v1 to 0"),
+          downOut.indexOf("deregister autoscaling of " + ServiceNames.of(d, "v1"))
+              < downOut.indexOf("scale ECS service " + ServiceNames.of(d, "v1") + " to 0"),
           "autoscaling goes first: " + downOut);
-      assertEquals(0, desired(fleet, cluster, d + "-v1"));
-      assertTrue(scalableTargets(cluster, d + "-v1").isEmpty());
+      assertEquals(0, desired(fleet, cluster, ServiceNames.of(d, "v1")));
+      assertTrue(scalableTargets(cluster, ServiceNames.of(d, "v1")).isEmpty());
       assertFalse(
-          downOut.contains("ECS service " + d + "-v2"), "the current version is never touched");
+          downOut.contains("ECS service " + ServiceNames.of(d, "v2")),
+          "the current version is never touched");
       await("v1's hosts stopped")
           .atMost(Duration.ofSeconds(30))
-          .until(() -> fleet.hostsOf(d + "-v1").isEmpty());
+          .until(() -> fleet.hostsOf(ServiceNames.of(d, "v1")).isEmpty());
       ChildProcess.sleep(Duration.ofSeconds(6));
       ChildProcess gone = tool(concat("sunset", common, times));
       assertEquals(0, run(gone));
       // The releases that never polled, or drained after their ramp failed, went with v1's
       // scale-down (past --delete-after already); v1's service goes now.
-      for (String service : List.of(d + "-v1", d + "-v3", d + "-v5")) {
+      for (String service :
+          List.of(ServiceNames.of(d, "v1"), ServiceNames.of(d, "v3"), ServiceNames.of(d, "v5"))) {
         assertTrue(
             (downOut + gone.output()).contains("delete ECS service " + service),
             downOut + gone.output());
         assertFalse(serviceExists(fleet, cluster, service), service + " deleted");
       }
-      assertTrue(serviceExists(fleet, cluster, d + "-v2"), "the current version stays");
+      assertTrue(
+          serviceExists(fleet, cluster, ServiceNames.of(d, "v2")), "the current version stays");
 
       // A deploy killed at each of its steps carries on when it is run again.
       String[] v4 =
@@ -357,7 +361,8 @@ class DeployIT extends DeploySuite {
               "--pollers-timeout",
               "90s");
       for (String step :
-          List.of("create ECS service " + d + "-v4", "start gate", "ramp v4 to 10.0%")) {
+          List.of(
+              "create ECS service " + ServiceNames.of(d, "v4"), "start gate", "ramp v4 to 10.0%")) {
         ChildProcess killed = tool(v4);
         killed.awaitLog(java.util.regex.Pattern.quote(step), Duration.ofSeconds(150));
         killed.signal("KILL");
@@ -371,7 +376,7 @@ class DeployIT extends DeploySuite {
       assertEquals(
           1,
           recorder.requests("CreateService").stream()
-              .filter(b -> b.path("serviceName").asText().equals(d + "-v4"))
+              .filter(b -> b.path("serviceName").asText().equals(ServiceNames.of(d, "v4")))
               .count(),
           "one service for v4");
       List<Integer> codes = fleet.stoppedExitCodes();

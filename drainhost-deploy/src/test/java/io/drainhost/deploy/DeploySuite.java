@@ -34,6 +34,7 @@ import software.amazon.awssdk.services.applicationautoscaling.model.ServiceNames
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.iam.IamClient;
 
 /**
  * What the deploy tool's end-to-end tests share: a real Temporal server (drainage checked every
@@ -56,6 +57,7 @@ abstract class DeploySuite {
   String securityGroup;
   String vpc;
   String targetGroupArn;
+  Path taskDefinition;
 
   static Optional<Path> motoServer() {
     String configured = System.getenv("DRAINHOST_MOTO_SERVER");
@@ -128,6 +130,19 @@ abstract class DeploySuite {
               b.targetGroupArn(targetGroupArn)
                   .attributes(a -> a.key("deregistration_delay.timeout_seconds").value("300")));
     }
+    taskDefinition = taskDefinitionFor(temporal.address(), "default");
+    // The roles the shipped task definition names: a release refuses roles that do not exist.
+    try (IamClient iam = iam()) {
+      for (String role : List.of("drainhost-task-execution", "drainhost-task")) {
+        iam.createRole(
+            b ->
+                b.roleName(role)
+                    .assumeRolePolicyDocument(
+                        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                            + "\"Principal\":{\"Service\":\"ecs-tasks.amazonaws.com\"},"
+                            + "\"Action\":\"sts:AssumeRole\"}]}"));
+      }
+    }
   }
 
   ElasticLoadBalancingV2Client elb() {
@@ -136,6 +151,39 @@ abstract class DeploySuite {
 
   Ec2Client ec2() {
     return onMoto(Ec2Client.builder());
+  }
+
+  /**
+   * The shipped task definition as a team sets it for its Temporal: its address and namespace (the
+   * file's are placeholders). A release refuses tasks that would poll another namespace.
+   */
+  static Path taskDefinitionFor(String address, String namespace) {
+    try {
+      com.fasterxml.jackson.databind.ObjectMapper json =
+          new com.fasterxml.jackson.databind.ObjectMapper();
+      com.fasterxml.jackson.databind.JsonNode td =
+          json.readTree(ROOT.resolve("ecs/task-definition.json").toFile());
+      for (com.fasterxml.jackson.databind.JsonNode e :
+          td.at("/containerDefinitions/0/environment")) {
+        com.fasterxml.jackson.databind.node.ObjectNode v =
+            (com.fasterxml.jackson.databind.node.ObjectNode) e;
+        if (v.path("name").asText().equals("TEMPORAL_ADDRESS")) {
+          v.put("value", address);
+        } else if (v.path("name").asText().equals("TEMPORAL_NAMESPACE")) {
+          v.put("value", namespace);
+        }
+      }
+      Path file = Files.createTempFile("task-definition", ".json");
+      file.toFile().deleteOnExit();
+      Files.writeString(file, json.writerWithDefaultPrettyPrinter().writeValueAsString(td));
+      return file;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  IamClient iam() {
+    return onMoto(IamClient.builder());
   }
 
   CloudFormationClient cloudFormation() {
@@ -179,10 +227,8 @@ abstract class DeploySuite {
   /** The tool's environment: every AWS endpoint through the recorder, Temporal's address. */
   Map<String, String> toolEnv() {
     Map<String, String> env = new HashMap<>();
-    for (String service :
-        List.of("ECS", "APPLICATION_AUTO_SCALING", "ELASTIC_LOAD_BALANCING_V2", "CLOUDFORMATION")) {
-      env.put("AWS_ENDPOINT_URL_" + service, recorder.uri().toString());
-    }
+    // One endpoint for every AWS service the tool calls, as the docs name it.
+    env.put("AWS_ENDPOINT_URL", recorder.uri().toString());
     env.put("AWS_ACCESS_KEY_ID", "test");
     env.put("AWS_SECRET_ACCESS_KEY", "test");
     env.put("AWS_REGION", "us-east-1");
@@ -216,6 +262,52 @@ abstract class DeploySuite {
     int port = h.awaitHttpPort();
     h.awaitLog("workers started", Duration.ofSeconds(90));
     return port;
+  }
+
+  /** A first release's arguments: the shipped files and the account's network and target group. */
+  String[] firstRelease(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(
+        List.of(
+            "--task-definition",
+            taskDefinition.toString(),
+            "--service-settings",
+            ROOT.resolve("ecs/service-settings.json").toString(),
+            "--subnets",
+            subnet,
+            "--security-groups",
+            securityGroup,
+            "--target-group-arn",
+            targetGroupArn));
+    return all.toArray(new String[0]);
+  }
+
+  /**
+   * A SleepWorkflow of 600 s started on the host at {@code port}, once its activity runs: a run
+   * past its first task, which a build that changes the workflow without a patch cannot replay.
+   */
+  String sleepPastItsFirstTask(int port) {
+    String id =
+        io.restassured.RestAssured.given()
+            .port(port)
+            .contentType("application/json")
+            .body("{\"workflowType\":\"SleepWorkflow\",\"input\":{\"seconds\":600}}")
+            .post("/executions")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("workflowId");
+    await(id + " runs its activity")
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                client
+                        .newUntypedWorkflowStub(id)
+                        .describe()
+                        .getRawDescription()
+                        .getPendingActivitiesCount()
+                    > 0);
+    return id;
   }
 
   static int desired(EcsFleet fleet, String cluster, String service) {

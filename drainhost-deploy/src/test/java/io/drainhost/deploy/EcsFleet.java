@@ -122,6 +122,10 @@ final class EcsFleet implements AutoCloseable {
           TaskDefinitions.DEPLOYMENT_VARIABLE,
           version.getOrDefault(TaskDefinitions.DEPLOYMENT_VARIABLE, ""));
       env.put(TaskDefinitions.BUILD_ID_VARIABLE, buildId);
+      // The namespace its task definition gives it, as ECS would (the address is this server's).
+      if (version.containsKey("TEMPORAL_NAMESPACE")) {
+        env.put("TEMPORAL_NAMESPACE", version.get("TEMPORAL_NAMESPACE"));
+      }
       env.put("DRAINHOST_SAMPLES_VARIANT", variants.getOrDefault(buildId, "v1"));
       env.put("DRAINHOST_TEMPORAL_CHECK_INTERVAL", "500ms");
       env.put("DRAINHOST_SHUTDOWN_TIMEOUT", "5s");

@@ -6,7 +6,9 @@ import io.drainhost.deploy.aws.EcsServices;
 import io.drainhost.deploy.aws.Scaling;
 import io.drainhost.deploy.aws.ServiceRequests;
 import io.drainhost.deploy.aws.TaskDefinitions;
+import io.drainhost.deploy.observe.Observer;
 import io.drainhost.deploy.plan.Action;
+import io.drainhost.deploy.plan.Idle;
 import io.drainhost.deploy.plan.Observed;
 import io.drainhost.deploy.plan.Plan;
 import io.drainhost.deploy.temporal.TemporalDeployments;
@@ -19,6 +21,7 @@ import io.temporal.common.WorkerDeploymentVersion;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.ecs.model.CreateServiceRequest;
@@ -48,8 +51,14 @@ public final class Actor {
   private final TaskDefinitions taskDefinitions;
   private final Scaling scaling;
   private final Sources sources;
+  private final Observer observer;
+  private final Idle.Rule idle;
   private final PrintStream out;
 
+  /**
+   * @param observer reads the deployment again before each action that may stop work
+   * @param idle the rule that read must pass ({@link Idle}): sunset's, or a release's own
+   */
   public Actor(
       String deployment,
       TemporalDeployments temporal,
@@ -58,7 +67,11 @@ public final class Actor {
       TaskDefinitions taskDefinitions,
       Scaling scaling,
       Sources sources,
+      Observer observer,
+      Idle.Rule idle,
       PrintStream out) {
+    this.observer = observer;
+    this.idle = idle;
     this.deployment = deployment;
     this.temporal = temporal;
     this.client = client;
@@ -69,47 +82,111 @@ public final class Actor {
     this.out = out;
   }
 
-  /** Acts on every action of the plan, in order; the plan's lines say what was done. */
+  /**
+   * Acts on every action of the plan, in order; the plan's lines say what was done. An action that
+   * may stop work runs only if a fresh look still finds its build idle and its service still the
+   * build's; otherwise it and the build's later ones are left, each said. A failure mid-plan says
+   * what was done and what was not before it is thrown on.
+   */
   public void act(Plan plan, Observed o) {
     Map<String, String> registered = new HashMap<>();
+    Map<String, String> kept = new HashMap<>();
     ByteString[] token = {
       o.routing().map(r -> ByteString.copyFrom(r.conflictToken())).orElse(ByteString.EMPTY)
     };
-    for (Action a : plan.actions()) {
-      out.println("  " + a.describe() + "  (" + a.reason() + ")");
-      if (a instanceof Action.RegisterTaskDefinition r) {
-        RegisterTaskDefinitionRequest source =
-            currentService(o)
-                .map(s -> taskDefinitions.fromCurrent(s.described().taskDefinition()))
-                .orElseGet(() -> TaskDefinitions.fromFile(sources.taskDefinitionFile()));
-        registered.put(
-            r.buildId(), taskDefinitions.register(source, r.image(), deployment, r.buildId()));
-      } else if (a instanceof Action.CreateService c) {
-        ecs.create(createService(o, c, registered.get(c.buildId())));
-      } else if (a instanceof Action.CopyScaling s) {
-        scaling.copy(
-            s.fromService(),
-            s.toService(),
-            Map.of(s.fromService(), s.toService(), s.fromBuildId(), s.toBuildId()));
-      } else if (a instanceof Action.DeregisterScaling d) {
-        scaling.deregister(d.service());
-      } else if (a instanceof Action.ScaleService s) {
-        ecs.scale(s.service(), s.desired());
-      } else if (a instanceof Action.DeleteService d) {
-        ecs.delete(d.service());
-      } else if (a instanceof Action.StartGate g) {
-        startGate(g);
-      } else if (a instanceof Action.TerminateGate t) {
-        terminateGate(t.workflowId());
-      } else if (a instanceof Action.SetRamping r) {
-        temporal.setRamping(r.buildId(), r.percent(), token[0]);
-        token[0] = fresh();
-      } else if (a instanceof Action.SetCurrent c) {
-        temporal.setCurrent(c.buildId(), token[0]);
-        token[0] = fresh();
-      } else if (a instanceof Action.DeleteVersion d) {
-        deleteVersion(d.buildId());
+    List<Action> actions = plan.actions();
+    for (int i = 0; i < actions.size(); i++) {
+      Action a = actions.get(i);
+      Optional<String> stops = a.stops();
+      if (stops.isPresent()) {
+        String b = stops.get();
+        Optional<String> busy =
+            kept.containsKey(b)
+                ? Optional.of(kept.get(b))
+                : stillIdle(a, b, observer.observe(Optional.empty()));
+        if (busy.isPresent()) {
+          kept.put(b, busy.get());
+          out.println("  not done: " + a.describe() + "  (just before it: " + busy.get() + ")");
+          continue;
+        }
       }
+      out.println("  " + a.describe() + "  (" + a.reason() + ")");
+      try {
+        apply(a, o, registered, token);
+      } catch (RuntimeException e) {
+        out.println("  failed: " + a.describe());
+        List<Action> left = actions.subList(i + 1, actions.size());
+        if (!left.isEmpty()) {
+          out.println(
+              "  not done: " + String.join("; ", left.stream().map(Action::describe).toList()));
+        }
+        out.println(
+            "  to resume: run the same command again; it observes what was done and carries on");
+        throw e;
+      }
+    }
+  }
+
+  /** Why the action must not run now: its build is no longer idle, or its service changed. */
+  private Optional<String> stillIdle(Action a, String buildId, Observed fresh) {
+    String service =
+        a instanceof Action.ScaleService s
+            ? s.service()
+            : a instanceof Action.DeleteService d
+                ? d.service()
+                : a instanceof Action.DeregisterScaling d ? d.service() : null;
+    Observed.Service now = fresh.services().get(buildId);
+    if (service != null && (now == null || !now.name().equals(service))) {
+      return Optional.of(
+          "ECS service "
+              + service
+              + " is no longer the one tagged for "
+              + buildId
+              + (now == null ? "" : " (" + now.name() + " is)"));
+    }
+    return Idle.whyNot(fresh, buildId, idle)
+        .map(
+            why ->
+                "Temporal says "
+                    + buildId
+                    + " is "
+                    + why
+                    + "; drainhost-deploy sunset retires it once it is idle");
+  }
+
+  private void apply(Action a, Observed o, Map<String, String> registered, ByteString[] token) {
+    if (a instanceof Action.RegisterTaskDefinition r) {
+      RegisterTaskDefinitionRequest source =
+          currentService(o)
+              .map(s -> taskDefinitions.fromCurrent(s.described().taskDefinition()))
+              .orElseGet(() -> TaskDefinitions.fromFile(sources.taskDefinitionFile()));
+      registered.put(
+          r.buildId(), taskDefinitions.register(source, r.image(), deployment, r.buildId()));
+    } else if (a instanceof Action.CreateService c) {
+      ecs.create(createService(o, c, registered.get(c.buildId())));
+    } else if (a instanceof Action.CopyScaling s) {
+      scaling.copy(
+          s.fromService(),
+          s.toService(),
+          Map.of(s.fromService(), s.toService(), s.fromBuildId(), s.toBuildId()));
+    } else if (a instanceof Action.DeregisterScaling d) {
+      scaling.deregister(d.service());
+    } else if (a instanceof Action.ScaleService s) {
+      ecs.scale(s.service(), s.desired());
+    } else if (a instanceof Action.DeleteService d) {
+      ecs.delete(d.service());
+    } else if (a instanceof Action.StartGate g) {
+      startGate(g);
+    } else if (a instanceof Action.TerminateGate t) {
+      terminateGate(t.workflowId());
+    } else if (a instanceof Action.SetRamping r) {
+      temporal.setRamping(r.buildId(), r.percent(), token[0]);
+      token[0] = fresh();
+    } else if (a instanceof Action.SetCurrent c) {
+      temporal.setCurrent(c.buildId(), token[0]);
+      token[0] = fresh();
+    } else if (a instanceof Action.DeleteVersion d) {
+      deleteVersion(d.buildId());
     }
   }
 

@@ -2,6 +2,7 @@ package io.drainhost.deploy.aws;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drainhost.deploy.check.Account;
 import io.drainhost.deploy.check.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,6 +60,92 @@ public final class SettingsReader {
             ? OptionalInt.empty()
             : OptionalInt.of(service.deploymentConfiguration().minimumHealthyPercent()),
         !service.loadBalancers().isEmpty());
+  }
+
+  /**
+   * A first release's settings: the files', with the target group it is given read from the load
+   * balancer (it is what the service registers with, so it is what is judged). Without one, the
+   * service gets no load balancer.
+   */
+  public static Settings forFirstRelease(
+      Path taskDefinition, Path serviceSettings, Optional<TargetGroups.Health> targetGroup) {
+    Settings f = fromFiles(taskDefinition, serviceSettings);
+    return new Settings(
+        taskDefinition + ", " + serviceSettings + " and the target group given",
+        f.container(),
+        f.stopTimeout(),
+        f.environment(),
+        f.initProcessEnabled(),
+        f.entryPoint(),
+        f.healthCheckCommand(),
+        f.healthCheckStartPeriod(),
+        targetGroup.flatMap(TargetGroups.Health::path),
+        targetGroup.map(TargetGroups.Health::interval).orElse(OptionalInt.empty()),
+        targetGroup.map(TargetGroups.Health::healthyThreshold).orElse(OptionalInt.empty()),
+        targetGroup.map(TargetGroups.Health::deregistrationDelay).orElse(OptionalInt.empty()),
+        f.healthCheckGracePeriod(),
+        f.minimumHealthyPercent(),
+        targetGroup.isPresent());
+  }
+
+  /** What a first release asks of the account: the file's task, the flags' network, its roles. */
+  public static Account firstReleaseAccount(
+      Path taskDefinition,
+      Path serviceSettings,
+      ServiceRequests.AccountSettings flags,
+      Roles roles,
+      String runNamespace) {
+    RegisterTaskDefinitionRequest td = TaskDefinitions.fromFile(taskDefinition);
+    boolean fileLoadBalanced;
+    try {
+      fileLoadBalanced =
+          JSON.readTree(Files.readString(serviceSettings)).at("/service/loadBalancers").size() > 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + serviceSettings, e);
+    }
+    return new Account(
+        Optional.ofNullable(td.networkModeAsString()),
+        !flags.subnets().isEmpty(),
+        !flags.securityGroups().isEmpty(),
+        roles(td.taskRoleArn(), td.executionRoleArn(), roles),
+        fileLoadBalanced && flags.targetGroupArn().isEmpty(),
+        namespace(td),
+        runNamespace);
+  }
+
+  /** What the current version's service has of the account, as a new version copies it. */
+  public static Account currentAccount(
+      Service service, TaskDefinitions tasks, Roles roles, String runNamespace) {
+    RegisterTaskDefinitionRequest td = tasks.fromCurrent(service.taskDefinition());
+    boolean network =
+        service.networkConfiguration() != null
+            && service.networkConfiguration().awsvpcConfiguration() != null;
+    return new Account(
+        Optional.ofNullable(td.networkModeAsString()),
+        network && !service.networkConfiguration().awsvpcConfiguration().subnets().isEmpty(),
+        network && !service.networkConfiguration().awsvpcConfiguration().securityGroups().isEmpty(),
+        roles(td.taskRoleArn(), td.executionRoleArn(), roles),
+        false,
+        namespace(td),
+        runNamespace);
+  }
+
+  private static Optional<String> namespace(RegisterTaskDefinitionRequest td) {
+    return TaskDefinitions.drainhostContainer(td.containerDefinitions()).environment().stream()
+        .filter(e -> "TEMPORAL_NAMESPACE".equals(e.name()))
+        .map(e -> e.value())
+        .findFirst();
+  }
+
+  private static List<Account.Role> roles(String taskRole, String executionRole, Roles roles) {
+    List<Account.Role> found = new java.util.ArrayList<>();
+    if (taskRole != null && !taskRole.isBlank()) {
+      found.add(roles.check("taskDefinition.taskRoleArn", taskRole));
+    }
+    if (executionRole != null && !executionRole.isBlank()) {
+      found.add(roles.check("taskDefinition.executionRoleArn", executionRole));
+    }
+    return found;
   }
 
   public static Settings fromFiles(Path taskDefinition, Path serviceSettings) {

@@ -32,13 +32,37 @@ public final class TaskDefinitions {
 
   private final EcsClient ecs;
 
+  /** A task definition's revision never changes: read once per run. */
+  private final java.util.Map<String, DescribeTaskDefinitionResponse> described =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   public TaskDefinitions(EcsClient ecs) {
     this.ecs = ecs;
   }
 
+  /**
+   * What a version's service runs, in the terms identity is checked on: the drainhost container's
+   * image, and the namespace its environment sets (empty when it sets none).
+   */
+  public record Runs(String image, java.util.Optional<String> namespace) {}
+
+  public Runs runs(String arn) {
+    ContainerDefinition c =
+        drainhostContainer(describe(arn).taskDefinition().containerDefinitions());
+    return new Runs(
+        c.image(),
+        c.environment().stream()
+            .filter(e -> "TEMPORAL_NAMESPACE".equals(e.name()))
+            .map(KeyValuePair::value)
+            .findFirst());
+  }
+
   /** The task definition (with its tags) a service runs. */
   public DescribeTaskDefinitionResponse describe(String arn) {
-    return ecs.describeTaskDefinition(b -> b.taskDefinition(arn).include(TaskDefinitionField.TAGS));
+    return described.computeIfAbsent(
+        arn,
+        a ->
+            ecs.describeTaskDefinition(b -> b.taskDefinition(a).include(TaskDefinitionField.TAGS)));
   }
 
   /** A registration of the current version's task definition, as a request to change. */

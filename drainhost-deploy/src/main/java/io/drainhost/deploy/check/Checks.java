@@ -278,6 +278,58 @@ public final class Checks {
     }
   }
 
+  /**
+   * What the account must give a release before anything is created: a network for an awsvpc task,
+   * the load balancer the settings name, roles that exist.
+   */
+  public static List<Finding> account(Account a) {
+    List<Finding> findings = new ArrayList<>();
+    String mode = a.networkMode().orElse("bridge");
+    if (mode.equals("awsvpc") && !a.networkConfigured()) {
+      findings.add(
+          Finding.error(
+              "service.networkConfiguration",
+              "the task definition's networkMode is awsvpc and the service has no subnets: ECS"
+                  + " refuses to place its tasks, and a later release would copy the gap; give"
+                  + " --subnets and --security-groups"));
+    } else if (mode.equals("awsvpc") && !a.securityGroupsGiven()) {
+      findings.add(
+          Finding.error(
+              "service.networkConfiguration.awsvpcConfiguration.securityGroups",
+              "none: the tasks would get the VPC's default security group; give"
+                  + " --security-groups"));
+    } else {
+      findings.add(Finding.ok("service.networkConfiguration", mode + ": the tasks have a network"));
+    }
+    if (a.droppedLoadBalancer()) {
+      findings.add(
+          Finding.error(
+              "service.loadBalancers",
+              "the settings name a load balancer but no --target-group-arn was given: the service"
+                  + " would get none, and nothing would route to it"));
+    }
+    a.tasksNamespace()
+        .filter(n -> !n.equals(a.runNamespace()))
+        .ifPresent(
+            n ->
+                findings.add(
+                    Finding.error(
+                        "environment.TEMPORAL_NAMESPACE",
+                        n
+                            + ": the tasks would poll namespace "
+                            + n
+                            + ", and this run watches "
+                            + a.runNamespace()
+                            + " for them; one of the two is a typo")));
+    for (Account.Role r : a.roles()) {
+      findings.add(
+          r.problem()
+              .map(p -> Finding.error(r.field(), r.arn() + " " + p + ": its tasks cannot start"))
+              .orElseGet(() -> Finding.ok(r.field(), r.arn() + " exists")));
+    }
+    return findings;
+  }
+
   /** The findings as a table, worst first. */
   public static String table(Settings s, List<Finding> findings) {
     StringBuilder out = new StringBuilder("check of " + s.source() + ":\n");

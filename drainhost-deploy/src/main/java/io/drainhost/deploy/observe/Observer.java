@@ -3,6 +3,7 @@ package io.drainhost.deploy.observe;
 import com.google.protobuf.Timestamp;
 import io.drainhost.deploy.aws.EcsServices;
 import io.drainhost.deploy.aws.Scaling;
+import io.drainhost.deploy.aws.TaskDefinitions;
 import io.drainhost.deploy.plan.Observed;
 import io.drainhost.deploy.plan.Release;
 import io.drainhost.deploy.temporal.TemporalDeployments;
@@ -30,14 +31,24 @@ public final class Observer {
   /** A version's host polled within this long: it is up, and may take work back. */
   private static final Duration POLLING_WITHIN = Duration.ofMinutes(2);
 
+  private final Observed.Scope scope;
   private final TemporalDeployments temporal;
   private final EcsServices ecs;
+  private final TaskDefinitions taskDefinitions;
   private final Scaling scaling;
   private final Clock clock;
 
-  public Observer(TemporalDeployments temporal, EcsServices ecs, Scaling scaling, Clock clock) {
+  public Observer(
+      Observed.Scope scope,
+      TemporalDeployments temporal,
+      EcsServices ecs,
+      TaskDefinitions taskDefinitions,
+      Scaling scaling,
+      Clock clock) {
+    this.scope = scope;
     this.temporal = temporal;
     this.ecs = ecs;
+    this.taskDefinitions = taskDefinitions;
     this.scaling = scaling;
     this.clock = clock;
   }
@@ -63,17 +74,25 @@ public final class Observer {
                 .collect(Collectors.toSet()));
     Map<String, Observed.Service> services = new HashMap<>();
     described.forEach(
-        (buildId, s) ->
-            services.put(
-                buildId,
-                new Observed.Service(
-                    s.name(),
-                    buildId,
-                    s.desired(),
-                    s.running(),
-                    s.createdAt(),
-                    s.rolloutFailed(),
-                    scaled.contains(s.name()))));
+        (buildId, s) -> {
+          Optional<TaskDefinitions.Runs> runs =
+              Optional.ofNullable(s.described().taskDefinition()).map(taskDefinitions::runs);
+          services.put(
+              buildId,
+              new Observed.Service(
+                  s.name(),
+                  buildId,
+                  s.desired(),
+                  s.running(),
+                  s.createdAt(),
+                  s.rolloutFailed(),
+                  scaled.contains(s.name()),
+                  runs.map(TaskDefinitions.Runs::image),
+                  runs.flatMap(TaskDefinitions.Runs::namespace)));
+        });
+    Set<String> queues = new java.util.TreeSet<>();
+    versions.values().forEach(v -> queues.addAll(v.taskQueues()));
+    Set<String> recentlyPolled = temporal.recentPollers(queues, POLLING_WITHIN);
     Map<String, Observed.GateRun> gates = new HashMap<>();
     Optional<Observed.Health> health = Optional.empty();
     if (release.isPresent()) {
@@ -83,7 +102,7 @@ public final class Observer {
       }
       health = routing.flatMap(rt -> window(rt, r)).map(since -> health(r.buildId(), since));
     }
-    return new Observed(now, routing, versions, services, gates, health);
+    return new Observed(now, scope, routing, versions, services, gates, health, recentlyPolled);
   }
 
   /** The start of the release's watch window: its ramp step, or its promotion within the window. */
@@ -119,7 +138,8 @@ public final class Observer {
         retiredSince(v),
         temporal.taskQueues(buildId),
         lastCurrent.isPresent() && temporal.hasPollers(buildId, POLLING_WITHIN),
-        temporal.openPinnedRuns(buildId));
+        temporal.openPinnedRuns(buildId),
+        optional(v.getFirstActivationTime()));
   }
 
   /**

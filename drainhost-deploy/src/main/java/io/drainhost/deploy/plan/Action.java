@@ -14,6 +14,14 @@ public sealed interface Action {
   String describe();
 
   /**
+   * The build whose work this action may stop (a scale to 0, a deletion, autoscaling removed): the
+   * actor proves it idle again just before it runs. Empty for the rest.
+   */
+  default Optional<String> stops() {
+    return Optional.empty();
+  }
+
+  /**
    * Registers the version's task definition: the source's (the current version's, else the file),
    * with only the image and the version's environment changed.
    */
@@ -58,24 +66,40 @@ public sealed interface Action {
    * Removes the service's autoscaling target (and so its policies): before a scale to 0, or
    * autoscaling puts the tasks back.
    */
-  record DeregisterScaling(String service, String reason) implements Action {
+  record DeregisterScaling(String service, String buildId, String reason) implements Action {
     @Override
     public String describe() {
       return "deregister autoscaling of " + service;
     }
+
+    @Override
+    public Optional<String> stops() {
+      return Optional.of(buildId);
+    }
   }
 
-  record ScaleService(String service, int desired, String reason) implements Action {
+  record ScaleService(String service, String buildId, int desired, String reason)
+      implements Action {
     @Override
     public String describe() {
       return "scale ECS service " + service + " to " + desired;
     }
+
+    @Override
+    public Optional<String> stops() {
+      return desired == 0 ? Optional.of(buildId) : Optional.empty();
+    }
   }
 
-  record DeleteService(String service, String reason) implements Action {
+  record DeleteService(String service, String buildId, String reason) implements Action {
     @Override
     public String describe() {
       return "delete ECS service " + service;
+    }
+
+    @Override
+    public Optional<String> stops() {
+      return Optional.of(buildId);
     }
   }
 
@@ -116,6 +140,11 @@ public sealed interface Action {
     @Override
     public String describe() {
       return "delete version " + buildId + " from Temporal";
+    }
+
+    @Override
+    public Optional<String> stops() {
+      return Optional.of(buildId);
     }
   }
 }

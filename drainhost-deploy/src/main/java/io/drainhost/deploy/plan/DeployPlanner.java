@@ -19,15 +19,20 @@ import java.util.Optional;
  *   <li>the version is current: watch its rollback window, if any, then done;
  *   <li>it has no service: check the settings it would copy, then register its task definition,
  *       create its service and copy the current version's autoscaling;
- *   <li>its service is at 0: a release that failed before; nothing more to do;
+ *   <li>its service is at 0, or Temporal says it was ramped once and taken back (never current, no
+ *       longer ramping): a release that failed before; nothing more to do;
  *   <li>it does not poll yet: wait, until its pollers are overdue or ECS gave up on its tasks (a
  *       build the replay gate refuses never polls) — then the release fails;
  *   <li>no version is current: its gate, then current;
  *   <li>otherwise ramp step by step, each after its gate, each watched for failures; then current.
  * </ol>
  *
- * A release that fails leaves nothing running: its ramp ends, its gates are terminated, its
- * autoscaling target is deregistered and its service scaled to 0.
+ * Before all of them, ECS and Temporal must agree on what the deployment is ({@link Identity}).
+ *
+ * <p>A release that fails leaves nothing running that Temporal says is idle: its ramp ends, its
+ * gates are terminated, and, when {@link Idle} allows it, its autoscaling target is deregistered
+ * and its service scaled to 0. A version Temporal still calls draining keeps its service; the plan
+ * says so, and {@code sunset} retires it once drained.
  */
 public final class DeployPlanner {
   private DeployPlanner() {}
@@ -37,6 +42,10 @@ public final class DeployPlanner {
    *     the files): an error refuses the release before anything is created
    */
   public static Plan plan(Observed o, Release r, List<Finding> findings) {
+    Optional<String> mismatch = Identity.mismatch(o, Optional.of(r));
+    if (mismatch.isPresent()) {
+      return Plan.usage(mismatch.get());
+    }
     String b = r.buildId();
     Optional<Routing> routing = o.routing();
     Optional<String> current = routing.flatMap(Routing::current);
@@ -50,6 +59,16 @@ public final class DeployPlanner {
     List<Action> catchUp = copyScalingIfMissing(o, r, service, current);
     if (service.desired() == 0) {
       return failedBefore(o, r, service);
+    }
+    Observed.Version version = o.versions().get(b);
+    boolean routed =
+        routing.flatMap(Routing::ramping).filter(b::equals).isPresent()
+            || current.filter(b::equals).isPresent();
+    if (version != null
+        && version.lastCurrentAt().isEmpty()
+        && version.firstActivatedAt().isPresent()
+        && !routed) {
+      return takenBack(o, r, service);
     }
     if (!o.pollsLikeCurrent(b)) {
       return awaitPollers(o, r, service, catchUp);
@@ -98,7 +117,7 @@ public final class DeployPlanner {
       return Plan.usage(
           "the settings the new service would copy do not fit drainhost: "
               + errors.stream().map(Finding::line).toList()
-              + " (see drainhost-deploy check)");
+              + " (see drainhost-deploy check). Nothing was changed");
     }
     List<Action> actions = new ArrayList<>();
     String from = current.map(c -> "copied from the current version " + c).orElse("from the files");
@@ -142,14 +161,30 @@ public final class DeployPlanner {
   }
 
   private static Plan failedBefore(Observed o, Release r, Service service) {
-    List<Action> cleanUp = leaveNothingRunning(o, r, service);
+    Cleanup cleanUp = leaveNothingRunning(o, r, service);
     return Plan.refused(
         "the release of "
             + r.version()
             + " did not make it: its service "
             + service.name()
-            + " is at 0 tasks; release a new build (or scale it up and run rollout)",
-        cleanUp);
+            + " is at 0 tasks; release a new build (or scale it up and run rollout)"
+            + cleanUp.left(),
+        cleanUp.actions());
+  }
+
+  /**
+   * Ramped once, never current, and no longer routed to: a release that failed (or whose ramp was
+   * ended by hand). It is not ramped again; a new build is.
+   */
+  private static Plan takenBack(Observed o, Release r, Service service) {
+    Cleanup cleanUp = leaveNothingRunning(o, r, service);
+    return Plan.refused(
+        "the release of "
+            + r.version()
+            + " was ramped and taken back (never current, no longer ramping): it is not ramped"
+            + " again; release a new build"
+            + cleanUp.left(),
+        cleanUp.actions());
   }
 
   private static Plan awaitPollers(Observed o, Release r, Service service, List<Action> catchUp) {
@@ -302,34 +337,61 @@ public final class DeployPlanner {
 
   /** The release does not make it: nothing of it keeps running, and the tool says so (exit 3). */
   private static Plan fail(Observed o, Release r, Service service, String why) {
+    Cleanup cleanUp = leaveNothingRunning(o, r, service);
     return Plan.refused(
-        why + "; " + r.version() + " gets no traffic and its service is scaled to 0",
-        leaveNothingRunning(o, r, service));
+        why + "; " + r.version() + " gets no traffic" + cleanUp.left(), cleanUp.actions());
   }
 
+  /** A failed release's clean-up, and what it leaves up with the reason (empty: nothing). */
+  private record Cleanup(List<Action> actions, String left) {}
+
   /**
-   * Ends the version's ramp, terminates its open gate runs, deregisters its autoscaling (before the
-   * scale to 0: autoscaling would put the tasks back) and scales its service to 0.
+   * Ends the version's ramp and terminates its open gate runs; then, if Temporal says the version
+   * is idle once those are done, deregisters its autoscaling (before the scale to 0: autoscaling
+   * would put the tasks back) and scales its service to 0.
    */
-  private static List<Action> leaveNothingRunning(Observed o, Release r, Service service) {
+  private static Cleanup leaveNothingRunning(Observed o, Release r, Service service) {
     List<Action> actions = new ArrayList<>();
-    if (o.routing().flatMap(Routing::ramping).filter(r.buildId()::equals).isPresent()) {
+    Optional<String> endingRamp = o.routing().flatMap(Routing::ramping).filter(r.buildId()::equals);
+    if (endingRamp.isPresent()) {
       actions.add(new Action.SetRamping("", 0, "the release failed: no traffic to it"));
     }
+    long closing = 0;
     for (String id : r.gateIds()) {
       GateRun g = o.gates().get(id);
       if (g != null && !g.closed()) {
         actions.add(new Action.TerminateGate(id, "the release failed"));
+        closing++;
       }
     }
-    if (service != null && service.scaling()) {
+    if (service == null || (service.desired() == 0 && !service.scaling())) {
+      return new Cleanup(actions, service == null ? "" : " and its service is at 0");
+    }
+    Optional<String> busy =
+        Idle.whyNot(o, r.buildId(), Idle.Rule.release(r.buildId()), endingRamp, closing);
+    if (busy.isPresent()) {
+      return new Cleanup(
+          actions,
+          "; its service "
+              + service.name()
+              + " stays at "
+              + service.desired()
+              + " task(s): Temporal says "
+              + r.buildId()
+              + " is "
+              + busy.get()
+              + " (drainhost-deploy sunset scales it down once it is idle)");
+    }
+    if (service.scaling()) {
       actions.add(
-          new Action.DeregisterScaling(service.name(), "before its scale to 0: it would scale up"));
+          new Action.DeregisterScaling(
+              service.name(), r.buildId(), "before its scale to 0: it would scale up"));
     }
-    if (service != null && service.desired() > 0) {
-      actions.add(new Action.ScaleService(service.name(), 0, "the release failed"));
+    if (service.desired() > 0) {
+      actions.add(new Action.ScaleService(service.name(), r.buildId(), 0, "the release failed"));
     }
-    return actions;
+    return new Cleanup(
+        actions, " and its service goes to 0 if Temporal still says it is idle just before");
   }
 
   private static Optional<Service> currentService(Observed o, Optional<String> current) {

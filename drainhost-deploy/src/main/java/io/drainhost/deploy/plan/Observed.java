@@ -18,19 +18,41 @@ import java.util.Set;
  * @param gates the gate runs of the build being released, by workflow id (absent: never started)
  * @param health the failures of the build being released in its current watch window, when it has
  *     one (ramping or in its rollback window)
+ * @param recentlyPolled the build ids of the deployment whose hosts polled its task queues lately
+ *     (DescribeTaskQueue's pollers), listed in the deployment or not
  */
 public record Observed(
     Instant now,
+    Scope scope,
     Optional<Routing> routing,
     Map<String, Version> versions,
     Map<String, Service> services,
     Map<String, GateRun> gates,
-    Optional<Health> health) {
+    Optional<Health> health,
+    Set<String> recentlyPolled) {
 
   public Observed {
     versions = Map.copyOf(versions);
     services = Map.copyOf(services);
     gates = Map.copyOf(gates);
+    recentlyPolled = Set.copyOf(recentlyPolled);
+  }
+
+  /**
+   * Where this pass looked: the two sides a mismatch is named by (a typo in one of them makes the
+   * other look empty).
+   *
+   * @param region the AWS region of the ECS calls, as the SDK resolved it
+   */
+  public record Scope(
+      String deployment, String namespace, String temporalAddress, String cluster, String region) {
+    public String temporal() {
+      return "Temporal at " + temporalAddress + ", namespace " + namespace;
+    }
+
+    public String ecs() {
+      return "ECS cluster " + cluster + " (region " + region + ")";
+    }
   }
 
   /** The deployment's routing: which version is current, which ramps and how far. */
@@ -48,6 +70,7 @@ public record Observed(
    * @param taskQueues the task queues its hosts have polled
    * @param polling whether a host of it polled lately (a version to roll back to must)
    * @param retiredSince since when it is out of use: drained, or inactive and never current
+   * @param firstActivatedAt when it was first made current or ramping; empty: never routed to
    */
   public record Version(
       String buildId,
@@ -57,7 +80,8 @@ public record Observed(
       Optional<Instant> retiredSince,
       Set<String> taskQueues,
       boolean polling,
-      long openPinnedRuns) {}
+      long openPinnedRuns,
+      Optional<Instant> firstActivatedAt) {}
 
   /** A version's status, as Temporal names it. */
   public enum Status {
@@ -75,6 +99,8 @@ public record Observed(
    * @param rolloutFailed ECS gave up on the service's deployment (its circuit breaker tripped: the
    *     tasks keep failing)
    * @param scaling whether an Application Auto Scaling target is registered for it
+   * @param image the drainhost container's image in its task definition, when read
+   * @param namespace the TEMPORAL_NAMESPACE its task definition sets, when it sets one
    */
   public record Service(
       String name,
@@ -83,7 +109,15 @@ public record Observed(
       int running,
       Instant createdAt,
       boolean rolloutFailed,
-      boolean scaling) {}
+      boolean scaling,
+      Optional<String> image,
+      Optional<String> namespace) {
+
+    /** Tasks run, or ECS is asked to run some: work may be there. */
+    public boolean live() {
+      return desired > 0 || running > 0;
+    }
+  }
 
   /** A gate run's state; {@code closed} with {@code completed} false is a failed gate. */
   public record GateRun(String workflowId, boolean closed, boolean completed, Instant startedAt) {}

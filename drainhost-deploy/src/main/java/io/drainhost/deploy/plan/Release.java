@@ -33,11 +33,9 @@ public record Release(
     steps = List.copyOf(steps);
   }
 
-  /** The version's ECS service name: the deployment and the build id, as ECS allows names. */
+  /** The version's ECS service name: readable, and unique per build id ({@link ServiceNames}). */
   public String serviceName() {
-    String raw = deployment + "-" + (buildId.length() > 12 ? buildId.substring(0, 12) : buildId);
-    String name = raw.replaceAll("[^A-Za-z0-9_-]", "-");
-    return name.length() > 255 ? name.substring(0, 255) : name;
+    return ServiceNames.of(deployment, buildId);
   }
 
   /** The gate run before any traffic: the id earlier versions of the tool used too. */

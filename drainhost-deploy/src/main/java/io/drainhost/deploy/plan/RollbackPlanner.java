@@ -14,6 +14,10 @@ public final class RollbackPlanner {
   private RollbackPlanner() {}
 
   public static Plan plan(Observed o) {
+    Optional<String> mismatch = Identity.mismatch(o, Optional.empty());
+    if (mismatch.isPresent()) {
+      return Plan.usage(mismatch.get());
+    }
     Optional<String> current = o.routing().flatMap(Routing::current);
     if (current.isEmpty()) {
       return Plan.usage("no current version to roll back");

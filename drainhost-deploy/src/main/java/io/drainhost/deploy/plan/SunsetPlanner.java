@@ -17,12 +17,19 @@ import java.util.TreeSet;
  * deregistered, then its service scaled to 0; past {@code deleteAfter} its service and its version
  * are deleted. A release that never polled (a failed one) is retired the same way, counted from its
  * service's creation. Never the current or ramping version, never one that is draining or has open
- * pinned runs. Every kept version says why.
+ * pinned runs, and a version Temporal does not list only when {@link Idle} proves it a release that
+ * never polled. Nothing at all when ECS and Temporal disagree on what the deployment is ({@link
+ * Identity}). Every kept version says why.
  */
 public final class SunsetPlanner {
   private SunsetPlanner() {}
 
   public static Plan plan(Observed o, Duration scaleDownAfter, Duration deleteAfter) {
+    Optional<String> mismatch = Identity.mismatch(o, Optional.empty());
+    if (mismatch.isPresent()) {
+      return Plan.usage(mismatch.get());
+    }
+    Idle.Rule rule = Idle.Rule.sunset(scaleDownAfter);
     List<Action> actions = new ArrayList<>();
     List<String> kept = new ArrayList<>();
     Optional<String> current = o.routing().flatMap(Routing::current);
@@ -35,17 +42,16 @@ public final class SunsetPlanner {
       if (current.filter(b::equals).isPresent() || ramping.filter(b::equals).isPresent()) {
         continue;
       }
+      Optional<String> busy = Idle.whyNot(o, b, rule);
+      if (busy.isPresent()) {
+        kept.add(b + ": " + busy.get());
+        continue;
+      }
       Optional<Instant> since;
       String what;
       if (v == null) {
         since = Optional.of(s.createdAt());
         what = "never polled (a release that did not make it)";
-      } else if (v.status() == Status.DRAINING) {
-        kept.add(b + ": draining (pinned runs still open)");
-        continue;
-      } else if (v.openPinnedRuns() > 0) {
-        kept.add(b + ": " + v.openPinnedRuns() + " open pinned runs");
-        continue;
       } else if (v.retiredSince().isEmpty()) {
         kept.add(b + ": " + v.status().name().toLowerCase() + ", not retired");
         continue;
@@ -69,10 +75,10 @@ public final class SunsetPlanner {
       String reason = what + " for " + retired.toSeconds() + " s";
       if (s != null && s.scaling()) {
         actions.add(
-            new Action.DeregisterScaling(s.name(), reason + "; first, or it scales back up"));
+            new Action.DeregisterScaling(s.name(), b, reason + "; first, or it scales back up"));
       }
       if (s != null && s.desired() > 0) {
-        actions.add(new Action.ScaleService(s.name(), 0, reason));
+        actions.add(new Action.ScaleService(s.name(), b, 0, reason));
         continue; // its tasks drain now; a later run deletes it
       }
       if (retired.compareTo(deleteAfter) < 0) {
@@ -80,7 +86,7 @@ public final class SunsetPlanner {
       }
       String deleting = reason + ", past --delete-after " + deleteAfter.toSeconds() + " s";
       if (s != null) {
-        actions.add(new Action.DeleteService(s.name(), deleting));
+        actions.add(new Action.DeleteService(s.name(), b, deleting));
       }
       if (v != null) {
         actions.add(new Action.DeleteVersion(b, deleting));

@@ -142,43 +142,62 @@ public final class TemporalDeployments {
    * (DescribeTaskQueue's pollers carry their deployment options).
    */
   public boolean hasPollers(String buildId, java.time.Duration within) {
+    return recentPollers(taskQueues(buildId), within).contains(buildId);
+  }
+
+  /**
+   * The build ids of this deployment whose hosts polled one of {@code taskQueues}' workflow queues
+   * within {@code within}, whether or not Temporal lists them as versions.
+   */
+  public Set<String> recentPollers(Set<String> taskQueues, java.time.Duration within) {
     long since = System.currentTimeMillis() - within.toMillis();
-    for (String q : taskQueues(buildId)) {
+    Set<String> builds = new java.util.TreeSet<>();
+    for (String q : taskQueues) {
       if (!q.endsWith("/TASK_QUEUE_TYPE_WORKFLOW")) {
         continue;
       }
       String name = q.substring(0, q.lastIndexOf('/'));
-      boolean polled =
-          retrying(
-                  () ->
-                      stub()
-                          .describeTaskQueue(
-                              io.temporal.api.workflowservice.v1.DescribeTaskQueueRequest
-                                  .newBuilder()
-                                  .setNamespace(namespace)
-                                  .setTaskQueue(
-                                      io.temporal.api.taskqueue.v1.TaskQueue.newBuilder()
-                                          .setName(name)
-                                          .setKind(
-                                              io.temporal.api.enums.v1.TaskQueueKind
-                                                  .TASK_QUEUE_KIND_NORMAL))
-                                  .setTaskQueueType(
-                                      io.temporal.api.enums.v1.TaskQueueType
-                                          .TASK_QUEUE_TYPE_WORKFLOW)
-                                  .build()))
-              .getPollersList()
-              .stream()
-              .anyMatch(
-                  p ->
-                      p.getDeploymentOptions().getDeploymentName().equals(deployment)
-                          && p.getDeploymentOptions().getBuildId().equals(buildId)
-                          && com.google.protobuf.util.Timestamps.toMillis(p.getLastAccessTime())
-                              >= since);
-      if (polled) {
-        return true;
-      }
+      retrying(
+              () ->
+                  stub()
+                      .describeTaskQueue(
+                          io.temporal.api.workflowservice.v1.DescribeTaskQueueRequest.newBuilder()
+                              .setNamespace(namespace)
+                              .setTaskQueue(
+                                  io.temporal.api.taskqueue.v1.TaskQueue.newBuilder()
+                                      .setName(name)
+                                      .setKind(
+                                          io.temporal.api.enums.v1.TaskQueueKind
+                                              .TASK_QUEUE_KIND_NORMAL))
+                              .setTaskQueueType(
+                                  io.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW)
+                              .build()))
+          .getPollersList()
+          .stream()
+          .filter(p -> p.getDeploymentOptions().getDeploymentName().equals(deployment))
+          .filter(p -> com.google.protobuf.util.Timestamps.toMillis(p.getLastAccessTime()) >= since)
+          .forEach(p -> builds.add(p.getDeploymentOptions().getBuildId()));
     }
-    return false;
+    return builds;
+  }
+
+  /** Whether the namespace exists; a typo in it makes every deployment look absent. */
+  public boolean namespaceExists() {
+    try {
+      retrying(
+          () ->
+              stub()
+                  .describeNamespace(
+                      io.temporal.api.workflowservice.v1.DescribeNamespaceRequest.newBuilder()
+                          .setNamespace(namespace)
+                          .build()));
+      return true;
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   /** Deletes the version from the deployment; Temporal refuses while it has pollers. */

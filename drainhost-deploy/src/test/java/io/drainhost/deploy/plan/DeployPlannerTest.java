@@ -4,6 +4,7 @@ import static io.drainhost.deploy.plan.States.release;
 import static io.drainhost.deploy.plan.States.state;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.drainhost.deploy.check.Finding;
@@ -50,7 +51,8 @@ class DeployPlannerTest {
     assertEquals("orders-v1", copy.fromService());
     assertEquals("v1", copy.fromBuildId());
     assertEquals("v2", copy.toBuildId());
-    assertEquals("orders-v2", ((Action.CreateService) p.actions().get(1)).name());
+    assertEquals(
+        ServiceNames.of("orders", "v2"), ((Action.CreateService) p.actions().get(1)).name());
   }
 
   @Test
@@ -342,6 +344,7 @@ class DeployPlannerTest {
         state()
             .current("v2", Duration.ofMinutes(2))
             .version("v2", Status.CURRENT, true)
+            .service("v2", 2, Duration.ofMinutes(5), false)
             .version(
                 "v1",
                 Status.DRAINED,
@@ -357,10 +360,22 @@ class DeployPlannerTest {
   }
 
   @Test
-  void serviceNamesFollowTheDeploymentAndTheBuildIdWithinEcsRules() {
-    Release r = release("sha256-0123456789abcdef", List.of(), Optional.empty());
-    assertEquals("orders-sha256-01234", r.serviceName());
+  void serviceNamesAreReadableAndUniquePerBuildIdWithinEcsRules() {
+    Release r = release("release-2024-06-01", List.of(), Optional.empty());
+    Release next = release("release-2024-06-02", List.of(), Optional.empty());
+    assertTrue(r.serviceName().startsWith("orders-release-2024-06-01-"), r.serviceName());
+    assertNotEquals(r.serviceName(), next.serviceName(), "ids sharing a prefix share no service");
+    String digest = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    Release a = release(digest, List.of(), Optional.empty());
+    Release b = release(digest.replace('f', 'e'), List.of(), Optional.empty());
+    assertNotEquals(a.serviceName(), b.serviceName(), "digests differing past the prefix");
+    assertTrue(a.serviceName().startsWith("orders-0123456789abcdef01234567-"), a.serviceName());
     Release odd = release("1.4.2+b7", List.of(), Optional.empty());
-    assertEquals("orders-1-4-2-b7", odd.serviceName());
+    assertTrue(odd.serviceName().matches("orders-1-4-2-b7-[0-9a-f]{10}"), odd.serviceName());
+    assertNotEquals(
+        odd.serviceName(), release("1.4.2-b7", List.of(), Optional.empty()).serviceName());
+    String longName = "d".repeat(300);
+    assertTrue(ServiceNames.of(longName, "v1").length() <= 255);
+    assertTrue(ServiceNames.of(longName, "v1").matches("[A-Za-z0-9_-]+"));
   }
 }

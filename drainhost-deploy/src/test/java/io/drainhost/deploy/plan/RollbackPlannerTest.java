@@ -19,6 +19,8 @@ class RollbackPlannerTest {
             .current("v2", Duration.ofMinutes(10))
             .ramping("v3", 10, Duration.ofMinutes(1))
             .version("v2", Status.CURRENT, true)
+            .service("v2", 2, Duration.ofHours(1), false)
+            .service("v3", 2, Duration.ofHours(1), false)
             .version("v1", Status.DRAINING, true);
     Plan p = RollbackPlanner.plan(s.observed());
     assertEquals(
@@ -34,6 +36,7 @@ class RollbackPlannerTest {
         state()
             .current("v2", Duration.ofMinutes(10))
             .version("v2", Status.CURRENT, true)
+            .service("v2", 2, Duration.ofHours(1), false)
             .version(
                 "v1",
                 Status.DRAINED,
@@ -54,6 +57,7 @@ class RollbackPlannerTest {
             state()
                 .current("v1", Duration.ofMinutes(1))
                 .version("v1", Status.CURRENT, false)
+                .service("v1", 2, Duration.ofHours(1), false)
                 .observed());
     assertEquals(Plan.REFUSED, p.exitCode());
     assertEquals(Plan.USAGE, RollbackPlanner.plan(state().observed()).exitCode());

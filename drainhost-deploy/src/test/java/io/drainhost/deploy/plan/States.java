@@ -20,6 +20,9 @@ final class States {
   private final Map<String, Observed.Service> services = new HashMap<>();
   private final Map<String, Observed.GateRun> gates = new HashMap<>();
   private Optional<Observed.Health> health = Optional.empty();
+  private final Set<String> recentlyPolled = new java.util.HashSet<>();
+  static final Observed.Scope SCOPE =
+      new Observed.Scope("orders", "default", "127.0.0.1:7233", "prod", "eu-west-1");
 
   static States state() {
     return new States();
@@ -76,7 +79,26 @@ final class States {
             retiredFor.map(NOW::minus),
             queues,
             polling,
-            pinned));
+            pinned,
+            wasCurrent ? Optional.of(NOW.minus(Duration.ofHours(4))) : Optional.empty()));
+    return this;
+  }
+
+  /** {@code buildId} was ramped once (routed to), current or not. */
+  States activated(String buildId) {
+    Observed.Version v = versions.get(buildId);
+    versions.put(
+        buildId,
+        new Observed.Version(
+            v.buildId(),
+            v.status(),
+            v.createdAt(),
+            v.lastCurrentAt(),
+            v.retiredSince(),
+            v.taskQueues(),
+            v.polling(),
+            v.openPinnedRuns(),
+            Optional.of(NOW.minus(Duration.ofHours(1)))));
     return this;
   }
 
@@ -95,7 +117,33 @@ final class States {
             desired,
             NOW.minus(age),
             rolloutFailed,
-            scaling));
+            scaling,
+            Optional.of("registry/orders@sha256:" + buildId),
+            Optional.empty()));
+    return this;
+  }
+
+  /** The service of {@code buildId} runs {@code image}, its tasks polling {@code namespace}. */
+  States runs(String buildId, String image, Optional<String> namespace) {
+    Observed.Service s = services.get(buildId);
+    services.put(
+        buildId,
+        new Observed.Service(
+            s.name(),
+            s.buildId(),
+            s.desired(),
+            s.running(),
+            s.createdAt(),
+            s.rolloutFailed(),
+            s.scaling(),
+            Optional.of(image),
+            namespace));
+    return this;
+  }
+
+  /** Hosts of {@code buildId} polled the deployment's task queues lately. */
+  States polledLately(String buildId) {
+    recentlyPolled.add(buildId);
     return this;
   }
 
@@ -117,7 +165,7 @@ final class States {
   }
 
   Observed observed() {
-    return new Observed(NOW, routing, versions, services, gates, health);
+    return new Observed(NOW, SCOPE, routing, versions, services, gates, health, recentlyPolled);
   }
 
   /** A release of {@code buildId}: from an image, with these steps and a step gate, strict rule. */

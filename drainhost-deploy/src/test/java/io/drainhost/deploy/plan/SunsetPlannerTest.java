@@ -20,7 +20,10 @@ class SunsetPlannerTest {
   }
 
   static States v3Current() {
-    return state().current("v3", Duration.ofDays(3)).version("v3", Status.CURRENT, true);
+    return state()
+        .current("v3", Duration.ofDays(3))
+        .version("v3", Status.CURRENT, true)
+        .service("v3", 3, Duration.ofDays(3), true);
   }
 
   static States drained(States s, String buildId, Duration retired) {

@@ -1,0 +1,48 @@
+package io.drainhost.deploy.aws;
+
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+
+/**
+ * Remembers the last AWS call that failed, by service, operation and endpoint, so that the line a
+ * failure prints says where: the SDK's own message for a name that does not resolve is "See cause
+ * for the exact endpoint", and a pipeline's log shows no cause.
+ */
+public final class AwsCallFailures implements ExecutionInterceptor {
+  private static volatile String last = "";
+
+  @Override
+  public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+    String service = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME);
+    String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+    String endpoint =
+        context
+            .httpRequest()
+            .map(r -> r.protocol() + "://" + r.host() + (r.port() > 0 ? ":" + r.port() : ""))
+            .orElse("(no request was made)");
+    last = "AWS " + service + " " + operation + " at " + endpoint;
+  }
+
+  /** One line: the call that failed, where, and every cause's type and message. */
+  public static String describe(Throwable e) {
+    String where = last.isEmpty() ? "AWS" : last;
+    return where + " failed: " + causes(e);
+  }
+
+  /** The causes of {@code e}, outermost first, each as its type and message. */
+  public static String causes(Throwable e) {
+    List<String> parts = new ArrayList<>();
+    for (Throwable t = e; t != null && parts.size() < 5; t = t.getCause()) {
+      String m = t.getMessage() == null ? "" : ": " + t.getMessage();
+      parts.add(t.getClass().getSimpleName() + m);
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return String.join(" <- ", parts);
+  }
+}
