@@ -29,11 +29,18 @@ import org.junit.jupiter.api.Test;
 /** The real host (embedded Temporal, real HTTP on an ephemeral port) driven over HTTP. */
 class HostIT {
   static final int MAX_BODY = 4096;
+  static final int MAX_WAITERS = 2;
   static DrainHost host;
 
   @BeforeAll
   static void startHost() {
-    host = InProcessHost.start(Map.of("DRAINHOST_MAX_BODY_BYTES", Integer.toString(MAX_BODY)));
+    host =
+        InProcessHost.start(
+            Map.of(
+                "DRAINHOST_MAX_BODY_BYTES",
+                Integer.toString(MAX_BODY),
+                "DRAINHOST_MAX_WAITERS",
+                Integer.toString(MAX_WAITERS)));
     RestAssured.port = host.port();
   }
 
@@ -401,6 +408,80 @@ class HostIT {
         .post("/executions")
         .then()
         .statusCode(201);
+  }
+
+  @Test
+  void aBodyWithNoContentTypeIs415AndANumberPastADoublesRangeIs400() throws Exception {
+    // A page of another site can POST a body with no type and no CORS preflight: refused.
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.net.http.HttpResponse<String> untyped =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + host.port() + "/executions"))
+                .POST(
+                    java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"workflowType\":\"GreetingWorkflow\",\"input\":{\"name\":\"x\"}}"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(415, untyped.statusCode(), untyped.body());
+    assertTrue(untyped.body().contains("unsupported_media_type"), untyped.body());
+    assertTrue(untyped.headers().firstValue("Access-Control-Allow-Origin").isEmpty());
+    for (String number : List.of("1e400", "-1e400")) {
+      startExecution("{\"workflowType\":\"SleepWorkflow\",\"input\":{\"seconds\":" + number + "}}")
+          .then()
+          .statusCode(400)
+          .body("error", equalTo("invalid_request"))
+          .body("message", containsString("numbers must be finite"));
+      // Wherever it is: one the schema does not look into is refused all the same.
+      startExecution("{\"workflowType\":\"GreetingWorkflow\",\"x\":[[" + number + "]]}")
+          .then()
+          .statusCode(400)
+          .body("message", containsString("numbers must be finite"));
+    }
+  }
+
+  @Test
+  void waitersPastTheirLimitGet503WithRetryAfterAndAnAnswerWithoutWaitStillComes()
+      throws Exception {
+    String id = "waiters-" + java.util.UUID.randomUUID();
+    startExecution(
+            "{\"workflowType\":\"SleepWorkflow\",\"workflowId\":\""
+                + id
+                + "\",\"input\":{\"seconds\":4}}")
+        .then()
+        .statusCode(201);
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> waits =
+        new java.util.ArrayList<>();
+    for (int i = 0; i < MAX_WAITERS; i++) {
+      waits.add(
+          http.sendAsync(
+              java.net.http.HttpRequest.newBuilder(
+                      java.net.URI.create(
+                          "http://127.0.0.1:" + host.port() + "/executions/" + id + "?wait=30s"))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString()));
+    }
+    await("both waits are held")
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                given()
+                    .get("/metrics")
+                    .asString()
+                    .contains("drainhost_http_waiters " + MAX_WAITERS + ".0"));
+    given()
+        .get("/executions/{id}?wait=5s", id)
+        .then()
+        .statusCode(503)
+        .header("Retry-After", "1")
+        .body("error", equalTo("too_many_waiters"));
+    given().get("/executions/{id}", id).then().statusCode(200).body("status", equalTo("RUNNING"));
+    for (var wait : waits) {
+      var r = wait.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertEquals(200, r.statusCode(), r.body());
+      assertTrue(r.body().contains("\"COMPLETED\""), r.body());
+    }
   }
 
   @Test

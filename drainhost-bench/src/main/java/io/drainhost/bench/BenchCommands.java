@@ -610,6 +610,41 @@ public final class BenchCommands {
   }
 
   @Command(
+      name = "bench-abuse",
+      mixinStandardHelpOptions = true,
+      description =
+          "Hostile and heavy clients against one host (embedded Temporal, loopback): pattern"
+              + " bombs, long polls, slow connections, malformed requests; /health p50/p99, CPU,"
+              + " threads and RSS during each, beside the same figures idle.")
+  public static final class BenchAbuse implements Callable<Integer> {
+    @Option(names = "--long-polls", defaultValue = "2000", description = "concurrent waiters")
+    int longPolls;
+
+    @Option(names = "--slow", defaultValue = "500", description = "slow connections")
+    int slow;
+
+    @Option(names = "--slow-for", defaultValue = "10s", description = "how long they trickle")
+    String slowFor;
+
+    @Option(names = "--malformed", defaultValue = "10000", description = "malformed requests")
+    int malformed;
+
+    @Option(names = "--bomb", defaultValue = "65536", description = "a pattern bomb's length")
+    int bomb;
+
+    @Mixin ServerOption server;
+
+    @Override
+    public Integer call() {
+      TemporalServer.Kind kind = server.kind("bench-abuse");
+      return kind == null
+          ? 2
+          : new AbuseBenchmark(longPolls, slow, Durations.parse(slowFor), malformed, bomb)
+              .run(kind);
+    }
+  }
+
+  @Command(
       name = "plain-worker",
       mixinStandardHelpOptions = true,
       hidden = true,

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       BenchCommands.DrillCommand.class,
       BenchCommands.BenchFootprint.class,
       BenchCommands.BenchContainer.class,
+      BenchCommands.BenchAbuse.class,
       BenchCommands.PlainWorkerCommand.class
     },
     version = "drainhost-bench 0.1.0",

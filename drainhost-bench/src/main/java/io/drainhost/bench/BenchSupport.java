@@ -131,4 +131,16 @@ public final class BenchSupport {
     int n = sorted.size();
     return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
+
+  /** The nearest-rank percentile {@code p} (0 to 100) of {@code values}; NaN when empty. */
+  static double percentile(List<? extends Number> values, double p) {
+    if (values.isEmpty()) {
+      return Double.NaN;
+    }
+    List<Double> sorted = new ArrayList<>();
+    values.forEach(v -> sorted.add(v.doubleValue()));
+    Collections.sort(sorted);
+    int rank = (int) Math.ceil(p / 100 * sorted.size());
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
+  }
 }

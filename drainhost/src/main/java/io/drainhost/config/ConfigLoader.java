@@ -67,6 +67,7 @@ public final class ConfigLoader {
         duration("DRAINHOST_TEMPORAL_CHECK_INTERVAL", "5s", Duration.ofMillis(100));
     Duration backoffMax = duration("DRAINHOST_TEMPORAL_BACKOFF_MAX", "30s", Duration.ofSeconds(1));
     Duration requestTimeout = duration("DRAINHOST_REQUEST_TIMEOUT", "5s", Duration.ofMillis(100));
+    int maxWaiters = integer("DRAINHOST_MAX_WAITERS", 2000, 0, 100_000);
     boolean readinessRequiresTemporal =
         choice("DRAINHOST_READINESS_REQUIRES_TEMPORAL", YesNo.FALSE, YesNo.class) == YesNo.TRUE;
     SlotLimits slots =
@@ -97,7 +98,7 @@ public final class ConfigLoader {
             duration("DRAINHOST_REPLAY_TIMEOUT", "30s", Duration.ofSeconds(1)));
     Versioning versioning = versioning(ecsUri);
     FleetSettings fleet = fleet();
-    TemporalTarget temporal = temporal();
+    TemporalTarget temporal = temporal(ecsUri);
 
     if (shutdown != null
         && stop != null
@@ -132,6 +133,7 @@ public final class ConfigLoader {
         .temporalCheckInterval(checkInterval)
         .temporalBackoffMax(backoffMax)
         .requestTimeout(requestTimeout)
+        .maxWaiters(maxWaiters)
         .readinessRequiresTemporal(readinessRequiresTemporal)
         .slots(slots)
         .drainPolicies(drainPolicies)
@@ -465,13 +467,29 @@ public final class ConfigLoader {
             });
   }
 
-  private TemporalTarget temporal() {
+  private TemporalTarget temporal(Optional<URI> ecsUri) {
     try {
       ClientConfigProfile profile =
           ClientConfigProfile.load(
               LoadClientConfigProfileOptions.newBuilder().setEnvOverrides(env).build());
       TemporalTarget target = new TemporalTarget(profile);
       checkAddress(target);
+      if (target.embedded()
+          && ecsUri.isPresent()
+          && choice("DRAINHOST_ALLOW_EMBEDDED_TEMPORAL", YesNo.FALSE, YesNo.class) != YesNo.TRUE) {
+        problems.add(
+            "TEMPORAL_ADDRESS is not set on ECS (ECS_CONTAINER_METADATA_URI_V4 is): the host would"
+                + " start the embedded in-memory Temporal and lose every workflow at exit; set"
+                + " TEMPORAL_ADDRESS, or DRAINHOST_ALLOW_EMBEDDED_TEMPORAL=true for a demo");
+      }
+      if (target.hasApiKey()
+          && target.tlsDisabled()
+          && choice("DRAINHOST_ALLOW_PLAINTEXT_API_KEY", YesNo.FALSE, YesNo.class) != YesNo.TRUE) {
+        problems.add(
+            "TEMPORAL_API_KEY is set and TLS is off (TEMPORAL_TLS=false): the key would cross the"
+                + " network in clear; turn TLS on, or DRAINHOST_ALLOW_PLAINTEXT_API_KEY=true for a"
+                + " local proxy that adds it");
+      }
       return target;
     } catch (Exception e) {
       // The message may quote a file path but never the key: envconfig reports parse errors only.

@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param temporalCheckInterval how often the Temporal connection is checked while connected
  * @param temporalBackoffMax cap of the reconnect backoff while disconnected
  * @param requestTimeout longest time an HTTP request waits on one Temporal call
+ * @param maxWaiters {@code GET /executions/{id}?wait=} requests held at once; past it, 503
  * @param readinessRequiresTemporal whether {@code /health} fails while Temporal is unreachable
  * @param slots each worker's slot limits, unless the builder sets a worker's own
  * @param drainPolicies what a drain does with each activity type's attempts
@@ -53,6 +54,7 @@ public record HostConfig(
     Duration temporalCheckInterval,
     Duration temporalBackoffMax,
     Duration requestTimeout,
+    int maxWaiters,
     boolean readinessRequiresTemporal,
     SlotLimits slots,
     DrainPolicies drainPolicies,

@@ -9,10 +9,10 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * With {@code DRAINHOST_API_TOKEN} set, {@code /executions…} and {@code /schedules…} require {@code
- * Authorization: Bearer <token>}; anything else is 401 {@code unauthorized} with {@code
- * WWW-Authenticate: Bearer}, counted by reason. Health, liveness, metrics and in-flight stay open
- * (load balancers, ECS and Prometheus carry no token).
+ * With {@code DRAINHOST_API_TOKEN} set, every route that declares {@link RouteTable.Access#TOKEN}
+ * requires {@code Authorization: Bearer <token>}; anything else is 401 {@code unauthorized} with
+ * {@code WWW-Authenticate: Bearer}, counted by reason. The routes that stay open declare so (load
+ * balancers, ECS and Prometheus carry no token).
  */
 final class BearerAuth {
   private final Optional<ApiToken> token;
@@ -32,12 +32,8 @@ final class BearerAuth {
         .register(metrics);
   }
 
-  static boolean guarded(String path) {
-    return path.startsWith("/executions") || path.startsWith("/schedules");
-  }
-
   void check(Context ctx) {
-    if (token.isEmpty() || !guarded(ctx.path())) {
+    if (token.isEmpty()) {
       return;
     }
     String header = ctx.header("Authorization");

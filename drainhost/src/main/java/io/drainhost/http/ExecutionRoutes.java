@@ -13,8 +13,8 @@ import io.drainhost.workflows.WorkflowTypes;
 import io.drainhost.workflows.WorkflowTypes.WorkflowType;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
@@ -31,9 +31,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -49,6 +52,12 @@ final class ExecutionRoutes {
   private final MeterRegistry registry;
   private final CompletableFuture<Void> drainStarted;
   private final WorkflowIdReusePolicy reusePolicy;
+  private final int maxWaiters;
+  private final Semaphore waiters;
+  private final Duration requestTimeout;
+
+  /** The waits in progress: a drain answers them all at once. */
+  private final Set<CompletableFuture<Optional<Outcome>>> waiting = ConcurrentHashMap.newKeySet();
 
   ExecutionRoutes(
       WorkflowClient client,
@@ -58,8 +67,19 @@ final class ExecutionRoutes {
       RequestBodies bodies,
       TemporalCalls calls,
       MeterRegistry registry,
-      CompletableFuture<Void> drainStarted) {
+      CompletableFuture<Void> drainStarted,
+      int maxWaiters,
+      Duration requestTimeout) {
     this.drainStarted = drainStarted;
+    this.requestTimeout = requestTimeout;
+    this.maxWaiters = maxWaiters;
+    this.waiters = new Semaphore(maxWaiters);
+    // One registration, not one per request: a future that lives as long as the host keeps
+    // every dependent registered on it.
+    drainStarted.thenRun(() -> waiting.forEach(w -> w.complete(Optional.empty())));
+    Gauge.builder(MeterNames.HTTP_WAITERS, waiting, Set::size)
+        .description("GET /executions/{id}?wait= requests waiting for their run to close")
+        .register(registry);
     // Idempotent starts: a client that retries a POST after a timeout must not run the work twice,
     // so an id that ran before (closed, within retention) is refused like a running one.
     this.reusePolicy =
@@ -75,33 +95,52 @@ final class ExecutionRoutes {
   }
 
   void start(Context ctx) {
+    StartRequest request;
     try {
       RequestBodies.requireJson(ctx.contentType());
-      StartRequest request = parse(bodies.readJson(ctx));
-      WorkflowExecution execution =
-          calls.call(
-              () -> {
-                WorkflowStub stub =
-                    client.newUntypedWorkflowStub(
-                        request.type.name(),
-                        WorkflowOptions.newBuilder()
-                            .setTaskQueue(request.type.taskQueue())
-                            .setWorkflowId(request.workflowId)
-                            .setWorkflowIdReusePolicy(reusePolicy)
-                            .build());
-                return stub.start(request.args);
-              });
-      Counter.builder(MeterNames.EXECUTIONS_STARTED)
-          .tag("workflow_type", request.type.name())
-          .register(registry)
-          .increment();
-      ctx.status(201)
-          .header("Location", "/executions/" + pathSegment(execution.getWorkflowId()))
-          .json(Map.of("workflowId", execution.getWorkflowId(), "runId", execution.getRunId()));
+      request = parse(bodies.readJson(ctx));
     } catch (ApiError e) {
       rejected(e.code());
       throw e;
     }
+    ctx.future(
+        () ->
+            calls
+                .call(
+                    () -> {
+                      WorkflowStub stub =
+                          client.newUntypedWorkflowStub(
+                              request.type.name(),
+                              WorkflowOptions.newBuilder()
+                                  .setTaskQueue(request.type.taskQueue())
+                                  .setWorkflowId(request.workflowId)
+                                  .setWorkflowIdReusePolicy(reusePolicy)
+                                  .build());
+                      return stub.start(request.args);
+                    })
+                .whenComplete(
+                    (execution, e) -> {
+                      Throwable cause = e instanceof CompletionException ? e.getCause() : e;
+                      if (cause instanceof ApiError refused) {
+                        rejected(refused.code());
+                      }
+                    })
+                .thenAccept(
+                    execution -> {
+                      Counter.builder(MeterNames.EXECUTIONS_STARTED)
+                          .tag("workflow_type", request.type.name())
+                          .register(registry)
+                          .increment();
+                      ctx.status(201)
+                          .header(
+                              "Location", "/executions/" + pathSegment(execution.getWorkflowId()))
+                          .json(
+                              Map.of(
+                                  "workflowId",
+                                  execution.getWorkflowId(),
+                                  "runId",
+                                  execution.getRunId()));
+                    }));
   }
 
   /** Percent-encodes one path segment (URLEncoder writes form encoding, where "+" means space). */
@@ -182,31 +221,50 @@ final class ExecutionRoutes {
       throw ApiError.workflowNotFound();
     }
     Duration wait = waitParameter(ctx.queryParam("wait"));
-    Map<String, Object> body =
-        calls.call(
-            () -> {
-              WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
-              // Waiting yields the outcome too: no second history fetch once it closed.
-              Optional<Outcome> awaited = wait.isZero() ? Optional.empty() : awaitClose(stub, wait);
-              WorkflowExecutionDescription d = stub.describe();
-              Map<String, Object> out = new LinkedHashMap<>();
-              out.put("workflowId", d.getExecution().getWorkflowId());
-              out.put("runId", d.getExecution().getRunId());
-              out.put("workflowType", d.getWorkflowType());
-              out.put("status", status(d.getStatus()));
-              if (closed(d.getStatus())) {
-                Outcome o =
-                    awaited.orElseGet(
-                        () ->
-                            outcome(
-                                client.newUntypedWorkflowStub(
-                                    d.getExecution(), Optional.of(d.getWorkflowType()))));
-                out.put(o.key(), o.value());
-              }
-              return out;
-            },
-            wait);
-    ctx.json(body);
+    if (wait.isZero()) {
+      ctx.future(
+          () -> calls.call(() -> describe(workflowId, Optional.empty())).thenAccept(ctx::json));
+      return;
+    }
+    if (!waiters.tryAcquire()) {
+      throw ApiError.unavailable(
+          "too_many_waiters",
+          "this host holds DRAINHOST_MAX_WAITERS="
+              + maxWaiters
+              + " waiting requests already; retry shortly, or ask without ?wait=");
+    }
+    // The wait is a long poll of Temporal's own, in gRPC's async calls: it holds no thread here.
+    CompletableFuture<Map<String, Object>> answer;
+    try {
+      answer =
+          awaitClose(client.newUntypedWorkflowStub(workflowId), wait)
+              .thenCompose(awaited -> calls.call(() -> describe(workflowId, awaited)));
+    } catch (RuntimeException e) {
+      waiters.release();
+      throw e;
+    }
+    ctx.future(() -> answer.whenComplete((v, e) -> waiters.release()).thenAccept(ctx::json));
+  }
+
+  /** The run's description, with its outcome once closed ({@code awaited}, or read now). */
+  private Map<String, Object> describe(String workflowId, Optional<Outcome> awaited) {
+    WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
+    WorkflowExecutionDescription d = stub.describe();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("workflowId", d.getExecution().getWorkflowId());
+    out.put("runId", d.getExecution().getRunId());
+    out.put("workflowType", d.getWorkflowType());
+    out.put("status", status(d.getStatus()));
+    if (closed(d.getStatus())) {
+      Outcome o =
+          awaited.orElseGet(
+              () ->
+                  outcome(
+                      client.newUntypedWorkflowStub(
+                          d.getExecution(), Optional.of(d.getWorkflowType()))));
+      out.put(o.key(), o.value());
+    }
+    return out;
   }
 
   /**
@@ -241,33 +299,43 @@ final class ExecutionRoutes {
   }
 
   /**
-   * Waits for the outcome up to {@code wait}; empty when still running. A drain cuts the wait
-   * short, so a waiting client gets its answer (RUNNING) instead of holding up the HTTP stop.
+   * The outcome once the run closes within {@code wait}; empty when it still runs then. A drain
+   * cuts the wait short, so a waiting client gets its answer (RUNNING) at once instead of holding
+   * up the HTTP stop; so does a lost connection to Temporal.
    */
-  private Optional<Outcome> awaitClose(WorkflowStub stub, Duration wait) {
+  private CompletableFuture<Optional<Outcome>> awaitClose(WorkflowStub stub, Duration wait) {
     CompletableFuture<JsonNode> result =
         stub.getResultAsync(wait.toMillis(), TimeUnit.MILLISECONDS, JsonNode.class);
-    try {
-      CompletableFuture.anyOf(result, drainStarted).join();
-    } catch (CompletionException e) {
-      // the result future failed; examined below
+    CompletableFuture<Optional<Outcome>> outcome = new CompletableFuture<>();
+    result.whenComplete(
+        (value, error) -> {
+          if (error == null) {
+            outcome.complete(Optional.of(new Outcome("result", value)));
+            return;
+          }
+          Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+          if (cause instanceof WorkflowFailedException failed) {
+            outcome.complete(Optional.of(new Outcome("failure", failure(failed))));
+          } else if (cause instanceof TimeoutException
+              || cause instanceof java.util.concurrent.CancellationException) {
+            outcome.complete(Optional.empty()); // still running, or cut short
+          } else {
+            outcome.completeExceptionally(cause);
+          }
+        });
+    waiting.add(outcome);
+    outcome.whenComplete(
+        (o, e) -> {
+          waiting.remove(outcome);
+          result.cancel(true);
+        });
+    if (drainStarted.isDone()) {
+      outcome.complete(Optional.empty());
     }
-    if (!result.isDone()) {
-      result.cancel(true);
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(new Outcome("result", result.join()));
-    } catch (CompletionException e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
-      if (cause instanceof WorkflowFailedException) {
-        return Optional.of(new Outcome("failure", failure((WorkflowFailedException) cause)));
-      }
-      if (cause instanceof TimeoutException) {
-        return Optional.empty(); // still running
-      }
-      throw cause instanceof RuntimeException ? (RuntimeException) cause : e;
-    }
+    // Past the wait, whatever the long poll does: the request's own bound.
+    outcome.completeOnTimeout(
+        Optional.empty(), wait.plus(requestTimeout).toMillis(), TimeUnit.MILLISECONDS);
+    return calls.watched(outcome);
   }
 
   /** The {@code result} or {@code failure} of a closed run. */

@@ -3,6 +3,7 @@ package io.drainhost.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drainhost.config.HostConfig;
 import io.drainhost.config.WorkflowIdReuse;
+import io.drainhost.http.RouteTable.Access;
 import io.drainhost.lifecycle.GracefulStop;
 import io.drainhost.lifecycle.HostState;
 import io.drainhost.schedules.Schedules;
@@ -87,7 +88,9 @@ public final class HttpServer implements GracefulStop {
             bodies,
             calls,
             metrics,
-            host.drainStarted());
+            host.drainStarted(),
+            config.maxWaiters(),
+            config.requestTimeout());
     ScheduleRoutes scheduleRoutes = new ScheduleRoutes(schedules, bodies, calls);
     HealthRoutes health = new HealthRoutes(host);
     InflightRoutes inflight =
@@ -106,17 +109,20 @@ public final class HttpServer implements GracefulStop {
     BearerAuth auth = new BearerAuth(config.apiToken(), metrics);
     List<RouteTable.Route> api =
         List.of(
-            RouteTable.post("/executions", executions::start),
-            RouteTable.get("/executions/{workflowId}", executions::get),
-            RouteTable.get("/schedules", scheduleRoutes::list),
-            RouteTable.post("/schedules/{id}/backfill", scheduleRoutes::backfill),
-            RouteTable.get(READINESS_PATH, health::readiness),
-            RouteTable.get(LIVENESS_PATH, health::liveness));
+            RouteTable.post("/executions", Access.TOKEN, executions::start),
+            RouteTable.get("/executions/{workflowId}", Access.TOKEN, executions::get),
+            RouteTable.get("/schedules", Access.TOKEN, scheduleRoutes::list),
+            RouteTable.post("/schedules/{id}/backfill", Access.TOKEN, scheduleRoutes::backfill),
+            RouteTable.get(READINESS_PATH, Access.OPEN, health::readiness),
+            RouteTable.get(LIVENESS_PATH, Access.OPEN, health::liveness));
     List<RouteTable.Route> managementRoutes =
         List.of(
-            RouteTable.get(INFLIGHT_PATH, inflight::list),
-            RouteTable.get(REPLAY_PATH, ctx -> ctx.json(host.replay().toJson(host.replayMode()))),
-            RouteTable.get(METRICS_PATH, ctx -> scrape(ctx, metrics)));
+            RouteTable.get(INFLIGHT_PATH, Access.MANAGEMENT, inflight::list),
+            RouteTable.get(
+                REPLAY_PATH,
+                Access.MANAGEMENT,
+                ctx -> ctx.json(host.replay().toJson(host.replayMode()))),
+            RouteTable.get(METRICS_PATH, Access.MANAGEMENT, ctx -> scrape(ctx, metrics)));
     // Each port serves and describes its own routes: with a management port, the management
     // routes are there only.
     boolean separateManagement = config.managementPort().isPresent();
@@ -131,8 +137,7 @@ public final class HttpServer implements GracefulStop {
               common(cfg, config, config.port(), mapper, main, graceful, s -> jetty = s);
               cfg.routes.before(requestMetrics::begin);
               cfg.routes.before(this::gate);
-              cfg.routes.before(auth::check);
-              main.registerOn(cfg);
+              main.registerOn(cfg, auth);
               cfg.routes.after(requestMetrics::end);
             });
     if (separateManagement) {
@@ -148,7 +153,7 @@ public final class HttpServer implements GracefulStop {
                     table,
                     managementGraceful,
                     s -> managementJetty = s);
-                table.registerOn(cfg);
+                table.registerOn(cfg, auth);
               });
     } else {
       this.management = null;

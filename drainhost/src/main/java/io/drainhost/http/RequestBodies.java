@@ -26,8 +26,9 @@ final class RequestBodies {
     if (body.length == 0) {
       throw ApiError.badRequest("invalid_json", "the request body is empty; send a JSON object");
     }
+    JsonNode json;
     try {
-      return mapper.readTree(body);
+      json = mapper.readTree(body);
     } catch (JsonProcessingException e) {
       // Without a location (e.g. nesting deeper than the parser allows) the message says less.
       String where =
@@ -41,6 +42,32 @@ final class RequestBodies {
       throw ApiError.badRequest("invalid_json", "the request body is not valid JSON" + where);
     } catch (IOException e) {
       throw ApiError.badRequest("invalid_json", "the request body could not be read");
+    }
+    requireFinite(json, "body");
+    return json;
+  }
+
+  /**
+   * JSON has no Infinity or NaN, but a literal past a double's range ({@code 1e400}) parses as
+   * Infinity: refused wherever it is, as what the sender meant cannot be kept.
+   */
+  private static void requireFinite(JsonNode node, String path) {
+    java.util.ArrayDeque<JsonNode> todo = new java.util.ArrayDeque<>();
+    todo.push(node);
+    while (!todo.isEmpty()) {
+      JsonNode n = todo.pop();
+      if ((n.isDouble() || n.isFloat()) && !Double.isFinite(n.doubleValue())) {
+        throw ApiError.badRequest(
+            "invalid_request",
+            "a number in the "
+                + path
+                + " is out of range ("
+                + n.asText()
+                + "): numbers must be finite");
+      }
+      if (n.isContainerNode()) {
+        n.elements().forEachRemaining(todo::push);
+      }
     }
   }
 
@@ -64,12 +91,16 @@ final class RequestBodies {
   }
 
   /**
-   * A body declared as something else than JSON is refused (a form post from {@code curl -d}
-   * without {@code -H 'Content-Type: application/json'} included); no declared type is accepted.
+   * A body must be declared JSON: a form post from {@code curl -d} without {@code -H 'Content-Type:
+   * application/json'} is refused, and so is a body with no type, which a page of another site can
+   * send without the browser asking this host first (no CORS preflight).
    */
   static void requireJson(String contentType) {
     if (contentType == null || contentType.isBlank()) {
-      return;
+      throw new ApiError(
+          415,
+          "unsupported_media_type",
+          "the body must be JSON, declared so: send Content-Type: application/json");
     }
     String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
     if (!mediaType.equals("application/json") && !mediaType.endsWith("+json")) {

@@ -19,8 +19,35 @@ import java.util.stream.Collectors;
  * the host at startup, so the three cannot drift apart.
  */
 final class RouteTable {
-  /** One route: a method and a path template ({@code {name}} for a segment) and its handler. */
-  record Route(HandlerType method, String template, Handler handler) {
+  /**
+   * Who may call a route. Every route declares one: access is an allow-list, so a route added later
+   * is never open by mistake.
+   */
+  enum Access {
+    /** Anyone: what load balancers and ECS probe, and the API's description. */
+    OPEN,
+    /** With {@code DRAINHOST_API_TOKEN} set, only a bearer of it. */
+    TOKEN,
+    /**
+     * No token (Prometheus carries none): meant for the management port, the only port that serves
+     * it once {@code DRAINHOST_MANAGEMENT_PORT} is set.
+     */
+    MANAGEMENT
+  }
+
+  /**
+   * One route: a method, a path template ({@code {name}} for a segment), who may call it, and its
+   * handler.
+   */
+  record Route(HandlerType method, String template, Access access, Handler handler) {
+    Route {
+      if (access == null) {
+        // Stops the host's start: an undeclared route is a mistake, not an open door.
+        throw new IllegalArgumentException(
+            "route " + method + " " + template + " declares no access (OPEN, TOKEN, MANAGEMENT)");
+      }
+    }
+
     Pattern pattern() {
       StringBuilder re = new StringBuilder();
       for (String segment : template.substring(1).split("/")) {
@@ -30,12 +57,12 @@ final class RouteTable {
     }
   }
 
-  static Route get(String template, Handler handler) {
-    return new Route(HandlerType.GET, template, handler);
+  static Route get(String template, Access access, Handler handler) {
+    return new Route(HandlerType.GET, template, access, handler);
   }
 
-  static Route post(String template, Handler handler) {
-    return new Route(HandlerType.POST, template, handler);
+  static Route post(String template, Access access, Handler handler) {
+    return new Route(HandlerType.POST, template, access, handler);
   }
 
   private final List<Route> routes;
@@ -55,14 +82,25 @@ final class RouteTable {
     all.add(
         get(
             HttpServer.OPENAPI_PATH,
+            Access.OPEN,
             ctx -> ctx.contentType("application/json").result(description.get())));
     RouteTable table = new RouteTable(all);
     description.set(OpenApi.document(workflowTypes, scheduleIds, table));
     return table;
   }
 
-  void registerOn(JavalinConfig cfg) {
-    routes.forEach(r -> cfg.routes.addHttpHandler(r.method(), r.template(), r.handler()));
+  /** Registers every route; a {@link Access#TOKEN} route checks the bearer token first. */
+  void registerOn(JavalinConfig cfg, BearerAuth auth) {
+    for (Route r : routes) {
+      Handler handler =
+          r.access() == Access.TOKEN
+              ? ctx -> {
+                auth.check(ctx);
+                r.handler().handle(ctx);
+              }
+              : r.handler();
+      cfg.routes.addHttpHandler(r.method(), r.template(), handler);
+    }
   }
 
   List<Route> routes() {

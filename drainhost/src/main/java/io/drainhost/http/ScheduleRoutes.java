@@ -32,7 +32,8 @@ final class ScheduleRoutes {
           Map.of("schedules", schedules.isEmpty() ? java.util.List.of() : schedules.statusesNow()));
       return;
     }
-    ctx.json(Map.of("schedules", calls.call(schedules::statusesNow)));
+    ctx.future(
+        () -> calls.call(schedules::statusesNow).thenAccept(s -> ctx.json(Map.of("schedules", s))));
   }
 
   void backfill(Context ctx) {
@@ -77,11 +78,17 @@ final class ScheduleRoutes {
               + "' is declared but not running: this Temporal server has no Schedules API (the"
               + " embedded Java test server has none)");
     }
-    int started = calls.call(() -> schedules.backfill(id, from, to));
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("id", id);
-    out.put("fires", started);
-    ctx.status(202).json(out);
+    ctx.future(
+        () ->
+            calls
+                .call(() -> schedules.backfill(id, from, to))
+                .thenAccept(
+                    started -> {
+                      Map<String, Object> out = new LinkedHashMap<>();
+                      out.put("id", id);
+                      out.put("fires", started);
+                      ctx.status(202).json(out);
+                    }));
   }
 
   private static Instant instant(JsonNode body, String field) {

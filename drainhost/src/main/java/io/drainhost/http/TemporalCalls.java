@@ -3,71 +3,174 @@ package io.drainhost.http;
 import io.drainhost.temporal.ConnectionMonitor;
 import io.drainhost.temporal.FailureKind;
 import io.drainhost.threads.DaemonThreads;
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowNotFoundException;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * Runs one Temporal call for an HTTP request: refuses at once while the connection monitor says
- * Temporal is down, never waits longer than the request timeout (the SDK retries UNAVAILABLE for
- * seconds on its own), and turns Temporal's failures into {@link ApiError}s.
+ * Runs the Temporal calls of HTTP requests, and answers each with a future: no HTTP thread waits
+ * for Temporal, so no client load can take the threads that serve {@code /health}. Refuses at once
+ * while the connection monitor says Temporal is down; runs on a bounded pool with a bounded queue
+ * (full: 503 {@code overloaded}); gives every call a gRPC deadline (the request timeout), cancels
+ * it in the SDK when it passes, and reports it to the monitor, where repeated deadlines make it
+ * check the connection at once; turns Temporal's failures into {@link ApiError}s.
  */
 final class TemporalCalls implements AutoCloseable {
+  /** Temporal calls of HTTP requests at once: beyond, they queue. */
+  static final int THREADS = 32;
+
+  /** Calls waiting for a thread: beyond, 503. */
+  static final int QUEUE = 512;
+
   private final ConnectionMonitor monitor;
   private final Duration timeout;
-  private final ExecutorService executor =
-      Executors.newCachedThreadPool(DaemonThreads.named("drainhost-temporal-call"));
+  private final ThreadPoolExecutor executor =
+      new ThreadPoolExecutor(
+          THREADS,
+          THREADS,
+          30,
+          TimeUnit.SECONDS,
+          new LinkedBlockingQueue<>(QUEUE),
+          DaemonThreads.named("drainhost-temporal-call"));
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("drainhost-call-deadline"));
+  private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
+  private CompletableFuture<Void> watchedLoss;
 
   TemporalCalls(ConnectionMonitor monitor, Duration timeout) {
     this.monitor = monitor;
     this.timeout = timeout;
+    executor.allowCoreThreadTimeOut(true);
   }
 
-  <T> T call(Supplier<T> call) {
+  <T> CompletableFuture<T> call(Supplier<T> call) {
     return call(call, Duration.ZERO);
   }
 
   /** As {@link #call(Supplier)}, for a call that may legitimately wait {@code extra} longer. */
-  <T> T call(Supplier<T> call, Duration extra) {
-    Duration timeout = this.timeout.plus(extra);
+  <T> CompletableFuture<T> call(Supplier<T> call, Duration extra) {
     if (!monitor.connected()) {
-      throw unavailable("Temporal is unreachable; retry shortly");
+      return CompletableFuture.failedFuture(unavailable("Temporal is unreachable; retry shortly"));
     }
-    CompletableFuture<T> future = CompletableFuture.supplyAsync(call, executor);
+    Duration limit = timeout.plus(extra);
+    CompletableFuture<T> answer = new CompletableFuture<>();
+    // The SDK's blocking stubs take the deadline of the gRPC context they run in: past it the
+    // call itself is cancelled, not only our wait for it.
+    Context.CancellableContext grpc =
+        Context.current().withDeadlineAfter(limit.toMillis(), TimeUnit.MILLISECONDS, timer);
     try {
-      CompletableFuture.anyOf(future, monitor.whenLost())
-          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      if (!future.isDone()) {
-        // The SDK would retry against a server that is gone for seconds; the client retries us.
-        future.cancel(true);
-        throw unavailable("lost the connection to Temporal; retry shortly");
-      }
-      return future.get();
-    } catch (TimeoutException e) {
-      future.cancel(true);
-      monitor.reportFailure(new StatusRuntimeException(Status.DEADLINE_EXCEEDED));
-      throw unavailable(
-          "Temporal did not answer within " + timeout.toMillis() + " ms; retry shortly");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw unavailable("interrupted while waiting for Temporal");
-    } catch (ExecutionException e) {
-      throw translate(e.getCause());
+      executor.execute(
+          () -> {
+            try {
+              answer.complete(grpc.call(call::get));
+            } catch (Throwable e) {
+              answer.completeExceptionally(e);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      grpc.cancel(null);
+      return CompletableFuture.failedFuture(
+          ApiError.unavailable(
+              "overloaded", "too many requests are waiting for Temporal here; retry shortly"));
+    }
+    watch(answer);
+    var deadline =
+        timer.schedule(
+            () -> {
+              if (answer.completeExceptionally(new DeadlinePassed())) {
+                monitor.reportFailure(new StatusRuntimeException(Status.DEADLINE_EXCEEDED));
+              }
+            },
+            limit.toMillis(),
+            TimeUnit.MILLISECONDS);
+    return answer
+        .whenComplete(
+            (v, e) -> {
+              inFlight.remove(answer);
+              deadline.cancel(false);
+              grpc.cancel(null);
+            })
+        .handle(
+            (v, e) -> {
+              if (e == null) {
+                return v;
+              }
+              throw translate(e instanceof CompletionException ? e.getCause() : e, limit);
+            });
+  }
+
+  /**
+   * {@code pending} (a long poll of Temporal's, no thread held), answered 503 at once if the
+   * connection is lost, or if it is down already; its failures as {@link ApiError}s.
+   */
+  <T> CompletableFuture<T> watched(CompletableFuture<T> pending) {
+    if (!monitor.connected()) {
+      pending.cancel(false);
+      return CompletableFuture.failedFuture(unavailable("Temporal is unreachable; retry shortly"));
+    }
+    watch(pending);
+    return pending
+        .whenComplete((v, e) -> inFlight.remove(pending))
+        .handle(
+            (v, e) -> {
+              if (e == null) {
+                return v;
+              }
+              throw translate(e instanceof CompletionException ? e.getCause() : e, timeout);
+            });
+  }
+
+  /** A lost connection answers every call in flight at once: the SDK would retry for seconds. */
+  private synchronized void watch(CompletableFuture<?> answer) {
+    inFlight.add(answer);
+    CompletableFuture<Void> lost = monitor.whenLost();
+    if (lost != watchedLoss) {
+      watchedLoss = lost;
+      lost.thenRun(
+          () -> {
+            for (CompletableFuture<?> f : inFlight) {
+              f.completeExceptionally(new ConnectionLost());
+            }
+          });
     }
   }
 
-  private RuntimeException translate(Throwable error) {
+  private static final class DeadlinePassed extends RuntimeException {
+    DeadlinePassed() {
+      super(null, null, false, false);
+    }
+  }
+
+  private static final class ConnectionLost extends RuntimeException {
+    ConnectionLost() {
+      super(null, null, false, false);
+    }
+  }
+
+  private RuntimeException translate(Throwable error, Duration limit) {
     if (error instanceof ApiError) {
       return (ApiError) error;
+    }
+    if (error instanceof DeadlinePassed) {
+      return unavailable(
+          "Temporal did not answer within " + limit.toMillis() + " ms; retry shortly");
+    }
+    if (error instanceof ConnectionLost) {
+      return unavailable("lost the connection to Temporal; retry shortly");
     }
     if (error instanceof WorkflowExecutionAlreadyStarted) {
       return ApiError.alreadyStarted(
@@ -89,7 +192,9 @@ final class TemporalCalls implements AutoCloseable {
           return ApiError.workflowNotFound();
         case ALREADY_EXISTS:
           return ApiError.alreadyStarted(
-              ((WorkflowExecutionAlreadyStarted) error).getExecution().getRunId());
+              error instanceof WorkflowExecutionAlreadyStarted started
+                  ? started.getExecution().getRunId()
+                  : null);
         case INVALID_ARGUMENT:
           return ApiError.badRequest(
               "invalid_request",
@@ -112,12 +217,13 @@ final class TemporalCalls implements AutoCloseable {
     return null;
   }
 
-  private static ApiError unavailable(String message) {
+  static ApiError unavailable(String message) {
     return ApiError.unavailable("temporal_unavailable", message);
   }
 
   @Override
   public void close() {
     executor.shutdownNow();
+    timer.shutdownNow();
   }
 }

@@ -236,8 +236,13 @@ public final class InputSchema {
                   : List.of("^(?:" + pattern.regexp() + ")$");
       try {
         patterns.forEach(SchemaCheck::compile);
-      } catch (java.util.regex.PatternSyntaxException x) {
-        throw new IllegalArgumentException("@Pattern on " + where + ": " + x.getDescription());
+      } catch (com.google.re2j.PatternSyntaxException x) {
+        throw new IllegalArgumentException(
+            "@Pattern on "
+                + where
+                + ": "
+                + x.getDescription()
+                + " (patterns run on RE2, in linear time: no look-arounds or back-references)");
       }
       if (pattern != null && !pattern.message().startsWith("{")) {
         s.put("description", pattern.message());

@@ -1,21 +1,22 @@
 package io.drainhost.input;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.re2j.Pattern;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * Checks a JSON value against a schema written by {@link InputSchema} (or the API's own request
  * schemas): exactly the keywords those write, with the semantics the API's fuzzers use. A whole
  * number is an integral JSON number ({@code 5}, not {@code 5.0}); a string's length counts code
  * points; a pattern is searched, not matched, and its {@code $} is the end or a final {@code \n}
- * (Python's and ECMAScript's reading, not Java's default, which also stops before {@code \r\n} and
- * {@code \u2028}).
+ * (Python's reading, not Java's default, which also stops before {@code \r\n} and {@code \u2028}).
+ * Its cost is linear in the value: patterns run on RE2/J ({@link LinearPattern}), and a string past
+ * its length bounds is refused without running them.
  */
 public final class SchemaCheck {
   private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
@@ -30,7 +31,7 @@ public final class SchemaCheck {
   }
 
   static Pattern compile(String regex) {
-    return PATTERNS.computeIfAbsent(regex, r -> Pattern.compile(r, Pattern.UNIX_LINES));
+    return PATTERNS.computeIfAbsent(regex, LinearPattern::compile);
   }
 
   private static void check(JsonNode schema, JsonNode value, String path, List<String> problems) {
@@ -44,14 +45,18 @@ public final class SchemaCheck {
     switch (type) {
       case "string" -> string(schema, value, path, problems);
       case "integer" -> {
-        if (value.isIntegralNumber()) {
+        if (!finite(value)) {
+          problems.add(path + " must be a finite number");
+        } else if (value.isIntegralNumber()) {
           bounds(schema, value.decimalValue(), path, problems);
         } else {
           problems.add(path + " must be " + range(schema));
         }
       }
       case "number" -> {
-        if (value.isNumber()) {
+        if (value.isNumber() && !finite(value)) {
+          problems.add(path + " must be a finite number");
+        } else if (value.isNumber()) {
           bounds(schema, value.decimalValue(), path, problems);
         } else {
           problems.add(path + " must be a number");
@@ -95,6 +100,10 @@ public final class SchemaCheck {
     if (schema.has("maxLength") && length > schema.get("maxLength").asInt()) {
       problems.add(path + " must have at most " + schema.get("maxLength").asInt() + " characters");
     }
+    if (length < schema.path("minLength").asInt(0)
+        || (schema.has("maxLength") && length > schema.get("maxLength").asInt())) {
+      return; // its patterns are not run on a string that is refused already
+    }
     List<String> patterns = new ArrayList<>();
     if (schema.has("pattern")) {
       patterns.add(schema.get("pattern").asText());
@@ -111,6 +120,11 @@ public final class SchemaCheck {
                         : " must match " + p));
       }
     }
+  }
+
+  /** JSON has no Infinity or NaN; a literal past double's range parses as one. */
+  static boolean finite(JsonNode value) {
+    return !(value.isDouble() || value.isFloat()) || Double.isFinite(value.doubleValue());
   }
 
   private static void bounds(

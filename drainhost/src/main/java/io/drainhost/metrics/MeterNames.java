@@ -38,6 +38,7 @@ public final class MeterNames {
   public static final String TASK_QUEUE_ADD_RATE = "drainhost.task.queue.add.rate";
   public static final String TASK_QUEUE_DISPATCH_RATE = "drainhost.task.queue.dispatch.rate";
   public static final String HTTP_REQUESTS = "http.server.requests";
+  public static final String HTTP_WAITERS = "drainhost.http.waiters";
 
   private MeterNames() {}
 }

@@ -469,7 +469,9 @@ class ConfigLoaderTest {
             "DRAINHOST_DEPLOYMENT_NAME",
             "orders",
             "ECS_CONTAINER_METADATA_URI_V4",
-            "http://127.0.0.1:9/v4/abc");
+            "http://127.0.0.1:9/v4/abc",
+            "TEMPORAL_ADDRESS",
+            "127.0.0.1:7233");
     Versioning v = ConfigLoader.load(env).versioning();
     assertTrue(v.enabled());
     assertTrue(v.buildIdFromTaskMetadata());
@@ -534,15 +536,43 @@ class ConfigLoaderTest {
             .temporal();
     assertFalse(withKey.tlsDisabled());
     assertTrue(withKey.toString().contains("tls=true"), "an API key means TLS by default");
+    // The key in clear needs a deliberate yes; the refusal never quotes the key.
+    ConfigException refused =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                ConfigLoader.load(
+                    Map.of(
+                        "TEMPORAL_ADDRESS", "127.0.0.1:7233",
+                        "TEMPORAL_API_KEY", "k-123",
+                        "TEMPORAL_TLS", "false")));
+    assertTrue(
+        refused.problems().get(0).startsWith("TEMPORAL_API_KEY is set and TLS is off"),
+        refused.problems().toString());
+    assertFalse(refused.problems().toString().contains("k-123"), "never the key");
     TemporalTarget off =
         ConfigLoader.load(
                 Map.of(
                     "TEMPORAL_ADDRESS", "127.0.0.1:7233",
                     "TEMPORAL_API_KEY", "k-123",
-                    "TEMPORAL_TLS", "false"))
+                    "TEMPORAL_TLS", "false",
+                    "DRAINHOST_ALLOW_PLAINTEXT_API_KEY", "true"))
             .temporal();
     assertTrue(off.tlsDisabled());
     assertTrue(off.toString().contains("tls=false"), off.toString());
     assertFalse(off.toString().contains("k-123"), "never the key");
+  }
+
+  @Test
+  void onEcsWithoutATemporalAddressTheHostRefusesToStartUnlessTheEmbeddedServerIsAskedFor() {
+    Map<String, String> ecs = Map.of("ECS_CONTAINER_METADATA_URI_V4", "http://127.0.0.1:9/v4/a");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(ecs));
+    assertTrue(
+        e.problems().get(0).startsWith("TEMPORAL_ADDRESS is not set on ECS"),
+        e.problems().toString());
+    Map<String, String> allowed = new java.util.HashMap<>(ecs);
+    allowed.put("DRAINHOST_ALLOW_EMBEDDED_TEMPORAL", "true");
+    assertTrue(ConfigLoader.load(allowed).temporal().embedded());
+    assertTrue(ConfigLoader.load(Map.of()).temporal().embedded(), "off ECS: the embedded default");
   }
 }

@@ -35,6 +35,8 @@ class ContainerImageTest {
               Map.of(
                   "DRAINHOST_DEPLOYMENT_NAME",
                   "orders",
+                  "TEMPORAL_ADDRESS",
+                  "127.0.0.1:7233",
                   "ECS_CONTAINER_METADATA_URI_V4",
                   "http://127.0.0.1:" + metadata.getAddress().getPort() + "/v4/abc"));
       body.set(
