@@ -1,6 +1,8 @@
 package io.drainhost.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -135,6 +137,9 @@ class CloudFormationTemplateTest {
     }
     // A shutdown timeout the rules allow for a stop timeout leaves the 3 s hand-off margin.
     for (Map.Entry<String, JsonNode> rule : iterable(template.path("Rules").fields())) {
+      if (!rule.getKey().startsWith("ShutdownFits")) {
+        continue;
+      }
       String stop = rule.getValue().at("/RuleCondition/Fn::Equals/1").asText();
       for (JsonNode allowed : rule.getValue().at("/Assertions/0/Assert/Fn::Contains/0")) {
         if (Integer.parseInt(allowed.asText()) + 3 > Integer.parseInt(stop)) {
@@ -144,6 +149,113 @@ class CloudFormationTemplateTest {
       }
     }
     assertEquals(List.of(), broken);
+  }
+
+  /**
+   * Insecure needs a deliberate yes: the template's Rules refuse an internet-facing API without a
+   * certificate (plain HTTP on a public listener) or without a token, unless AllowInsecureApi is
+   * true. cfn-lint checks the Rules' form, not their outcome for given values, so this evaluates
+   * them (Fn::Equals, Not, And, Or, Contains over the parameters and their defaults), as
+   * CloudFormation does before it creates anything.
+   */
+  @Test
+  void aPublicInsecureApiIsRefusedUnlessAllowedOnPurpose() {
+    JsonNode template = CloudFormationTemplate.decoded();
+    String cert = "arn:aws:acm:eu-west-1:123456789012:certificate/abc";
+    String token = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:token";
+    Map<String, Map<String, String>> refused =
+        Map.of(
+            "public, no certificate",
+            Map.of("LoadBalancerScheme", "internet-facing", "ApiTokenSecretArn", token),
+            "public, no token",
+            Map.of("LoadBalancerScheme", "internet-facing", "CertificateArn", cert),
+            "public, neither",
+            Map.of("LoadBalancerScheme", "internet-facing"));
+    for (var c : refused.entrySet()) {
+      assertFalse(failedAssertions(template, c.getValue()).isEmpty(), c.getKey() + " is refused");
+    }
+    assertTrue(
+        failedAssertions(template, Map.of("LoadBalancerScheme", "internet-facing"))
+            .containsAll(List.of("PublicApiIsSecure#0", "PublicApiIsSecure#1")));
+    for (Map<String, String> accepted :
+        List.of(
+            Map.of("LoadBalancerScheme", "internet-facing", "AllowInsecureApi", "true"),
+            Map.of(
+                "LoadBalancerScheme",
+                "internet-facing",
+                "CertificateArn",
+                cert,
+                "ApiTokenSecretArn",
+                token),
+            Map.<String, String>of())) {
+      assertEquals(List.of(), failedAssertions(template, accepted), accepted + " is accepted");
+    }
+    assertEquals(
+        "redirect",
+        template.at("/Resources/HttpRedirectListener/Properties/DefaultActions/0/Type").asText());
+    assertEquals(
+        "HasCertificate", template.at("/Resources/HttpRedirectListener/Condition").asText());
+  }
+
+  /** The rules' assertions that fail for these parameters (the rest at their defaults). */
+  private static List<String> failedAssertions(JsonNode template, Map<String, String> given) {
+    Map<String, String> values = new java.util.HashMap<>();
+    template
+        .path("Parameters")
+        .fields()
+        .forEachRemaining(p -> values.put(p.getKey(), p.getValue().path("Default").asText("")));
+    values.putAll(given);
+    List<String> failed = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> rule : iterable(template.path("Rules").fields())) {
+      JsonNode condition = rule.getValue().path("RuleCondition");
+      if (!condition.isMissingNode() && !truth(condition, values)) {
+        continue;
+      }
+      JsonNode assertions = rule.getValue().path("Assertions");
+      for (int i = 0; i < assertions.size(); i++) {
+        if (!truth(assertions.get(i).path("Assert"), values)) {
+          failed.add(rule.getKey() + "#" + i);
+        }
+      }
+    }
+    return failed;
+  }
+
+  private static boolean truth(JsonNode f, Map<String, String> values) {
+    String fn = f.fieldNames().next();
+    JsonNode args = f.get(fn);
+    return switch (fn) {
+      case "Fn::Equals" -> value(args.get(0), values).equals(value(args.get(1), values));
+      case "Fn::Not" -> !truth(args.get(0), values);
+      case "Fn::And" -> {
+        boolean all = true;
+        for (JsonNode a : args) {
+          all &= truth(a, values);
+        }
+        yield all;
+      }
+      case "Fn::Or" -> {
+        boolean any = false;
+        for (JsonNode a : args) {
+          any |= truth(a, values);
+        }
+        yield any;
+      }
+      case "Fn::Contains" -> {
+        String v = value(args.get(1), values);
+        boolean in = false;
+        for (JsonNode a : args.get(0)) {
+          in |= value(a, values).equals(v);
+        }
+        yield in;
+      }
+      default ->
+          throw new IllegalArgumentException("a rule function this test does not know: " + fn);
+    };
+  }
+
+  private static String value(JsonNode v, Map<String, String> values) {
+    return v.has("Ref") ? values.get(v.get("Ref").asText()) : v.asText();
   }
 
   /** Parameter values that make the template describe what the file describes. */
