@@ -52,7 +52,17 @@ public final class Abuse {
       double peakRssMiB,
       boolean activityFinished,
       Map<String, Integer> answers,
-      double slowestAnswerMillis) {
+      List<Double> answerMillis) {
+
+    /** The attack's slowest answer, ms (0 when it counts none). */
+    public double slowestAnswerMillis() {
+      return answerMillis.isEmpty() ? 0 : BenchSupport.percentile(answerMillis, 100);
+    }
+
+    /** The attack's median answer, ms. */
+    public double medianAnswerMillis() {
+      return answerMillis.isEmpty() ? 0 : BenchSupport.percentile(answerMillis, 50);
+    }
 
     public double p50() {
       return BenchSupport.percentile(healthMillis, 50);
@@ -78,7 +88,7 @@ public final class Abuse {
 
   /** Something an attack does until it is done; it fills in the answers it got. */
   public interface Attack {
-    void run(Map<String, Integer> answers, double[] slowestMillis) throws Exception;
+    void run(Map<String, Integer> answers, List<Double> answerMillis) throws Exception;
   }
 
   /** Runs {@code attack} with every probe on; the figures of the host meanwhile. */
@@ -133,9 +143,9 @@ public final class Abuse {
           }
         });
     Map<String, Integer> answers = new ConcurrentHashMap<>();
-    double[] slowest = {0};
+    List<Double> answerMillis = Collections.synchronizedList(new ArrayList<>());
     try {
-      attack.run(answers, slowest);
+      attack.run(answers, answerMillis);
     } catch (Exception e) {
       answers.merge("attack failed: " + e, 1, Integer::sum);
     } finally {
@@ -159,12 +169,12 @@ public final class Abuse {
         peakRss[0],
         finished,
         new TreeMap<>(answers),
-        slowest[0]);
+        List.copyOf(answerMillis));
   }
 
   /** Nothing: the host's figures at rest, for comparison. */
   public Attack idle(Duration d) {
-    return (answers, slowest) -> pause(d.toMillis());
+    return (answers, answerMillis) -> pause(d.toMillis());
   }
 
   /**
@@ -173,7 +183,7 @@ public final class Abuse {
    * fields as {@code /openapi.json} describes them. Each answer's time is kept.
    */
   public Attack patternBombs(int length) {
-    return (answers, slowest) -> {
+    return (answers, answerMillis) -> {
       JsonNode schemas = JSON.readTree(get("/openapi.json")).path("components").path("schemas");
       List<String> bodies = new ArrayList<>();
       for (String bomb : bombs(length)) {
@@ -209,8 +219,7 @@ public final class Abuse {
       for (String body : bodies) {
         long t0 = System.nanoTime();
         int status = post("/executions", body, "application/json");
-        double ms = (System.nanoTime() - t0) / 1e6;
-        slowest[0] = Math.max(slowest[0], ms);
+        answerMillis.add((System.nanoTime() - t0) / 1e6);
         answers.merge(Integer.toString(status), 1, Integer::sum);
       }
     };
@@ -226,7 +235,7 @@ public final class Abuse {
    * {@code closesAfter}: every waiter must be answered when it closes.
    */
   public Attack longPolls(int count, Duration closesAfter) {
-    return (answers, slowest) -> {
+    return (answers, answerMillis) -> {
       String id =
           start(
               "{\"workflowType\":\"SleepWorkflow\",\"input\":{\"seconds\":"
@@ -257,9 +266,7 @@ public final class Abuse {
                               : r.statusCode()
                                   + (r.body().contains("\"COMPLETED\"") ? " COMPLETED" : "");
                       answers.merge(key, 1, Integer::sum);
-                      synchronized (slowest) {
-                        slowest[0] = Math.max(slowest[0], (System.nanoTime() - t0) / 1e6);
-                      }
+                      answerMillis.add((System.nanoTime() - t0) / 1e6);
                       return null;
                     }));
       }
@@ -273,7 +280,7 @@ public final class Abuse {
    * then close: the slowloris pattern.
    */
   public Attack slowHeaders(int count, Duration duration) {
-    return (answers, slowest) -> {
+    return (answers, answerMillis) -> {
       List<Socket> sockets = new ArrayList<>();
       try {
         for (int i = 0; i < count; i++) {
@@ -338,7 +345,7 @@ public final class Abuse {
 
   /** {@code count} malformed requests from 8 clients, each answered (or not) within 5 s. */
   public Attack malformed(int count) {
-    return (answers, slowest) -> {
+    return (answers, answerMillis) -> {
       List<byte[]> kinds = malformedKinds();
       AtomicInteger next = new AtomicInteger();
       ExecutorService clients = Executors.newFixedThreadPool(8);

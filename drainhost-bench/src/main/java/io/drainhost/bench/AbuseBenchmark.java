@@ -85,11 +85,12 @@ public final class AbuseBenchmark {
         Runtime.getRuntime().availableProcessors());
     System.out.println(
         "| attack | /health p50 ms | p99 ms | health failures | CPU s | threads peak | RSS peak"
-            + " MiB | /metrics scrapes | fitting activity | slowest answer ms | answers |");
+            + " MiB | /metrics scrapes | fitting activity | its answers: median / slowest ms |"
+            + " answers |");
     System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|");
     for (Abuse.Figures f : rows) {
       System.out.printf(
-          "| %s | %.1f | %.1f | %d | %.1f | %d | %.0f | %d (%d failed) | %s | %.0f | %s |%n",
+          "| %s | %.1f | %.1f | %d | %.1f | %d | %.0f | %d (%d failed) | %s | %.0f / %.0f | %s |%n",
           f.attack(),
           f.p50(),
           f.p99(),
@@ -100,6 +101,7 @@ public final class AbuseBenchmark {
           f.metricsScrapes(),
           f.metricsFailures(),
           f.activityFinished() ? "finished" : "NOT FINISHED",
+          f.medianAnswerMillis(),
           f.slowestAnswerMillis(),
           f.answers());
     }

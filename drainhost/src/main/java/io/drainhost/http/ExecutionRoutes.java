@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
 import io.drainhost.input.SchemaCheck;
 import io.drainhost.metrics.MeterNames;
 import io.drainhost.time.Durations;
@@ -15,8 +17,12 @@ import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowFailedException;
@@ -238,12 +244,62 @@ final class ExecutionRoutes {
     try {
       answer =
           awaitClose(client.newUntypedWorkflowStub(workflowId), wait)
-              .thenCompose(awaited -> calls.call(() -> describe(workflowId, awaited)));
+              .thenCompose(awaited -> describeAfterWait(workflowId, awaited));
     } catch (RuntimeException e) {
       waiters.release();
       throw e;
     }
     ctx.future(() -> answer.whenComplete((v, e) -> waiters.release()).thenAccept(ctx::json));
+  }
+
+  /**
+   * The run's description once a wait ended, as an async gRPC call: a run that closes with
+   * thousands of waiters must not queue thousands of calls on the bounded pool. Closed without an
+   * awaited outcome (it closed as the wait ended), its outcome is read on the pool.
+   */
+  private CompletableFuture<Map<String, Object>> describeAfterWait(
+      String workflowId, Optional<Outcome> awaited) {
+    CompletableFuture<DescribeWorkflowExecutionResponse> described = new CompletableFuture<>();
+    ListenableFuture<DescribeWorkflowExecutionResponse> call =
+        client
+            .getWorkflowServiceStubs()
+            .futureStub()
+            .withDeadlineAfter(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+            .describeWorkflowExecution(
+                DescribeWorkflowExecutionRequest.newBuilder()
+                    .setNamespace(client.getOptions().getNamespace())
+                    .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+                    .build());
+    call.addListener(
+        () -> {
+          try {
+            described.complete(call.get());
+          } catch (java.util.concurrent.ExecutionException e) {
+            described.completeExceptionally(e.getCause());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            described.completeExceptionally(e);
+          }
+        },
+        MoreExecutors.directExecutor());
+    return calls
+        .watched(described)
+        .thenCompose(
+            d -> {
+              WorkflowExecutionInfo info = d.getWorkflowExecutionInfo();
+              if (closed(info.getStatus()) && awaited.isEmpty()) {
+                return calls.call(() -> describe(workflowId, Optional.empty()));
+              }
+              Map<String, Object> out = new LinkedHashMap<>();
+              out.put("workflowId", info.getExecution().getWorkflowId());
+              out.put("runId", info.getExecution().getRunId());
+              out.put("workflowType", info.getType().getName());
+              out.put("status", status(info.getStatus()));
+              if (closed(info.getStatus())) {
+                out.put(awaited.get().key(), awaited.get().value());
+              }
+              return CompletableFuture.completedFuture(out);
+            });
   }
 
   /** The run's description, with its outcome once closed ({@code awaited}, or read now). */
