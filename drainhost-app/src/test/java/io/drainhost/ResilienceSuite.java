@@ -200,7 +200,8 @@ abstract class ResilienceSuite {
     String key = "tmprl-secret-" + UUID.randomUUID();
     int temporalPort = LocalHosts.freePort();
     // A real connection that carries the key: TLS off, because an API key turns TLS on by
-    // default and the local server speaks plaintext (which ignores the key).
+    // default and the local server speaks plaintext (which ignores the key). A key in clear is
+    // refused at start unless allowed on purpose, as here.
     try (TemporalServer dev = startServer(temporalPort);
         ChildProcess host =
             ChildProcess.start(
@@ -212,6 +213,8 @@ abstract class ResilienceSuite {
                         key,
                         "TEMPORAL_TLS",
                         "false",
+                        "DRAINHOST_ALLOW_PLAINTEXT_API_KEY",
+                        "true",
                         "DRAINHOST_LOG_FORMAT",
                         "json")))) {
       int port = host.awaitHttpPort();
