@@ -36,6 +36,7 @@ class ConfigExitIT {
         "DRAINHOST_EMF | yes | DRAINHOST_EMF=yes: must be one of on, off",
         "DRAINHOST_BACKLOG_INTERVAL | often | DRAINHOST_BACKLOG_INTERVAL=often:",
         "DRAINHOST_SAMPLES_VARIANT | v3 | DRAINHOST_SAMPLES_VARIANT=v3: must be one of v1, v2-breaking, v2-patched, v2, v2-faulty",
+        "ECS_CONTAINER_METADATA_URI_V4 | http://127.0.0.1:9/v4/a | TEMPORAL_ADDRESS is not set on ECS (ECS_CONTAINER_METADATA_URI_V4 is): the host would start the embedded in-memory Temporal and lose every workflow at exit",
       })
   void invalidValueExitsWithCode2AndAOneLineMessage(String variable, String value, String expected)
       throws Exception {
@@ -48,6 +49,27 @@ class ConfigExitIT {
       assertFalse(out.contains("Exception"), "no stack trace: " + out);
       assertFalse(out.contains("http listening"), "nothing started: " + out);
       assertEquals(1, out.strip().lines().count(), "one line per problem: " + out);
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void anApiKeyInClearIsRefusedWithoutQuotingIt() throws Exception {
+    try (ChildProcess host =
+        ChildProcess.start(
+            "config-key",
+            Map.of(
+                "TEMPORAL_ADDRESS",
+                "127.0.0.1:7233",
+                "TEMPORAL_API_KEY",
+                "k-secret-123",
+                "TEMPORAL_TLS",
+                "false"))) {
+      assertEquals(2, host.awaitExit(Duration.ofSeconds(30)), host.output());
+      assertTrue(
+          host.output()
+              .contains("drainhost: invalid configuration: TEMPORAL_API_KEY is set and TLS is off"),
+          host.output());
+      assertFalse(host.output().contains("k-secret-123"), "never the key: " + host.output());
     }
   }
 
