@@ -42,6 +42,9 @@ class EcsTaskDefinitionTest {
     assertTrue(joined.contains("--health-cmd [\"bash\",\"-c\","), joined);
     assertTrue(joined.contains("--health-start-period 60s"), joined);
     assertTrue(joined.contains("--memory 2048m"), joined);
+    assertTrue(joined.contains("--read-only"), joined);
+    assertTrue(joined.contains("--cap-drop ALL"), joined);
+    assertTrue(joined.contains("--tmpfs /tmp:rw,exec,nosuid,nodev,mode=1777"), joined);
     assertEquals("serve", args.get(args.size() - 1));
     assertEquals("localhost/drainhost:test", args.get(args.size() - 2));
   }
@@ -50,12 +53,12 @@ class EcsTaskDefinitionTest {
   void aFieldTheReaderDoesNotKnowFailsTheRead(@TempDir Path dir) throws Exception {
     ObjectMapper json = new ObjectMapper();
     ObjectNode task = (ObjectNode) json.readTree(Files.readString(SHIPPED));
-    ((ObjectNode) task.path("containerDefinitions").get(0)).put("readonlyRootFilesystem", true);
+    ((ObjectNode) task.path("containerDefinitions").get(0)).put("privileged", true);
     Path file = dir.resolve("task-definition.json");
     Files.writeString(file, json.writeValueAsString(task));
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> EcsTaskDefinition.read(file));
-    assertTrue(e.getMessage().contains("readonlyRootFilesystem"), e.getMessage());
+    assertTrue(e.getMessage().contains("privileged"), e.getMessage());
   }
 
   @Test

@@ -59,6 +59,7 @@ class CloudFormationStackIT extends DeploySuite {
     parameters.put("DeploymentName", deployment);
     parameters.put("BuildId", "v1");
     parameters.put("Image", "registry.example/orders:v1");
+    parameters.put("ImageRepositoryName", "orders");
     parameters.put("TaskQueue", queue);
     parameters.put("TemporalAddress", temporal.address());
     parameters.put("TemporalNamespace", "default");

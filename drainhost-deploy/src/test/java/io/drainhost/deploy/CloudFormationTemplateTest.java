@@ -159,6 +159,13 @@ class CloudFormationTemplateTest {
    * CloudFormation does before it creates anything.
    */
   @Test
+  void theExecutionRolePullsOnlyTheImagesRepository() {
+    String pulls = CloudFormationTemplate.decoded().at("/Resources/ExecutionRole").toString();
+    assertTrue(pulls.contains(":repository/${ImageRepositoryName}\""), pulls);
+    assertFalse(pulls.contains("repository/*"), pulls);
+  }
+
+  @Test
   void aPublicInsecureApiIsRefusedUnlessAllowedOnPurpose() {
     JsonNode template = CloudFormationTemplate.decoded();
     String cert = "arn:aws:acm:eu-west-1:123456789012:certificate/abc";
@@ -274,6 +281,7 @@ class CloudFormationTemplateTest {
     parameters.put("DeploymentName", file.path("family").asText());
     parameters.put("BuildId", "v1");
     parameters.put("Image", c.path("image").asText());
+    parameters.put("ImageRepositoryName", "drainhost");
     parameters.put("TaskQueue", env.get("DRAINHOST_TASK_QUEUE"));
     parameters.put("TaskCpu", file.path("cpu").asText());
     parameters.put("TaskMemory", file.path("memory").asText());

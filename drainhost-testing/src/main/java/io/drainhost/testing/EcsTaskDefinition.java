@@ -41,6 +41,7 @@ public final class EcsTaskDefinition {
           "runtimePlatform", "checked against this machine",
           "executionRoleArn", "IAM for the agent (image pull, logs, secrets): no local call",
           "taskRoleArn", "IAM for the host's own AWS calls: it makes none",
+          "volumes", "applied: each mount point of the container, below",
           "containerDefinitions", "one container, read below");
 
   /** Container fields, likewise. */
@@ -53,7 +54,13 @@ public final class EcsTaskDefinition {
           Map.entry("portMappings", "applied: ports moved to free ones on the host's network"),
           Map.entry("stopTimeout", "applied: --stop-timeout, the SIGTERM to SIGKILL time"),
           Map.entry("startTimeout", "time to wait for dependsOn containers: there are none"),
-          Map.entry("linuxParameters", "initProcessEnabled applied: --init"),
+          Map.entry(
+              "linuxParameters", "initProcessEnabled applied: --init; capabilities: --cap-drop"),
+          Map.entry("readonlyRootFilesystem", "applied: --read-only"),
+          Map.entry(
+              "mountPoints",
+              "applied: a task volume (ephemeral storage on Fargate) as a tmpfs that may hold"
+                  + " executables, as Fargate's does"),
           Map.entry("healthCheck", "applied: --health-*"),
           Map.entry("environment", "applied: -e"),
           Map.entry("secrets", "applied: -e with the value the caller gives each"),
@@ -62,7 +69,10 @@ public final class EcsTaskDefinition {
           Map.entry("ulimits", "applied: --ulimit, at most this machine's hard limit"),
           Map.entry("user", "applied: --user"));
 
-  private static final Set<String> LINUX_PARAMETERS = Set.of("initProcessEnabled");
+  private static final Set<String> LINUX_PARAMETERS = Set.of("initProcessEnabled", "capabilities");
+  private static final Set<String> CAPABILITIES = Set.of("drop");
+  private static final Set<String> MOUNT_POINT =
+      Set.of("sourceVolume", "containerPath", "readOnly");
   private static final Set<String> HEALTH_CHECK =
       Set.of("command", "interval", "timeout", "retries", "startPeriod");
 
@@ -85,6 +95,20 @@ public final class EcsTaskDefinition {
     this.container = containers.get(0);
     requireKnown(container, CONTAINER_FIELDS.keySet(), "container definition");
     requireKnown(container.path("linuxParameters"), LINUX_PARAMETERS, "linuxParameters");
+    requireKnown(
+        container.path("linuxParameters").path("capabilities"), CAPABILITIES, "capabilities");
+    for (JsonNode mount : container.path("mountPoints")) {
+      requireKnown(mount, MOUNT_POINT, "mountPoints");
+      boolean declared = false;
+      for (JsonNode volume : task.path("volumes")) {
+        requireKnown(volume, Set.of("name"), "volumes (a host path or EFS has no local stand-in)");
+        declared |= volume.path("name").asText().equals(mount.path("sourceVolume").asText());
+      }
+      if (!declared) {
+        throw new IllegalArgumentException(
+            "mountPoints names the volume " + mount.path("sourceVolume") + ", which no volume is");
+      }
+    }
     requireKnown(container.path("healthCheck"), HEALTH_CHECK, "healthCheck");
     if (!container.path("essential").asBoolean(true)) {
       throw new IllegalArgumentException("the one container must be essential");
@@ -208,6 +232,21 @@ public final class EcsTaskDefinition {
     }
     if (container.path("linuxParameters").path("initProcessEnabled").asBoolean(false)) {
       args.add("--init");
+    }
+    for (JsonNode cap : container.path("linuxParameters").path("capabilities").path("drop")) {
+      args.addAll(List.of("--cap-drop", cap.asText()));
+    }
+    if (container.path("readonlyRootFilesystem").asBoolean(false)) {
+      args.add("--read-only");
+    }
+    for (JsonNode mount : container.path("mountPoints")) {
+      // Fargate's task storage: writable, executable (gRPC loads its native library from /tmp).
+      args.addAll(
+          List.of(
+              "--tmpfs",
+              mount.path("containerPath").asText()
+                  + (mount.path("readOnly").asBoolean(false) ? ":ro," : ":rw,")
+                  + "exec,nosuid,nodev,mode=1777"));
     }
     args.addAll(List.of("--stop-timeout", Long.toString(stopTimeout().toSeconds())));
     if (task.has("cpu")) {
