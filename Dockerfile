@@ -4,6 +4,7 @@
 # from Debian's packages: `podman build $(.ci/container-bases) .`).
 ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-17
 ARG RUNTIME_IMAGE=eclipse-temurin:21-jre
+# checkov:skip=CKV_DOCKER_7: the FROMs are these build arguments, whose defaults name a version tag
 
 # Build stage: the same command a developer runs, on a Maven + JDK 17 image.
 FROM ${BUILD_IMAGE} AS build
@@ -30,6 +31,8 @@ COPY --from=build /src/target/drainhost.jar /app/drainhost.jar
 # Class-data sharing: the classes a start loads, archived once here (a training start of the host
 # on its embedded Temporal, stopped by SIGTERM once it serves) and mapped by every start after.
 # The archive belongs to this JVM: a task that runs another one starts without it, just slower.
+# The training start is stopped with kill: that is what makes it write the archive.
+# hadolint ignore=DL3001
 RUN java -XX:ArchiveClassesAtExit=/app/drainhost.jsa -Xlog:disable -jar /app/drainhost.jar \
       >/tmp/training.log 2>&1 & pid=$!; \
     for _ in $(seq 1 300); do \
