@@ -72,13 +72,25 @@ final class TemporalCalls implements AutoCloseable {
     // call itself is cancelled, not only our wait for it.
     Context.CancellableContext grpc =
         Context.current().withDeadlineAfter(limit.toMillis(), TimeUnit.MILLISECONDS, timer);
+    // One deadline, one answer: whether the timer below or the SDK's call, cut by the same
+    // deadline, notices first, the client is told the deadline passed and the monitor hears once.
+    Runnable passed =
+        () -> {
+          if (answer.completeExceptionally(new DeadlinePassed())) {
+            monitor.reportFailure(new StatusRuntimeException(Status.DEADLINE_EXCEEDED));
+          }
+        };
     try {
       executor.execute(
           () -> {
             try {
               answer.complete(grpc.call(call::get));
             } catch (Throwable e) {
-              answer.completeExceptionally(e);
+              if (grpc.getDeadline().isExpired()) {
+                passed.run();
+              } else {
+                answer.completeExceptionally(e);
+              }
             }
           });
     } catch (RejectedExecutionException e) {
@@ -87,30 +99,13 @@ final class TemporalCalls implements AutoCloseable {
           ApiError.unavailable(
               "overloaded", "too many requests are waiting for Temporal here; retry shortly"));
     }
-    watch(answer);
-    var deadline =
-        timer.schedule(
-            () -> {
-              if (answer.completeExceptionally(new DeadlinePassed())) {
-                monitor.reportFailure(new StatusRuntimeException(Status.DEADLINE_EXCEEDED));
-              }
-            },
-            limit.toMillis(),
-            TimeUnit.MILLISECONDS);
-    return answer
-        .whenComplete(
-            (v, e) -> {
-              inFlight.remove(answer);
-              deadline.cancel(false);
-              grpc.cancel(null);
-            })
-        .handle(
-            (v, e) -> {
-              if (e == null) {
-                return v;
-              }
-              throw translate(e instanceof CompletionException ? e.getCause() : e, limit);
-            });
+    var deadline = timer.schedule(passed, limit.toMillis(), TimeUnit.MILLISECONDS);
+    answer.whenComplete(
+        (v, e) -> {
+          deadline.cancel(false);
+          grpc.cancel(null);
+        });
+    return followed(answer, limit);
   }
 
   /**
@@ -122,6 +117,14 @@ final class TemporalCalls implements AutoCloseable {
       pending.cancel(false);
       return CompletableFuture.failedFuture(unavailable("Temporal is unreachable; retry shortly"));
     }
+    return followed(pending, timeout);
+  }
+
+  /**
+   * {@code pending} answered at once by a lost connection, and its failures as {@link ApiError}s
+   * ({@code limit}: the time a deadline message names).
+   */
+  private <T> CompletableFuture<T> followed(CompletableFuture<T> pending, Duration limit) {
     watch(pending);
     return pending
         .whenComplete((v, e) -> inFlight.remove(pending))
@@ -130,7 +133,7 @@ final class TemporalCalls implements AutoCloseable {
               if (e == null) {
                 return v;
               }
-              throw translate(e instanceof CompletionException ? e.getCause() : e, timeout);
+              throw translate(e instanceof CompletionException ? e.getCause() : e, limit);
             });
   }
 
