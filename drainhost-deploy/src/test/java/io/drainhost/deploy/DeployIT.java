@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.drainhost.deploy.plan.ServiceNames;
 import io.drainhost.testing.ChildProcess;
 import io.temporal.api.enums.v1.EventType;
-import io.temporal.api.workflowservice.v1.DescribeWorkerDeploymentRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -448,16 +447,7 @@ class DeployIT extends DeploySuite {
 
   private Set<String> versions(String deployment) {
     try {
-      return stubs
-          .blockingStub()
-          .describeWorkerDeployment(
-              DescribeWorkerDeploymentRequest.newBuilder()
-                  .setNamespace("default")
-                  .setDeploymentName(deployment)
-                  .build())
-          .getWorkerDeploymentInfo()
-          .getVersionSummariesList()
-          .stream()
+      return deploymentInfo(deployment).getVersionSummariesList().stream()
           .map(v -> v.getDeploymentVersion().getBuildId())
           .collect(Collectors.toSet());
     } catch (io.grpc.StatusRuntimeException e) {
@@ -466,17 +456,7 @@ class DeployIT extends DeploySuite {
   }
 
   private String current(String deployment) {
-    return stubs
-        .blockingStub()
-        .describeWorkerDeployment(
-            DescribeWorkerDeploymentRequest.newBuilder()
-                .setNamespace("default")
-                .setDeploymentName(deployment)
-                .build())
-        .getWorkerDeploymentInfo()
-        .getRoutingConfig()
-        .getCurrentDeploymentVersion()
-        .getBuildId();
+    return deploymentInfo(deployment).getRoutingConfig().getCurrentDeploymentVersion().getBuildId();
   }
 
   private static Set<String> tags(JsonNode createService) {

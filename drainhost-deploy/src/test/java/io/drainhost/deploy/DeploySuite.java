@@ -310,6 +310,18 @@ abstract class DeploySuite {
     return id;
   }
 
+  /** The deployment as Temporal has it, read by the test (namespace default). */
+  io.temporal.api.deployment.v1.WorkerDeploymentInfo deploymentInfo(String deployment) {
+    return stubs
+        .blockingStub()
+        .describeWorkerDeployment(
+            io.temporal.api.workflowservice.v1.DescribeWorkerDeploymentRequest.newBuilder()
+                .setNamespace("default")
+                .setDeploymentName(deployment)
+                .build())
+        .getWorkerDeploymentInfo();
+  }
+
   static int desired(EcsFleet fleet, String cluster, String service) {
     return fleet
         .ecs

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drainhost.deploy.plan.ServiceNames;
 import io.drainhost.testing.ChildProcess;
 import io.temporal.api.deployment.v1.WorkerDeploymentInfo;
-import io.temporal.api.workflowservice.v1.DescribeWorkerDeploymentRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -104,15 +103,7 @@ class FailClosedIT extends DeploySuite {
             .map(t -> t.resourceId() + " " + t.minCapacity() + "-" + t.maxCapacity())
             .sorted()
             .toList());
-    WorkerDeploymentInfo d =
-        stubs
-            .blockingStub()
-            .describeWorkerDeployment(
-                DescribeWorkerDeploymentRequest.newBuilder()
-                    .setNamespace("default")
-                    .setDeploymentName(deployment)
-                    .build())
-            .getWorkerDeploymentInfo();
+    WorkerDeploymentInfo d = deploymentInfo(deployment);
     all.put("temporal routing", d.getRoutingConfig().toString());
     all.put(
         "temporal versions",

@@ -290,35 +290,34 @@ final class ExecutionRoutes {
               if (closed(info.getStatus()) && awaited.isEmpty()) {
                 return calls.call(() -> describe(workflowId, Optional.empty()));
               }
-              Map<String, Object> out = new LinkedHashMap<>();
-              out.put("workflowId", info.getExecution().getWorkflowId());
-              out.put("runId", info.getExecution().getRunId());
-              out.put("workflowType", info.getType().getName());
-              out.put("status", status(info.getStatus()));
-              if (closed(info.getStatus())) {
-                out.put(awaited.get().key(), awaited.get().value());
-              }
-              return CompletableFuture.completedFuture(out);
+              return CompletableFuture.completedFuture(body(info, awaited));
             });
   }
 
   /** The run's description, with its outcome once closed ({@code awaited}, or read now). */
   private Map<String, Object> describe(String workflowId, Optional<Outcome> awaited) {
-    WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
-    WorkflowExecutionDescription d = stub.describe();
+    WorkflowExecutionDescription d = client.newUntypedWorkflowStub(workflowId).describe();
+    return body(
+        d.getRawDescription().getWorkflowExecutionInfo(),
+        closed(d.getStatus())
+            ? Optional.of(
+                awaited.orElseGet(
+                    () ->
+                        outcome(
+                            client.newUntypedWorkflowStub(
+                                d.getExecution(), Optional.of(d.getWorkflowType())))))
+            : awaited);
+  }
+
+  /** The answer of {@code GET /executions/{id}}: the run, and its outcome once it is closed. */
+  private static Map<String, Object> body(WorkflowExecutionInfo info, Optional<Outcome> outcome) {
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("workflowId", d.getExecution().getWorkflowId());
-    out.put("runId", d.getExecution().getRunId());
-    out.put("workflowType", d.getWorkflowType());
-    out.put("status", status(d.getStatus()));
-    if (closed(d.getStatus())) {
-      Outcome o =
-          awaited.orElseGet(
-              () ->
-                  outcome(
-                      client.newUntypedWorkflowStub(
-                          d.getExecution(), Optional.of(d.getWorkflowType()))));
-      out.put(o.key(), o.value());
+    out.put("workflowId", info.getExecution().getWorkflowId());
+    out.put("runId", info.getExecution().getRunId());
+    out.put("workflowType", info.getType().getName());
+    out.put("status", status(info.getStatus()));
+    if (closed(info.getStatus())) {
+      out.put(outcome.get().key(), outcome.get().value());
     }
     return out;
   }

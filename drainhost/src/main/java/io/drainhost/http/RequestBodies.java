@@ -3,6 +3,7 @@ package io.drainhost.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drainhost.input.SchemaCheck;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,7 +44,7 @@ final class RequestBodies {
     } catch (IOException e) {
       throw ApiError.badRequest("invalid_json", "the request body could not be read");
     }
-    requireFinite(json, "body");
+    requireFinite(json);
     return json;
   }
 
@@ -51,19 +52,15 @@ final class RequestBodies {
    * JSON has no Infinity or NaN, but a literal past a double's range ({@code 1e400}) parses as
    * Infinity: refused wherever it is, as what the sender meant cannot be kept.
    */
-  private static void requireFinite(JsonNode node, String path) {
+  private static void requireFinite(JsonNode node) {
     java.util.ArrayDeque<JsonNode> todo = new java.util.ArrayDeque<>();
     todo.push(node);
     while (!todo.isEmpty()) {
       JsonNode n = todo.pop();
-      if ((n.isDouble() || n.isFloat()) && !Double.isFinite(n.doubleValue())) {
+      if (!SchemaCheck.finite(n)) {
         throw ApiError.badRequest(
             "invalid_request",
-            "a number in the "
-                + path
-                + " is out of range ("
-                + n.asText()
-                + "): numbers must be finite");
+            "a number in the body is out of range (" + n.asText() + "): numbers must be finite");
       }
       if (n.isContainerNode()) {
         n.elements().forEachRemaining(todo::push);

@@ -123,7 +123,7 @@ public final class SchemaCheck {
   }
 
   /** JSON has no Infinity or NaN; a literal past double's range parses as one. */
-  static boolean finite(JsonNode value) {
+  public static boolean finite(JsonNode value) {
     return !(value.isDouble() || value.isFloat()) || Double.isFinite(value.doubleValue());
   }
 

@@ -34,7 +34,7 @@ public final class AwsCallFailures implements ExecutionInterceptor {
   }
 
   /** The causes of {@code e}, outermost first, each as its type and message. */
-  public static String causes(Throwable e) {
+  private static String causes(Throwable e) {
     List<String> parts = new ArrayList<>();
     for (Throwable t = e; t != null && parts.size() < 5; t = t.getCause()) {
       String m = t.getMessage() == null ? "" : ": " + t.getMessage();

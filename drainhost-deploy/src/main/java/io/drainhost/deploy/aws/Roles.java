@@ -14,7 +14,7 @@ public final class Roles {
     this.iam = iam;
   }
 
-  /** The role at {@code arn}, as a check reads it; an empty ARN is not asked about. */
+  /** The role at {@code arn} (its name is the ARN's last segment), as a check reads it. */
   public Account.Role check(String field, String arn) {
     String name = arn.substring(arn.lastIndexOf('/') + 1);
     try {

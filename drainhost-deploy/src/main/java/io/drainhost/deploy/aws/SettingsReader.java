@@ -131,10 +131,8 @@ public final class SettingsReader {
   }
 
   private static Optional<String> namespace(RegisterTaskDefinitionRequest td) {
-    return TaskDefinitions.drainhostContainer(td.containerDefinitions()).environment().stream()
-        .filter(e -> "TEMPORAL_NAMESPACE".equals(e.name()))
-        .map(e -> e.value())
-        .findFirst();
+    return TaskDefinitions.namespaceOf(
+        TaskDefinitions.drainhostContainer(td.containerDefinitions()));
   }
 
   private static List<Account.Role> roles(String taskRole, String executionRole, Roles roles) {

@@ -49,12 +49,15 @@ public final class TaskDefinitions {
   public Runs runs(String arn) {
     ContainerDefinition c =
         drainhostContainer(describe(arn).taskDefinition().containerDefinitions());
-    return new Runs(
-        c.image(),
-        c.environment().stream()
-            .filter(e -> "TEMPORAL_NAMESPACE".equals(e.name()))
-            .map(KeyValuePair::value)
-            .findFirst());
+    return new Runs(c.image(), namespaceOf(c));
+  }
+
+  /** The TEMPORAL_NAMESPACE the container's environment sets; empty when it sets none. */
+  public static java.util.Optional<String> namespaceOf(ContainerDefinition c) {
+    return c.environment().stream()
+        .filter(e -> "TEMPORAL_NAMESPACE".equals(e.name()))
+        .map(KeyValuePair::value)
+        .findFirst();
   }
 
   /** The task definition (with its tags) a service runs. */

@@ -58,14 +58,22 @@ public final class Observer {
     Instant now = clock.instant();
     Optional<TemporalDeployments.Snapshot> snap = temporal.describe();
     Optional<Observed.Routing> routing = snap.map(Observer::routing);
+    // Each version's task queues once; the pollers of all of them once, for every version.
+    List<WorkerDeploymentVersionSummary> summaries =
+        snap.map(s -> s.info().getVersionSummariesList()).orElse(List.of());
+    Map<String, Set<String>> taskQueues = new HashMap<>();
+    for (WorkerDeploymentVersionSummary v : summaries) {
+      String buildId = v.getDeploymentVersion().getBuildId();
+      taskQueues.put(buildId, temporal.taskQueues(buildId));
+    }
+    Set<String> queues = new java.util.TreeSet<>();
+    taskQueues.values().forEach(queues::addAll);
+    Set<String> recentlyPolled = temporal.recentPollers(queues, POLLING_WITHIN);
     Map<String, Observed.Version> versions = new HashMap<>();
-    snap.ifPresent(
-        s -> {
-          for (WorkerDeploymentVersionSummary v : s.info().getVersionSummariesList()) {
-            Observed.Version version = version(v);
-            versions.put(version.buildId(), version);
-          }
-        });
+    for (WorkerDeploymentVersionSummary v : summaries) {
+      Observed.Version version = version(v, taskQueues, recentlyPolled);
+      versions.put(version.buildId(), version);
+    }
     Map<String, EcsServices.VersionService> described = ecs.byBuildId();
     Set<String> scaled =
         scaling.registered(
@@ -90,9 +98,6 @@ public final class Observer {
                   runs.map(TaskDefinitions.Runs::image),
                   runs.flatMap(TaskDefinitions.Runs::namespace)));
         });
-    Set<String> queues = new java.util.TreeSet<>();
-    versions.values().forEach(v -> queues.addAll(v.taskQueues()));
-    Set<String> recentlyPolled = temporal.recentPollers(queues, POLLING_WITHIN);
     Map<String, Observed.GateRun> gates = new HashMap<>();
     Optional<Observed.Health> health = Optional.empty();
     if (release.isPresent()) {
@@ -100,7 +105,9 @@ public final class Observer {
       for (String id : r.gateIds()) {
         temporal.run(id).ifPresent(e -> gates.put(id, gate(id, e)));
       }
-      health = routing.flatMap(rt -> window(rt, r)).map(since -> health(r.buildId(), since));
+      Set<String> released = taskQueues.getOrDefault(r.buildId(), Set.of());
+      health =
+          routing.flatMap(rt -> window(rt, r)).map(since -> health(r.buildId(), released, since));
     }
     return new Observed(now, scope, routing, versions, services, gates, health, recentlyPolled);
   }
@@ -116,18 +123,20 @@ public final class Observer {
     return Optional.empty();
   }
 
-  private Observed.Health health(String buildId, Instant since) {
+  private Observed.Health health(String buildId, Set<String> taskQueues, Instant since) {
     // A second of slack: visibility's times and the routing change's come from different clocks.
     String from = since.minusSeconds(1).toString();
-    List<String> failing =
-        temporal.runsFailingWorkflowTasks(temporal.taskQueues(buildId), buildId, from, 50);
+    List<String> failing = temporal.runsFailingWorkflowTasks(taskQueues, buildId, from, 50);
     long failed = temporal.failedRunsSince(buildId, from);
     long started = temporal.startedRunsSince(buildId, from);
     return new Observed.Health(
         since, started, failed, failing.size(), failing.stream().limit(5).toList());
   }
 
-  private Observed.Version version(WorkerDeploymentVersionSummary v) {
+  private Observed.Version version(
+      WorkerDeploymentVersionSummary v,
+      Map<String, Set<String>> taskQueues,
+      Set<String> recentlyPolled) {
     String buildId = v.getDeploymentVersion().getBuildId();
     Optional<Instant> lastCurrent = optional(v.getLastCurrentTime());
     return new Observed.Version(
@@ -136,8 +145,8 @@ public final class Observer {
         instant(v.getCreateTime()),
         lastCurrent,
         retiredSince(v),
-        temporal.taskQueues(buildId),
-        lastCurrent.isPresent() && temporal.hasPollers(buildId, POLLING_WITHIN),
+        taskQueues.get(buildId),
+        lastCurrent.isPresent() && recentlyPolled.contains(buildId),
         temporal.openPinnedRuns(buildId),
         optional(v.getFirstActivationTime()));
   }

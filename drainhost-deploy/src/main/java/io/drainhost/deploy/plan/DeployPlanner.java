@@ -61,13 +61,11 @@ public final class DeployPlanner {
       return failedBefore(o, r, service);
     }
     Observed.Version version = o.versions().get(b);
-    boolean routed =
-        routing.flatMap(Routing::ramping).filter(b::equals).isPresent()
-            || current.filter(b::equals).isPresent();
+    // Current it is not (promoted() answered that above): only its own ramp still routes to it.
     if (version != null
         && version.lastCurrentAt().isEmpty()
         && version.firstActivatedAt().isPresent()
-        && !routed) {
+        && routing.flatMap(Routing::ramping).filter(b::equals).isEmpty()) {
       return takenBack(o, r, service);
     }
     if (!o.pollsLikeCurrent(b)) {

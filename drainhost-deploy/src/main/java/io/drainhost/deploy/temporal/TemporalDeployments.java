@@ -138,16 +138,9 @@ public final class TemporalDeployments {
   }
 
   /**
-   * Whether a host of the version polled one of its workflow task queues within {@code within}
-   * (DescribeTaskQueue's pollers carry their deployment options).
-   */
-  public boolean hasPollers(String buildId, java.time.Duration within) {
-    return recentPollers(taskQueues(buildId), within).contains(buildId);
-  }
-
-  /**
    * The build ids of this deployment whose hosts polled one of {@code taskQueues}' workflow queues
-   * within {@code within}, whether or not Temporal lists them as versions.
+   * within {@code within}, whether or not Temporal lists them as versions (DescribeTaskQueue's
+   * pollers carry their deployment options).
    */
   public Set<String> recentPollers(Set<String> taskQueues, java.time.Duration within) {
     long since = System.currentTimeMillis() - within.toMillis();
