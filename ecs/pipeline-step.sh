@@ -7,8 +7,8 @@
 # refuses it, a gate fails, a step's failure rate is too high) gets no traffic and ends at 0 tasks
 # once Temporal says it is idle: exit 3. A namespace, cluster or build id that does not match what
 # ECS and Temporal say is refused before any change: exit 2.
-# Needs: Java 17+, TEMPORAL_ADDRESS (+ TEMPORAL_NAMESPACE / TEMPORAL_API_KEY), and a role with
-# ecs/drainhost-deploy-iam-policy.json.
+# Needs: Java 17+, TEMPORAL_ADDRESS (+ TEMPORAL_NAMESPACE / TEMPORAL_API_KEY), and the stack's
+# DeployRole (ecs/drainhost-deploy-iam-policy.json with its placeholders filled, without the stack).
 set -euo pipefail
 CLUSTER=${CLUSTER:?}; DEPLOYMENT=${DEPLOYMENT:?}; IMAGE=${IMAGE:?}   # IMAGE=…/orders@sha256:…
 # First release only (no current version): its files and the account's network and target group,

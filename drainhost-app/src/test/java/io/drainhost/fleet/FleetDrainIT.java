@@ -42,6 +42,9 @@ class FleetDrainIT {
 
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(16);
 
+  /** The awslogs max-buffer-size of ecs/task-definition.json (4m), in bytes. */
+  private static final int AWSLOGS_BUFFER = awslogsBuffer();
+
   @Test
   void threeHostsStoppedAtOnceUnderANamespaceRateLimitHandEveryStragglerBack() throws Exception {
     TemporalServers.requireAvailable(TemporalServer.Kind.TEMPORAL_CLI, getClass());
@@ -89,6 +92,8 @@ class FleetDrainIT {
       }
 
       System.out.printf("fleet drain: every host runs %d activities%n", STRAGGLERS);
+      List<Integer> before = new ArrayList<>();
+      hosts.forEach(h -> before.add(bytes(h.output())));
       long sigterm = System.nanoTime();
       Fleets.signalAll(hosts);
       for (ChildProcess host : hosts) {
@@ -96,6 +101,16 @@ class FleetDrainIT {
         Duration took = Duration.ofNanos(System.nanoTime() - sigterm);
         assertEquals(0, exit, host.tail());
         assertTrue(took.compareTo(STOP_TIMEOUT) < 0, host.name() + " exited after " + took);
+      }
+      // What a host writes from SIGTERM to its exit must fit the awslogs buffer of the shipped
+      // task definition (non-blocking, max-buffer-size 4m) many times over, so the drain report,
+      // its last line, reaches CloudWatch even when nothing is shipped during the drain.
+      for (int h = 0; h < HOSTS; h++) {
+        int drainLog = bytes(hosts.get(h).output()) - before.get(h);
+        System.out.printf(
+            "fleet drain: %s wrote %d bytes of log from SIGTERM to exit (%d stragglers)%n",
+            hosts.get(h).name(), drainLog, STRAGGLERS);
+        assertTrue(drainLog < AWSLOGS_BUFFER / 8, drainLog + " bytes in the drain");
       }
       int retries = 0;
       for (ChildProcess host : hosts) {
@@ -128,11 +143,33 @@ class FleetDrainIT {
     }
   }
 
+  private static int awslogsBuffer() {
+    try {
+      String size =
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree(
+                  java.nio.file.Path.of(System.getProperty("drainhost.root", ".."))
+                      .resolve("ecs/task-definition.json")
+                      .toFile())
+              .at("/containerDefinitions/0/logConfiguration/options/max-buffer-size")
+              .asText();
+      assertTrue(size.matches("[0-9]+m"), "max-buffer-size in MiB: " + size);
+      return Integer.parseInt(size.substring(0, size.length() - 1)) * 1024 * 1024;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static int bytes(String output) {
+    return output.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+  }
+
   private static Map<String, String> env(TemporalServer server, String queue) {
     return LocalHosts.hostEnv(
         server.port(),
         queue,
         Map.of(
+            "DRAINHOST_LOG_FORMAT", "json",
             "DRAINHOST_SHUTDOWN_TIMEOUT", "2s",
             "DRAINHOST_STOP_TIMEOUT", STOP_TIMEOUT.toSeconds() + "s",
             "DRAINHOST_HANDOFF_MARGIN", "3s",

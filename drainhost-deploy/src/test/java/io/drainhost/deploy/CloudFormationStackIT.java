@@ -102,8 +102,7 @@ class CloudFormationStackIT extends DeploySuite {
           outputs.get("FirstReleaseCommand"));
 
       try (EcsFleet fleet =
-          new EcsFleet(
-              motoEndpoint, cluster, temporal.port(), queue, Map.of("v1", "v1", "v2", "v2"))) {
+          new EcsFleet(ecs(), cluster, temporal.port(), queue, Map.of("v1", "v1", "v2", "v2"))) {
         Service service =
             fleet
                 .ecs

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -44,7 +45,7 @@ class DeployIT extends DeploySuite {
         Map.of("v1", "v1", "v2", "v2", "v3", "v2-breaking", "v4", "v2", "v5", "v2-faulty");
     String[] common = {"--deployment", d, "--cluster", cluster};
     // The fleet reads moto directly: what the recorder sees is the tool's alone.
-    try (EcsFleet fleet = new EcsFleet(motoEndpoint, cluster, temporal.port(), queue, variants)) {
+    try (EcsFleet fleet = new EcsFleet(ecs(), cluster, temporal.port(), queue, variants)) {
       fleet.ecs.createCluster(b -> b.clusterName(cluster));
 
       // v1, the deployment's first version, from the shipped files and the account's settings.
@@ -99,26 +100,32 @@ class DeployIT extends DeploySuite {
       }
       // v2 from v1: its task definition, service and autoscaling made from v1's, a gate at each
       // of its two ramp steps, then current.
+      String[] v2Release =
+          concat(
+              "deploy",
+              common,
+              "--image",
+              "registry.example/orders:v2",
+              "--build-id",
+              "v2",
+              "--steps",
+              "10:3s,50:3s",
+              "--step-gate",
+              "CountdownWorkflow",
+              "--gate-input",
+              COUNTDOWN_GATE,
+              "--gate-task-queue",
+              queue,
+              "--pollers-timeout",
+              "90s");
+      // The deploy policy, statement by statement: without any one that a release needs, the
+      // release fails on the call it allows and v2 gets no service.
+      for (String sid : MotoIam.NEEDED_BY_A_RELEASE) {
+        failsWithout(sid, v2Release);
+      }
+      assertFalse(serviceExists(fleet, cluster, ServiceNames.of(d, "v2")), "no service for v2");
       int createsBefore = recorder.requests("CreateService").size();
-      ChildProcess v2 =
-          tool(
-              concat(
-                  "deploy",
-                  common,
-                  "--image",
-                  "registry.example/orders:v2",
-                  "--build-id",
-                  "v2",
-                  "--steps",
-                  "10:3s,50:3s",
-                  "--step-gate",
-                  "CountdownWorkflow",
-                  "--gate-input",
-                  COUNTDOWN_GATE,
-                  "--gate-task-queue",
-                  queue,
-                  "--pollers-timeout",
-                  "90s"));
+      ChildProcess v2 = tool(v2Release);
       assertEquals(0, run(v2), v2.output());
       String out = v2.output();
       assertTrue(out.indexOf("ramp v2 to 10.0%") < out.indexOf("ramp v2 to 50.0%"), out);
@@ -310,13 +317,28 @@ class DeployIT extends DeploySuite {
       assertFalse(
           scalableTargets(cluster, ServiceNames.of(d, "v1")).isEmpty(),
           "a dry run changes nothing");
+      // Without the autoscaling statement, sunset fails on its first action, and nothing changed;
+      // without the one that scales and deletes, autoscaling went first and v1 still runs.
+      ChildProcess noScaling =
+          failsWithout(MotoIam.NEEDED_BY_SUNSET.get(0), concat("sunset", common, times));
+      assertTrue(
+          noScaling
+              .output()
+              .contains("failed: deregister autoscaling of " + ServiceNames.of(d, "v1")),
+          "autoscaling goes first: " + noScaling.output());
+      assertFalse(scalableTargets(cluster, ServiceNames.of(d, "v1")).isEmpty());
+      ChildProcess noScale =
+          failsWithout(MotoIam.NEEDED_BY_SUNSET.get(1), concat("sunset", common, times));
+      assertTrue(
+          noScale.output().contains("failed: scale ECS service " + ServiceNames.of(d, "v1")),
+          noScale.output());
+      assertEquals(2, desired(fleet, cluster, ServiceNames.of(d, "v1")));
+      for (String service : List.of(ServiceNames.of(d, "v3"), ServiceNames.of(d, "v5"))) {
+        assertTrue(serviceExists(fleet, cluster, service), service + " not deleted");
+      }
       ChildProcess down = tool(concat("sunset", common, times));
       assertEquals(0, run(down));
-      String downOut = down.output();
-      assertTrue(
-          downOut.indexOf("deregister autoscaling of " + ServiceNames.of(d, "v1"))
-              < downOut.indexOf("scale ECS service " + ServiceNames.of(d, "v1") + " to 0"),
-          "autoscaling goes first: " + downOut);
+      String downOut = noScale.output() + down.output();
       assertEquals(0, desired(fleet, cluster, ServiceNames.of(d, "v1")));
       assertTrue(scalableTargets(cluster, ServiceNames.of(d, "v1")).isEmpty());
       assertFalse(
@@ -364,6 +386,19 @@ class DeployIT extends DeploySuite {
               "create ECS service " + ServiceNames.of(d, "v4"), "start gate", "ramp v4 to 10.0%")) {
         ChildProcess killed = tool(v4);
         killed.awaitLog(java.util.regex.Pattern.quote(step), Duration.ofSeconds(150));
+        if (step.startsWith("ramp")) {
+          // The line comes just before the call: killed once Temporal has the ramp, the re-run
+          // must not set it again.
+          await("v4 ramps")
+              .atMost(Duration.ofSeconds(30))
+              .until(
+                  () ->
+                      deploymentInfo(d)
+                          .getRoutingConfig()
+                          .getRampingDeploymentVersion()
+                          .getBuildId()
+                          .equals("v4"));
+        }
         killed.signal("KILL");
         killed.awaitExit(Duration.ofSeconds(30));
       }
@@ -387,6 +422,26 @@ class DeployIT extends DeploySuite {
   }
 
   /**
+   * The command, run as a principal whose policy lacks the statement {@code sid} of the deploy
+   * policy, fails and names the call that statement allows: the statement is needed.
+   */
+  private ChildProcess failsWithout(String sid, String[] args) {
+    ChildProcess p = tool(toolEnvWithout(sid), args);
+    int exit = run(p);
+    assertNotEquals(0, exit, "without " + sid + ": " + p.output());
+    // The tool's line names the IAM action to allow; for a role, what it could not read.
+    assertTrue(
+        MotoIam.actionsOf(sid).stream()
+            .anyMatch(
+                a ->
+                    p.output().contains("IAM policy does not allow " + a + ";")
+                        || (a.equals("iam:GetRole")
+                            && p.output().contains("is not a role this deploy role may read"))),
+        "without " + sid + " the denied call is named: " + p.output());
+    return p;
+  }
+
+  /**
    * {@code ecs/drainhost-deploy-iam-policy.json} allows exactly the AWS calls the tool made in this
    * scenario (each subcommand, each rule), and iam:PassRole for the task definitions' roles.
    */
@@ -403,10 +458,10 @@ class DeployIT extends DeploySuite {
               .path("Statement")) {
         // Not calls: what AWS asks of a caller for the calls above (passing the task
         // definitions' roles, tagging at creation, target tracking's alarms).
-        if (statement.path("Sid").asText().equals("NeededByTheCallsAbove")) {
+        if (MotoIam.NOT_EVALUATED.contains(statement.path("Sid").asText())) {
           continue;
         }
-        statement.path("Action").forEach(a -> allowed.add(a.asText()));
+        allowed.addAll(MotoIam.actionsOf(statement.path("Sid").asText()));
       }
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -33,6 +34,7 @@ import software.amazon.awssdk.services.applicationautoscaling.model.ScalableTarg
 import software.amazon.awssdk.services.applicationautoscaling.model.ServiceNamespace;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.iam.IamClient;
 
@@ -58,6 +60,14 @@ abstract class DeploySuite {
   String vpc;
   String targetGroupArn;
   Path taskDefinition;
+
+  /** The tests' own calls: allowed everything. */
+  StaticCredentialsProvider admin;
+
+  /** The tool's: only ecs/drainhost-deploy-iam-policy.json, as moto evaluates it. */
+  AwsBasicCredentials deployer;
+
+  private final Map<String, AwsBasicCredentials> withoutStatement = new HashMap<>();
 
   static Optional<Path> motoServer() {
     String configured = System.getenv("DRAINHOST_MOTO_SERVER");
@@ -99,6 +109,13 @@ abstract class DeploySuite {
     moto.awaitLog("Running on", Duration.ofSeconds(30));
     motoEndpoint = URI.create("http://127.0.0.1:" + port);
     recorder = new AwsRecorder(motoEndpoint);
+    // The tool runs as a principal holding the deploy policy and nothing else, and moto enforces
+    // it from here on; the tests' own calls (fleet, setup, checks) run as an administrator.
+    try (IamClient iam = onMoto(IamClient.builder())) {
+      admin = StaticCredentialsProvider.create(MotoIam.user(iam, "tests", MotoIam.ALLOW_ALL));
+      deployer = MotoIam.user(iam, "drainhost-deploy", MotoIam.deployPolicy(Set.of()));
+    }
+    MotoIam.enforce(motoEndpoint);
     stubs =
         WorkflowServiceStubs.newServiceStubs(
             WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.address()).build());
@@ -182,6 +199,10 @@ abstract class DeploySuite {
     }
   }
 
+  EcsClient ecs() {
+    return onMoto(EcsClient.builder());
+  }
+
   IamClient iam() {
     return onMoto(IamClient.builder());
   }
@@ -195,13 +216,12 @@ abstract class DeploySuite {
     return builder
         .endpointOverride(motoEndpoint)
         .region(Region.US_EAST_1)
-        .credentialsProvider(credentials())
+        .credentialsProvider(
+            admin != null
+                ? admin
+                : StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
         .httpClient(UrlConnectionHttpClient.create())
         .build();
-  }
-
-  static StaticCredentialsProvider credentials() {
-    return StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x"));
   }
 
   @AfterAll
@@ -226,11 +246,31 @@ abstract class DeploySuite {
 
   /** The tool's environment: every AWS endpoint through the recorder, Temporal's address. */
   Map<String, String> toolEnv() {
+    return toolEnv(deployer);
+  }
+
+  /**
+   * The tool's environment as a principal whose policy lacks one statement of the deploy policy:
+   * what needs that statement must fail.
+   */
+  Map<String, String> toolEnvWithout(String sid) {
+    AwsBasicCredentials key =
+        withoutStatement.computeIfAbsent(
+            sid,
+            s -> {
+              try (IamClient iam = iam()) {
+                return MotoIam.user(iam, "without-" + s, MotoIam.deployPolicy(Set.of(s)));
+              }
+            });
+    return toolEnv(key);
+  }
+
+  private Map<String, String> toolEnv(AwsBasicCredentials key) {
     Map<String, String> env = new HashMap<>();
     // One endpoint for every AWS service the tool calls, as the docs name it.
     env.put("AWS_ENDPOINT_URL", recorder.uri().toString());
-    env.put("AWS_ACCESS_KEY_ID", "test");
-    env.put("AWS_SECRET_ACCESS_KEY", "test");
+    env.put("AWS_ACCESS_KEY_ID", key.accessKeyId());
+    env.put("AWS_SECRET_ACCESS_KEY", key.secretAccessKey());
     env.put("AWS_REGION", "us-east-1");
     env.put("TEMPORAL_ADDRESS", temporal.address());
     return env;

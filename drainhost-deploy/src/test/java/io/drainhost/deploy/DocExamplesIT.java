@@ -81,8 +81,7 @@ class DocExamplesIT extends DeploySuite {
     Map<String, String> env = toolEnv();
     env.put("TEMPORAL_NAMESPACE", NAMESPACE);
     // The host's sample workflows on the task queue the shipped task definition names.
-    try (EcsFleet fleet =
-        new EcsFleet(motoEndpoint, "prod", temporal.port(), "drainhost", Map.of())) {
+    try (EcsFleet fleet = new EcsFleet(ecs(), "prod", temporal.port(), "drainhost", Map.of())) {
       fleet.ecs.createCluster(b -> b.clusterName("prod"));
       boolean released = false;
       for (String example : examples) {

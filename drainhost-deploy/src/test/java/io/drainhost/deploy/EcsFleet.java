@@ -3,7 +3,6 @@ package io.drainhost.deploy;
 import io.drainhost.deploy.aws.TaskDefinitions;
 import io.drainhost.testing.ChildProcess;
 import io.drainhost.testing.LocalHosts;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,10 +12,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
 import software.amazon.awssdk.services.ecs.model.Service;
@@ -42,26 +37,17 @@ final class EcsFleet implements AutoCloseable {
   private final Map<String, Integer> started = new ConcurrentHashMap<>();
 
   EcsFleet(
-      URI ecsEndpoint,
+      EcsClient ecs,
       String cluster,
       int temporalPort,
       String taskQueue,
       Map<String, String> variants) {
-    this.ecs = client(ecsEndpoint);
+    this.ecs = ecs;
     this.cluster = cluster;
     this.temporalPort = temporalPort;
     this.taskQueue = taskQueue;
     this.variants = variants;
     loop.scheduleWithFixedDelay(this::reconcile, 0, 500, TimeUnit.MILLISECONDS);
-  }
-
-  static EcsClient client(URI endpoint) {
-    return EcsClient.builder()
-        .endpointOverride(endpoint)
-        .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
-        .httpClient(UrlConnectionHttpClient.create())
-        .build();
   }
 
   String cluster() {

@@ -45,7 +45,7 @@ class FailClosedIT extends DeploySuite {
     }
     fleet =
         new EcsFleet(
-            motoEndpoint,
+            ecs(),
             cluster,
             temporal.port(),
             queue,
@@ -275,7 +275,8 @@ class FailClosedIT extends DeploySuite {
         withNetwork(first(common, taskDefinition, settings, "--target-group-arn", defaults)),
         "healthCheckGracePeriodSeconds");
 
-    // A role the task definition names that IAM does not have.
+    // A role the task definition names that IAM does not have: outside the deploy policy's roles,
+    // IAM answers AccessDenied, as AWS does, not NoSuchEntity.
     ObjectMapper json = new ObjectMapper();
     ObjectNode td = (ObjectNode) json.readTree(Files.readString(Path.of(taskDefinition)));
     td.put("taskRoleArn", "arn:aws:iam::123456789012:role/drainhost-task-typo");
@@ -283,7 +284,7 @@ class FailClosedIT extends DeploySuite {
     Files.writeString(typo, json.writeValueAsString(td));
     refusedFirst(
         withNetwork(first(common, typo.toString(), settings, "--target-group-arn", targetGroupArn)),
-        "role/drainhost-task-typo does not exist");
+        "role/drainhost-task-typo is not a role this deploy role may read or pass");
 
     // Tasks that would poll another namespace than the one this run watches them in.
     String prod = taskDefinitionFor(temporal.address(), "prod").toString();
