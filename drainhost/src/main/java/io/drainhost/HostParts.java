@@ -145,6 +145,7 @@ final class HostParts {
                 interval ->
                     new BacklogWatcher(
                         workerSpecs.stream().map(WorkerSpec::taskQueue).distinct().toList(),
+                        config.versioning().deployment(),
                         interval,
                         config.fleet().emf() ? Optional.of(System.out) : Optional.empty(),
                         metrics));

@@ -15,6 +15,8 @@ import io.drainhost.testing.EmfSpecification;
 import io.drainhost.testing.LocalHosts;
 import io.drainhost.testing.TemporalServer;
 import io.drainhost.testing.TemporalServers;
+import io.temporal.api.workflowservice.v1.SetWorkerDeploymentCurrentVersionRequest;
+import io.temporal.api.workflowservice.v1.SetWorkerDeploymentRampingVersionRequest;
 import io.temporal.client.WorkflowOptions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -135,6 +137,111 @@ class BacklogIT {
       }
       Hosts.stopCleanly(host);
     }
+  }
+
+  /**
+   * Backlog per version, as Temporal routes it: v1 current and v2 ramping at 50 %, one host of each
+   * taking one activity at a time; {@link #RUNS} pinned runs leave a backlog that each host reports
+   * as its own version's share, labelled with its build id, the two together the whole. Then v2 is
+   * current: new runs go to v2 alone, and v1, draining, still reports its pinned runs' backlog.
+   */
+  @Test
+  void eachVersionReportsItsOwnShareOfTheBacklogAndADrainingVersionItsPinnedRuns() {
+    String queue = "backlog-versions-" + UUID.randomUUID();
+    String deployment = "backlog-" + UUID.randomUUID().toString().substring(0, 8);
+    String s1 = versionSeries(queue, deployment, "v1");
+    String s2 = versionSeries(queue, deployment, "v2");
+    List<String> ids = new ArrayList<>();
+    try (ChildProcess v1 = ChildProcess.start("backlog-v1", versioned(queue, deployment, "v1"));
+        ChildProcess v2 = ChildProcess.start("backlog-v2", versioned(queue, deployment, "v2"))) {
+      int v1Port = Hosts.awaitPolling(v1);
+      int v2Port = Hosts.awaitPolling(v2);
+      route(deployment, "v1", -1);
+      route(deployment, "v2", 50);
+      ids.addAll(startSleeps(queue, "ramped", 120));
+      await("each version's share of the backlog")
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> backlog(v1Port, s1) + backlog(v2Port, s2) >= RUNS - 5);
+      double b1 = backlog(v1Port, s1);
+      double b2 = backlog(v2Port, s2);
+      System.out.printf(
+          "backlog per version: v1 %.0f, v2 %.0f of %d runs, v2 ramping at 50%%%n", b1, b2, RUNS);
+      assertTrue(b1 + b2 <= RUNS, "shares, not the whole queue twice: " + b1 + " + " + b2);
+      assertTrue(b1 >= 5 && b2 >= 5, "each version has its share: " + b1 + " + " + b2);
+      assertTrue(
+          v2.output()
+              .lines()
+              .anyMatch(
+                  l ->
+                      l.startsWith("{\"_aws\"")
+                          && l.contains("\"Deployment\":\"" + deployment + "\"")
+                          && l.contains("\"BuildId\":\"v2\"")),
+          "v2's EMF lines carry its version: " + v2.tail());
+
+      route(deployment, "v2", -1);
+      ids.addAll(startSleeps(queue, "current", 120));
+      await("the new runs are v2's backlog alone")
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> backlog(v2Port, s2) >= b2 + RUNS - 5);
+      double drained = backlog(v1Port, s1);
+      System.out.printf(
+          "backlog per version: v1 draining %.0f, v2 current %.0f%n", drained, backlog(v2Port, s2));
+      assertTrue(
+          drained > 0 && drained <= b1,
+          "draining v1 reports its pinned runs' backlog, none of the new runs: " + drained);
+      // Done: the runs go, and the hosts with them (their drains are other suites' matter).
+      ids.forEach(id -> histories.client().newUntypedWorkflowStub(id).terminate("test done"));
+    }
+  }
+
+  /** Current ({@code percent} < 0) or ramping at {@code percent}, once the version exists. */
+  private void route(String deployment, String buildId, float percent) {
+    await(buildId + " routed")
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              var stub = histories.client().getWorkflowServiceStubs().blockingStub();
+              if (percent < 0) {
+                stub.setWorkerDeploymentCurrentVersion(
+                    SetWorkerDeploymentCurrentVersionRequest.newBuilder()
+                        .setNamespace("default")
+                        .setDeploymentName(deployment)
+                        .setBuildId(buildId)
+                        .build());
+              } else {
+                stub.setWorkerDeploymentRampingVersion(
+                    SetWorkerDeploymentRampingVersionRequest.newBuilder()
+                        .setNamespace("default")
+                        .setDeploymentName(deployment)
+                        .setBuildId(buildId)
+                        .setPercentage(percent)
+                        .build());
+              }
+              return true;
+            });
+  }
+
+  private Map<String, String> versioned(String queue, String deployment, String buildId) {
+    return env(
+        queue,
+        Map.of(
+            "DRAINHOST_ACTIVITY_SLOTS", "1",
+            "DRAINHOST_EMF", "on",
+            "DRAINHOST_DEPLOYMENT_NAME", deployment,
+            "DRAINHOST_BUILD_ID", buildId,
+            "DRAINHOST_VERSIONING_BEHAVIOR", "pinned"));
+  }
+
+  private static String versionSeries(String queue, String deployment, String buildId) {
+    return "drainhost_task_queue_backlog{build_id=\""
+        + buildId
+        + "\",deployment=\""
+        + deployment
+        + "\",kind=\"activity\",task_queue=\""
+        + queue
+        + "\"}";
   }
 
   /** Starts {@link #RUNS} sleeps of {@code seconds} on the queue; returns their workflow ids. */

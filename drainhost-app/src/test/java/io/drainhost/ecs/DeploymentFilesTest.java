@@ -265,8 +265,9 @@ class DeploymentFilesTest {
 
   /**
    * The scaling policy reads what the hosts write: the EMF namespace, metric and dimensions of
-   * {@link io.drainhost.backlog.EmfLine}, for the task definition's queue, with EMF on; its math
-   * names only metrics it defines and returns exactly one series, as target tracking requires.
+   * {@link io.drainhost.backlog.EmfLine} (a versioned host's: its own version's backlog), for the
+   * task definition's queue, with EMF on; its math names only metrics it defines and returns
+   * exactly one series, as target tracking requires.
    */
   @Test
   void theScalingPolicyTracksTheBacklogTheHostsReportPerTask() throws IOException {
@@ -302,10 +303,20 @@ class DeploymentFilesTest {
     metric
         .path("Dimensions")
         .forEach(d -> dims.put(d.path("Name").asText(), d.path("Value").asText()));
+    // A versioned host's set: the task definition leaves the version to drainhost-deploy, which
+    // sets it on each revision and copies the policy with the new build id.
     assertEquals(
-        Map.of("TaskQueue", env.get("DRAINHOST_TASK_QUEUE"), "Kind", "activity"),
+        Map.of(
+            "TaskQueue",
+            env.get("DRAINHOST_TASK_QUEUE"),
+            "Kind",
+            "activity",
+            io.drainhost.backlog.EmfLine.DEPLOYMENT,
+            "DEPLOYMENT",
+            io.drainhost.backlog.EmfLine.BUILD_ID,
+            "BUILD_ID"),
         dims,
-        "exactly the dimension set the EMF lines declare");
+        "exactly the dimension set a versioned host's EMF lines declare");
     for (JsonNode m : metrics) {
       if (m.has("Expression")) {
         Matcher names =

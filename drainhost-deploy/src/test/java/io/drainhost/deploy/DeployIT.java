@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.applicationautoscaling.model.ScalableTarget;
 import software.amazon.awssdk.services.applicationautoscaling.model.ScalingPolicy;
 import software.amazon.awssdk.services.applicationautoscaling.model.ServiceNamespace;
+import software.amazon.awssdk.services.applicationautoscaling.model.TargetTrackingMetricDataQuery;
+import software.amazon.awssdk.services.applicationautoscaling.model.TargetTrackingMetricDimension;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.KeyValuePair;
 
@@ -73,7 +75,7 @@ class DeployIT extends DeploySuite {
       assertTrue(
           v1Service.at("/deploymentConfiguration/deploymentCircuitBreaker/enable").asBoolean());
       assertEquals(2, v1Service.path("desiredCount").asInt());
-      autoscale(cluster, ServiceNames.of(d, "v1"));
+      autoscale(cluster, ServiceNames.of(d, "v1"), d, queue);
 
       int v1Port = awaitHostPort(fleet, ServiceNames.of(d, "v1"));
       List<String> pinned = new ArrayList<>();
@@ -151,7 +153,7 @@ class DeployIT extends DeploySuite {
           v2Tags.contains("drainhost:deployment=" + d) && v2Tags.contains("drainhost:build-id=v2"),
           v2Tags.toString());
       assertOnlyImageAndVersionDiffer(fleet, ServiceNames.of(d, "v1"), ServiceNames.of(d, "v2"));
-      assertScalingCopied(cluster, ServiceNames.of(d, "v1"), ServiceNames.of(d, "v2"));
+      assertScalingCopied(cluster, ServiceNames.of(d, "v1"), ServiceNames.of(d, "v2"), "v1", "v2");
       for (String gate : List.of("-step10", "-step50")) {
         assertEquals(
             Set.of("v2"),
@@ -567,7 +569,11 @@ class DeployIT extends DeploySuite {
   }
 
   /** v1's autoscaling, as a team sets it up: a target and a policy naming v1's service. */
-  private void autoscale(String cluster, String service) {
+  /**
+   * The shipped target tracking (ecs/scaling-policy.json, as the template makes it): this version's
+   * own backlog per running task of its service.
+   */
+  private void autoscale(String cluster, String service, String deployment, String queue) {
     String resource = "service/" + cluster + "/" + service;
     autoscaling.registerScalableTarget(
         b ->
@@ -576,6 +582,14 @@ class DeployIT extends DeploySuite {
                 .scalableDimension("ecs:service:DesiredCount")
                 .minCapacity(2)
                 .maxCapacity(6));
+    java.util.LinkedHashMap<String, String> backlog = new java.util.LinkedHashMap<>();
+    backlog.put("TaskQueue", queue);
+    backlog.put("Kind", "activity");
+    backlog.put("Deployment", deployment);
+    backlog.put("BuildId", "v1");
+    java.util.LinkedHashMap<String, String> tasks = new java.util.LinkedHashMap<>();
+    tasks.put("ClusterName", cluster);
+    tasks.put("ServiceName", service);
     autoscaling.putScalingPolicy(
         b ->
             b.policyName("backlog-per-task")
@@ -585,18 +599,51 @@ class DeployIT extends DeploySuite {
                 .policyType("TargetTrackingScaling")
                 .targetTrackingScalingPolicyConfiguration(
                     t ->
-                        t.targetValue(10.0)
+                        t.targetValue(100.0)
                             .customizedMetricSpecification(
                                 m ->
-                                    m.metricName("RunningTaskCount")
-                                        .namespace("ECS/ContainerInsights")
-                                        .statistic("Average")
-                                        .dimensions(
-                                            x -> x.name("ClusterName").value(cluster),
-                                            x -> x.name("ServiceName").value(service)))));
+                                    m.metrics(
+                                        metric(
+                                            "backlog", "Maximum", "drainhost", "Backlog", backlog),
+                                        metric(
+                                            "tasks",
+                                            "Average",
+                                            "ECS/ContainerInsights",
+                                            "RunningTaskCount",
+                                            tasks),
+                                        TargetTrackingMetricDataQuery.builder()
+                                            .id("backlog_per_task")
+                                            .expression("IF(tasks > 0, backlog / tasks, backlog)")
+                                            .returnData(true)
+                                            .build()))));
   }
 
-  private void assertScalingCopied(String cluster, String from, String to) {
+  private static TargetTrackingMetricDataQuery metric(
+      String id, String stat, String namespace, String name, Map<String, String> dimensions) {
+    return TargetTrackingMetricDataQuery.builder()
+        .id(id)
+        .returnData(false)
+        .metricStat(
+            s ->
+                s.stat(stat)
+                    .metric(
+                        m ->
+                            m.namespace(namespace)
+                                .metricName(name)
+                                .dimensions(
+                                    dimensions.entrySet().stream()
+                                        .map(
+                                            e ->
+                                                TargetTrackingMetricDimension.builder()
+                                                    .name(e.getKey())
+                                                    .value(e.getValue())
+                                                    .build())
+                                        .toList())))
+        .build();
+  }
+
+  private void assertScalingCopied(
+      String cluster, String from, String to, String fromBuildId, String toBuildId) {
     List<ScalableTarget> a = scalableTargets(cluster, from);
     List<ScalableTarget> b = scalableTargets(cluster, to);
     assertEquals(1, b.size(), "the new service has a target");
@@ -610,15 +657,19 @@ class DeployIT extends DeploySuite {
                         .resourceId("service/" + cluster + "/" + to))
             .scalingPolicies();
     assertEquals(1, policies.size());
-    String dims =
+    String metrics =
         policies
             .get(0)
             .targetTrackingScalingPolicyConfiguration()
             .customizedMetricSpecification()
-            .dimensions()
+            .metrics()
             .toString();
     assertTrue(
-        dims.contains(to) && !dims.contains("Value=" + from + ")"),
-        "its metric names the new service: " + dims);
+        metrics.contains("Value=" + to + ")") && !metrics.contains("Value=" + from + ")"),
+        "its metric names the new service: " + metrics);
+    assertTrue(
+        metrics.contains("Name=BuildId, Value=" + toBuildId + ")")
+            && !metrics.contains("Value=" + fromBuildId + ")"),
+        "and the new version's own backlog: " + metrics);
   }
 }

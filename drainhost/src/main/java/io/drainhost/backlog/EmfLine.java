@@ -2,15 +2,18 @@ package io.drainhost.backlog;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drainhost.config.Versioning;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One CloudWatch Embedded Metric Format record of a task queue's backlog: a JSON line that the
  * awslogs driver sends to CloudWatch Logs, where it becomes metrics with no agent. Namespace
- * {@value #NAMESPACE}, dimensions {@code TaskQueue} and {@code Kind}.
+ * {@value #NAMESPACE}, dimensions {@code TaskQueue} and {@code Kind}, and for a versioned host also
+ * {@code Deployment} and {@code BuildId}: its version's own share, which its service scales on.
  */
 public final class EmfLine {
   public static final String NAMESPACE = "drainhost";
@@ -23,10 +26,18 @@ public final class EmfLine {
 
   private EmfLine() {}
 
-  public static String of(QueueStats s, Instant at) {
+  public static final String DEPLOYMENT = "Deployment";
+  public static final String BUILD_ID = "BuildId";
+
+  public static String of(QueueStats s, Optional<Versioning.Version> version, Instant at) {
     Map<String, Object> metricsDirective = new LinkedHashMap<>();
     metricsDirective.put("Namespace", NAMESPACE);
-    metricsDirective.put("Dimensions", List.of(List.of("TaskQueue", "Kind")));
+    metricsDirective.put(
+        "Dimensions",
+        List.of(
+            version.isPresent()
+                ? List.of("TaskQueue", "Kind", DEPLOYMENT, BUILD_ID)
+                : List.of("TaskQueue", "Kind")));
     metricsDirective.put(
         "Metrics",
         List.of(
@@ -41,6 +52,11 @@ public final class EmfLine {
     line.put("_aws", aws);
     line.put("TaskQueue", s.taskQueue());
     line.put("Kind", s.kind());
+    version.ifPresent(
+        v -> {
+          line.put(DEPLOYMENT, v.deploymentName());
+          line.put(BUILD_ID, v.buildId());
+        });
     line.put(BACKLOG, s.backlog());
     line.put(BACKLOG_AGE, s.backlogAgeSeconds());
     line.put(ADD_RATE, s.addRate());

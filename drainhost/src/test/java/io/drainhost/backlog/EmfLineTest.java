@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drainhost.config.Versioning;
 import io.drainhost.testing.EmfSpecification;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class EmfLineTest {
@@ -16,7 +18,7 @@ class EmfLineTest {
 
   @Test
   void aBacklogLineMeetsTheEmbeddedMetricFormatSpecification() {
-    String line = EmfLine.of(stats, Instant.parse("2026-11-29T12:00:00Z"));
+    String line = EmfLine.of(stats, Optional.empty(), Instant.parse("2026-11-29T12:00:00Z"));
     assertEquals(List.of(), EmfSpecification.violations(line), line);
     assertFalse(line.contains("\n"), "one line: " + line);
   }
@@ -24,7 +26,8 @@ class EmfLineTest {
   @Test
   void itCarriesTheBacklogWithTheTaskQueueAndKindAsDimensions() throws Exception {
     JsonNode line =
-        new ObjectMapper().readTree(EmfLine.of(stats, Instant.parse("2026-11-29T12:00:00Z")));
+        new ObjectMapper()
+            .readTree(EmfLine.of(stats, Optional.empty(), Instant.parse("2026-11-29T12:00:00Z")));
     assertEquals(1795953600000L, line.at("/_aws/Timestamp").asLong());
     assertEquals("drainhost", line.at("/_aws/CloudWatchMetrics/0/Namespace").asText());
     assertEquals("TaskQueue", line.at("/_aws/CloudWatchMetrics/0/Dimensions/0/0").asText());
@@ -32,6 +35,23 @@ class EmfLineTest {
     assertEquals("activity", line.get("Kind").asText());
     assertEquals(42, line.get("Backlog").asLong());
     assertEquals(3.5, line.get("BacklogAgeSeconds").asDouble());
+  }
+
+  @Test
+  void aVersionedHostsLineCarriesItsDeploymentAndBuildIdAsDimensionsToo() throws Exception {
+    String text =
+        EmfLine.of(
+            stats,
+            Optional.of(new Versioning.Version("orders", "v2")),
+            Instant.parse("2026-11-29T12:00:00Z"));
+    assertEquals(List.of(), EmfSpecification.violations(text), text);
+    JsonNode line = new ObjectMapper().readTree(text);
+    assertEquals(
+        "[\"TaskQueue\",\"Kind\",\"Deployment\",\"BuildId\"]",
+        line.at("/_aws/CloudWatchMetrics/0/Dimensions/0").toString());
+    assertEquals("orders", line.get("Deployment").asText());
+    assertEquals("v2", line.get("BuildId").asText());
+    assertEquals(1, line.at("/_aws/CloudWatchMetrics/0/Dimensions").size(), "one set: no mix");
   }
 
   @Test
