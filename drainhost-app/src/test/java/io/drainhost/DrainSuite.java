@@ -37,6 +37,7 @@ import org.junit.jupiter.api.TestInstance;
  * SIGTERM/SIGINT.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@org.junit.jupiter.api.Tag(io.drainhost.support.Timing.TAG)
 abstract class DrainSuite {
   TemporalServer server;
   int temporalPort;

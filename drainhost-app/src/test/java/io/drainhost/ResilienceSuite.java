@@ -27,6 +27,7 @@ import org.junit.jupiter.api.TestInstance;
  * the subclass names.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@org.junit.jupiter.api.Tag(io.drainhost.support.Timing.TAG)
 abstract class ResilienceSuite {
   abstract TemporalServer.Kind kind();
 

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * Temporal check runs during startup, and this Temporal accepts connections but never answers, so
  * the check waits for its deadline while the host serves 503 {@code starting}.
  */
+@org.junit.jupiter.api.Tag(io.drainhost.support.Timing.TAG)
 class StartupDrainIT {
   @Test
   void whileStartingTheHostAnswers503StartingAndASigtermThenDrainsAndExitsCleanly()

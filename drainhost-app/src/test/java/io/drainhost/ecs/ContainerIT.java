@@ -44,6 +44,7 @@ import org.junit.jupiter.api.TestInstance;
  * ECS stops a task.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@org.junit.jupiter.api.Tag(io.drainhost.support.Timing.TAG)
 class ContainerIT {
   static final Path ROOT = Path.of(System.getProperty("drainhost.root", ".."));
   private static final ObjectMapper JSON = new ObjectMapper();

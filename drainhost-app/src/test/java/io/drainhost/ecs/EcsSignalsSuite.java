@@ -29,6 +29,7 @@ import org.junit.jupiter.api.TestInstance;
  * server of the kind the subclass names.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@org.junit.jupiter.api.Tag(io.drainhost.support.Timing.TAG)
 abstract class EcsSignalsSuite {
   TemporalServer server;
 

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * while an attempt runs that a drain would hand off, not for one that fits, unprotected at once
  * when SIGTERM arrives; an agent that fails or hangs changes nothing else.
  */
+@org.junit.jupiter.api.Tag(io.drainhost.support.Timing.TAG)
 class ScaleInProtectionIT {
   private static Map<String, String> env(EcsAgentStandIn agent) {
     Map<String, String> env = new HashMap<>();

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * refused calls are retried with backoff, every attempt is handed back, every host exits 0 inside
  * its stop timeout and every run completes on the replacement hosts.
  */
+@org.junit.jupiter.api.Tag(io.drainhost.support.Timing.TAG)
 class FleetDrainIT {
   private static final int HOSTS = 3;
   private static final int STRAGGLERS = 100;

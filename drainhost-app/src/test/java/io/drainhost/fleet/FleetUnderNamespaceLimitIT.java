@@ -40,8 +40,12 @@ import org.junit.jupiter.params.provider.CsvSource;
  * namespace accepts; what cannot be handed back is named, and every run completes. At 20 rps all
  * 120 are handed back in most runs; the floor the issue set is 114, and a host that misses one
  * exits 3 naming a cause of the limit (one run of the whole suite here: 119, one attempt closed by
- * Temporal after its early hand-off's answer came too late). At 40 rps every host exits 0.
+ * Temporal after its early hand-off's answer came too late). At 40 rps every host exits 0. Both
+ * with Temporal 50 ms away, as a task on ECS has it; the same fleet on loopback (0 ms) was a third
+ * case until CI's budget needed its two minutes: FleetDrainIT stops a fleet on loopback under a
+ * limit.
  */
+@org.junit.jupiter.api.Tag(io.drainhost.support.Timing.TAG)
 class FleetUnderNamespaceLimitIT {
   private static final int HOSTS = 3;
   private static final int STRAGGLERS = 40;
@@ -61,7 +65,7 @@ class FleetUnderNamespaceLimitIT {
   private static final Pattern STACK_TRACE = Pattern.compile("(?m)^\\s+at [a-z]+\\.");
 
   @ParameterizedTest(name = "namespaceRPS={0}, Temporal {1} ms away")
-  @CsvSource({"20, 0", "20, 50", "40, 50"})
+  @CsvSource({"20, 50", "40, 50"})
   void aFleetStoppedAtOnceHandsItsStragglersBackWithinTheNamespacesLimit(
       int namespaceRps, int roundTripMs) throws Exception {
     TemporalServers.requireAvailable(TemporalServer.Kind.TEMPORAL_CLI, getClass());

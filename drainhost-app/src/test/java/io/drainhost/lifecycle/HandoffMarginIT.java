@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * retries, the HTTP stop and the exit: a hand-off that Temporal keeps refusing is retried until the
  * margin before the stop timeout, and the host exits before the stop timeout.
  */
+@org.junit.jupiter.api.Tag(io.drainhost.support.Timing.TAG)
 class HandoffMarginIT {
   @Test
   void handOffRetriesEndTheMarginBeforeTheStopTimeoutAndTheHostStillExitsBeforeIt() {

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * requires Temporal, the request timeout, and the {@code failure} of FAILED, TERMINATED and
  * TIMED_OUT runs. The Java test server behaves like the real one in all of this.
  */
+@org.junit.jupiter.api.Tag(io.drainhost.support.Timing.TAG)
 class TemporalTroubleIT {
   static final String GREET =
       "{\"workflowType\":\"GreetingWorkflow\",\"input\":{\"name\":\"Ada\"}}";
