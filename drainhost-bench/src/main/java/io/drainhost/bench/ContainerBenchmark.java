@@ -46,8 +46,38 @@ public final class ContainerBenchmark {
     this.context = context;
   }
 
-  /** One start and stop: milliseconds to ready, to the first poll, and from the stop to exit. */
-  private record Timing(long readyMs, long pollMs, long stopMs) {}
+  /**
+   * One start and stop: milliseconds to ready, to the first poll, and from the stop to exit; and
+   * where the start went, from the host's {@code start done} line.
+   */
+  private record Timing(long readyMs, long pollMs, long stopMs, StartParts parts) {}
+
+  /**
+   * The JVM's time before the host's start sequence (its boot, class loading, the configuration and
+   * the parts built), and each start step's; the rest of start → ready is the engine's and the
+   * probe's.
+   */
+  record StartParts(long jvmBeforeMs, Map<String, Long> stepsMs) {
+    private static final java.util.regex.Pattern LINE =
+        java.util.regex.Pattern.compile("start done: .*?jvmBeforeMs=(\\d+) stepsMs=\\{([^}]*)}");
+
+    static StartParts of(String output) {
+      java.util.regex.Matcher m = LINE.matcher(output);
+      if (!m.find()) {
+        throw new IllegalStateException("no start done line in:\n" + output);
+      }
+      Map<String, Long> steps = new java.util.LinkedHashMap<>();
+      for (String step : m.group(2).split(", ")) {
+        String[] kv = step.split("=");
+        steps.put(kv[0], Long.parseLong(kv[1]));
+      }
+      return new StartParts(Long.parseLong(m.group(1)), steps);
+    }
+
+    long stepsTotal() {
+      return stepsMs.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
 
   public int run() {
     Optional<ContainerEngine> found = ContainerEngine.find();
@@ -107,6 +137,15 @@ public final class ContainerBenchmark {
     row("image (with its CDS archive)", Long.parseLong(imageSize) / 1_000_000.0, archive);
     row("image without the archive", Long.parseLong(imageSize) / 1_000_000.0, noArchive);
     row("jar on the host", jarBytes / 1_000_000.0, jar);
+    System.out.println();
+    System.out.println("where a start goes, median ms (the host's start done line):");
+    System.out.println(
+        "| subject | JVM before the host's start | start steps | the slowest steps | the rest to"
+            + " ready (engine, gate, probe) |");
+    System.out.println("|---|---:|---:|---|---:|");
+    parts("image (with its CDS archive)", archive);
+    parts("image without the archive", noArchive);
+    parts("jar on the host", jar);
     System.out.printf(
         "the archive: start → ready %.2f× of without (median of the per-round ratios)%n",
         BenchSupport.median(
@@ -124,6 +163,34 @@ public final class ContainerBenchmark {
         BenchSupport.median(t.stream().map(Timing::readyMs).toList()),
         BenchSupport.median(t.stream().map(Timing::pollMs).toList()),
         BenchSupport.median(t.stream().map(Timing::stopMs).toList()));
+  }
+
+  private static void parts(String subject, List<Timing> t) {
+    Map<String, Long> slowest = new java.util.TreeMap<>();
+    t.get(0).parts().stepsMs().keySet().stream()
+        .forEach(
+            step ->
+                slowest.put(
+                    step,
+                    (long)
+                        BenchSupport.median(
+                            t.stream()
+                                .map(x -> x.parts().stepsMs().getOrDefault(step, 0L))
+                                .toList())));
+    String top =
+        slowest.entrySet().stream()
+            .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+            .limit(3)
+            .map(e -> e.getKey() + " " + e.getValue())
+            .collect(java.util.stream.Collectors.joining(", "));
+    double jvm = BenchSupport.median(t.stream().map(x -> x.parts().jvmBeforeMs()).toList());
+    double steps = BenchSupport.median(t.stream().map(x -> x.parts().stepsTotal()).toList());
+    double rest =
+        BenchSupport.median(
+            t.stream()
+                .map(x -> x.readyMs() - x.parts().jvmBeforeMs() - x.parts().stepsTotal())
+                .toList());
+    System.out.printf("| %s | %.0f | %.0f | %s | %.0f |%n", subject, jvm, steps, top, rest);
   }
 
   private static List<String> entrypoint(ContainerEngine engine, String image) {
@@ -187,7 +254,7 @@ public final class ContainerBenchmark {
         throw new IllegalStateException(
             "the container exited " + c.exitCode() + ":\n" + c.stdout());
       }
-      return new Timing(up[0], up[1], stop.toMillis());
+      return new Timing(up[0], up[1], stop.toMillis(), StartParts.of(c.stdout()));
     }
   }
 
@@ -217,7 +284,8 @@ public final class ContainerBenchmark {
       if (exit != 0) {
         throw new IllegalStateException("the jar exited " + exit + ":\n" + p.tail());
       }
-      return new Timing(up[0], up[1], (System.nanoTime() - t1) / 1_000_000);
+      return new Timing(
+          up[0], up[1], (System.nanoTime() - t1) / 1_000_000, StartParts.of(p.output()));
     }
   }
 
