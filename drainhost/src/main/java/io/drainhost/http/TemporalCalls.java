@@ -150,6 +150,11 @@ final class TemporalCalls implements AutoCloseable {
             }
           });
     }
+    // Lost between the caller's check and this watch: the loss has answered the calls it found
+    // in flight already, not this one, which the SDK would retry until the request timeout.
+    if (lost.isDone()) {
+      answer.completeExceptionally(new ConnectionLost());
+    }
   }
 
   private static final class DeadlinePassed extends RuntimeException {
