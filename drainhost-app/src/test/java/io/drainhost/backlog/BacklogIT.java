@@ -10,13 +10,12 @@ import io.drainhost.samples.SleepInput;
 import io.drainhost.support.Api;
 import io.drainhost.support.Histories;
 import io.drainhost.support.Hosts;
+import io.drainhost.support.Routing;
 import io.drainhost.testing.ChildProcess;
 import io.drainhost.testing.EmfSpecification;
 import io.drainhost.testing.LocalHosts;
 import io.drainhost.testing.TemporalServer;
 import io.drainhost.testing.TemporalServers;
-import io.temporal.api.workflowservice.v1.SetWorkerDeploymentCurrentVersionRequest;
-import io.temporal.api.workflowservice.v1.SetWorkerDeploymentRampingVersionRequest;
 import io.temporal.client.WorkflowOptions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -156,8 +155,8 @@ class BacklogIT {
         ChildProcess v2 = ChildProcess.start("backlog-v2", versioned(queue, deployment, "v2"))) {
       int v1Port = Hosts.awaitPolling(v1);
       int v2Port = Hosts.awaitPolling(v2);
-      route(deployment, "v1", -1);
-      route(deployment, "v2", 50);
+      Routing.current(histories, deployment, "v1");
+      Routing.ramping(histories, deployment, "v2", 50);
       ids.addAll(startSleeps(queue, "ramped", 120));
       await("each version's share of the backlog")
           .atMost(Duration.ofSeconds(60))
@@ -178,7 +177,7 @@ class BacklogIT {
                           && l.contains("\"BuildId\":\"v2\"")),
           "v2's EMF lines carry its version: " + v2.tail());
 
-      route(deployment, "v2", -1);
+      Routing.current(histories, deployment, "v2");
       ids.addAll(startSleeps(queue, "current", 120));
       await("the new runs are v2's backlog alone")
           .atMost(Duration.ofSeconds(60))
@@ -192,35 +191,6 @@ class BacklogIT {
       // Done: the runs go, and the hosts with them (their drains are other suites' matter).
       ids.forEach(id -> histories.client().newUntypedWorkflowStub(id).terminate("test done"));
     }
-  }
-
-  /** Current ({@code percent} < 0) or ramping at {@code percent}, once the version exists. */
-  private void route(String deployment, String buildId, float percent) {
-    await(buildId + " routed")
-        .atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(500))
-        .ignoreExceptions()
-        .until(
-            () -> {
-              var stub = histories.client().getWorkflowServiceStubs().blockingStub();
-              if (percent < 0) {
-                stub.setWorkerDeploymentCurrentVersion(
-                    SetWorkerDeploymentCurrentVersionRequest.newBuilder()
-                        .setNamespace("default")
-                        .setDeploymentName(deployment)
-                        .setBuildId(buildId)
-                        .build());
-              } else {
-                stub.setWorkerDeploymentRampingVersion(
-                    SetWorkerDeploymentRampingVersionRequest.newBuilder()
-                        .setNamespace("default")
-                        .setDeploymentName(deployment)
-                        .setBuildId(buildId)
-                        .setPercentage(percent)
-                        .build());
-              }
-              return true;
-            });
   }
 
   private Map<String, String> versioned(String queue, String deployment, String buildId) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.drainhost.support.Api;
 import io.drainhost.support.Histories;
 import io.drainhost.support.Hosts;
+import io.drainhost.support.Routing;
 import io.drainhost.testing.ChildProcess;
 import io.drainhost.testing.LocalHosts;
 import io.drainhost.testing.TemporalServer;
@@ -16,7 +17,6 @@ import io.drainhost.testing.TemporalServers;
 import io.restassured.path.json.JsonPath;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.api.workflowservice.v1.SetWorkerDeploymentCurrentVersionRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -67,27 +67,6 @@ class VersionedDeployIT {
     env.put("DRAINHOST_SHUTDOWN_TIMEOUT", "5s");
     env.put("DRAINHOST_STOP_TIMEOUT", "10s");
     return LocalHosts.hostEnv(server.port(), queue, env);
-  }
-
-  void setCurrent(Histories histories, String deployment, String buildId) {
-    await("version " + buildId + " made current")
-        .atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(500))
-        .ignoreExceptions()
-        .until(
-            () -> {
-              histories
-                  .client()
-                  .getWorkflowServiceStubs()
-                  .blockingStub()
-                  .setWorkerDeploymentCurrentVersion(
-                      SetWorkerDeploymentCurrentVersionRequest.newBuilder()
-                          .setNamespace("default")
-                          .setDeploymentName(deployment)
-                          .setBuildId(buildId)
-                          .build());
-              return true;
-            });
   }
 
   /** The activity attempts a host's /inflight lists now. */
@@ -151,7 +130,7 @@ class VersionedDeployIT {
       all.addAll(List.of(v1a, v1b));
       int v1Port = awaitPolling(v1a);
       int v1bPort = awaitPolling(v1b);
-      setCurrent(histories, deployment, "v1");
+      Routing.current(histories, deployment, "v1");
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> "current".equals(deploymentStatus(v1Port)));
@@ -198,7 +177,7 @@ class VersionedDeployIT {
           v2a.output().contains("replay report: state=passed"),
           "v2's gate replays the auto-upgrade runs and leaves v1's pinned runs alone: "
               + v2a.output());
-      setCurrent(histories, deployment, "v2");
+      Routing.current(histories, deployment, "v2");
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> "current".equals(deploymentStatus(v2Port)));
@@ -264,7 +243,7 @@ class VersionedDeployIT {
       ChildProcess v1a = ChildProcess.start("v1a-pinned", v1Env);
       all.add(v1a);
       int v1aPort = awaitPolling(v1a);
-      setCurrent(histories, deployment, "v1");
+      Routing.current(histories, deployment, "v1");
       String id = start(v1aPort, "SleepWorkflow", queue + "-sleep", "{\"seconds\":40}");
       await("the sleep runs on v1a")
           .atMost(Duration.ofSeconds(30))
@@ -285,7 +264,7 @@ class VersionedDeployIT {
       all.addAll(List.of(v1b, v2));
       int v1bPort = awaitPolling(v1b);
       int v2Port = awaitPolling(v2);
-      setCurrent(histories, deployment, "v2");
+      Routing.current(histories, deployment, "v2");
 
       // v1a leaves: it hands the attempt back at once; the next one must run on v1b, not on v2.
       Hosts.stopCleanly(v1a);
@@ -325,7 +304,7 @@ class VersionedDeployIT {
       env.put("DRAINHOST_DRAIN_POLICY", "*=handoff");
       try (ChildProcess only = ChildProcess.start("only-v1", env)) {
         int port = awaitPolling(only);
-        setCurrent(histories, deployment, "v1");
+        Routing.current(histories, deployment, "v1");
         start(port, "SleepWorkflow", queue + "-sleep", "{\"seconds\":60}");
         await("the pinned run's activity runs")
             .atMost(Duration.ofSeconds(30))

@@ -166,19 +166,16 @@ public final class ContainerBenchmark {
   }
 
   private static void parts(String subject, List<Timing> t) {
-    Map<String, Long> slowest = new java.util.TreeMap<>();
-    t.get(0).parts().stepsMs().keySet().stream()
-        .forEach(
-            step ->
-                slowest.put(
-                    step,
-                    (long)
-                        BenchSupport.median(
-                            t.stream()
-                                .map(x -> x.parts().stepsMs().getOrDefault(step, 0L))
-                                .toList())));
+    Map<String, Long> medians = new java.util.TreeMap<>();
+    for (String step : t.get(0).parts().stepsMs().keySet()) {
+      medians.put(
+          step,
+          (long)
+              BenchSupport.median(
+                  t.stream().map(x -> x.parts().stepsMs().getOrDefault(step, 0L)).toList()));
+    }
     String top =
-        slowest.entrySet().stream()
+        medians.entrySet().stream()
             .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
             .limit(3)
             .map(e -> e.getKey() + " " + e.getValue())

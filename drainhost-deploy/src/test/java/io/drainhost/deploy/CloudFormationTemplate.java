@@ -273,12 +273,18 @@ final class CloudFormationTemplate {
 
   private String sub(JsonNode arg) {
     String text = arg.isArray() ? arg.get(0).asText() : arg.asText();
+    // The list form's own variables come first, as CloudFormation resolves them.
+    JsonNode variables = arg.isArray() ? arg.path(1) : JSON.createObjectNode();
     Matcher m = SUB.matcher(text);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
       String name = m.group(1);
       String value =
-          name.contains(".") && !name.startsWith("AWS::") ? attribute(name) : ref(name).asText();
+          variables.has(name)
+              ? resolve(variables.get(name)).asText()
+              : name.contains(".") && !name.startsWith("AWS::")
+                  ? attribute(name)
+                  : ref(name).asText();
       m.appendReplacement(out, Matcher.quoteReplacement(value));
     }
     m.appendTail(out);

@@ -102,24 +102,7 @@ class DeployIT extends DeploySuite {
       }
       // v2 from v1: its task definition, service and autoscaling made from v1's, a gate at each
       // of its two ramp steps, then current.
-      String[] v2Release =
-          concat(
-              "deploy",
-              common,
-              "--image",
-              "registry.example/orders:v2",
-              "--build-id",
-              "v2",
-              "--steps",
-              "10:3s,50:3s",
-              "--step-gate",
-              "CountdownWorkflow",
-              "--gate-input",
-              COUNTDOWN_GATE,
-              "--gate-task-queue",
-              queue,
-              "--pollers-timeout",
-              "90s");
+      String[] v2Release = gatedRelease(common, "v2", "10:3s,50:3s", queue);
       // The deploy policy, statement by statement: without any one that a release needs, the
       // release fails on the call it allows and v2 gets no service.
       for (String sid : MotoIam.NEEDED_BY_A_RELEASE) {
@@ -365,24 +348,7 @@ class DeployIT extends DeploySuite {
           serviceExists(fleet, cluster, ServiceNames.of(d, "v2")), "the current version stays");
 
       // A deploy killed at each of its steps carries on when it is run again.
-      String[] v4 =
-          concat(
-              "deploy",
-              common,
-              "--image",
-              "registry.example/orders:v4",
-              "--build-id",
-              "v4",
-              "--steps",
-              "10:8s,50:2s",
-              "--step-gate",
-              "CountdownWorkflow",
-              "--gate-input",
-              COUNTDOWN_GATE,
-              "--gate-task-queue",
-              queue,
-              "--pollers-timeout",
-              "90s");
+      String[] v4 = gatedRelease(common, "v4", "10:8s,50:2s", queue);
       for (String step :
           List.of(
               "create ECS service " + ServiceNames.of(d, "v4"), "start gate", "ramp v4 to 10.0%")) {
@@ -421,6 +387,31 @@ class DeployIT extends DeploySuite {
           "hosts drained or were refused: " + codes);
       assertPolicyListsExactlyTheCallsMade();
     }
+  }
+
+  /**
+   * A deploy of the build's image with these ramp steps, a countdown gate pinned to the build at
+   * each step on {@code queue}, and 90 s for its pollers.
+   */
+  private static String[] gatedRelease(
+      String[] common, String buildId, String steps, String queue) {
+    return concat(
+        "deploy",
+        common,
+        "--image",
+        "registry.example/orders:" + buildId,
+        "--build-id",
+        buildId,
+        "--steps",
+        steps,
+        "--step-gate",
+        "CountdownWorkflow",
+        "--gate-input",
+        COUNTDOWN_GATE,
+        "--gate-task-queue",
+        queue,
+        "--pollers-timeout",
+        "90s");
   }
 
   /**

@@ -6,12 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,11 +33,38 @@ class DeployPolicyTest {
           "elasticloadbalancing:DescribeTargetGroups",
           "elasticloadbalancing:DescribeTargetGroupAttributes");
 
+  /**
+   * The template resolved for one stack (distinct values for every reference) and the file filled
+   * with the same values are the same policy.
+   */
   @Test
-  void theFileIsTheTemplatesDeployRolePolicyWithItsReferencesAsPlaceholders() throws IOException {
-    JsonNode role = CloudFormationTemplate.decoded().at("/Resources/DeployRole/Properties");
-    JsonNode inTemplate = placeholders(role.at("/Policies/0/PolicyDocument"));
-    assertEquals(file(), inTemplate);
+  void theFileIsTheTemplatesDeployRolePolicyWithItsReferencesAsPlaceholders() {
+    String account = "123456789012";
+    String taskRole = "arn:aws:iam::" + account + ":role/orders-TaskRole-A1";
+    String executionRole = "arn:aws:iam::" + account + ":role/orders-ExecutionRole-B2";
+    JsonNode inTemplate =
+        CloudFormationTemplate.resolvedWith(
+                Map.of("DeploymentName", "orders"),
+                Map.of(
+                    "AWS::Partition", "aws",
+                    "AWS::Region", "eu-west-1",
+                    "AWS::AccountId", account),
+                Map.of("Cluster", TextNode.valueOf("orders-cluster")),
+                Map.of("TaskRole.Arn", taskRole, "ExecutionRole.Arn", executionRole))
+            .properties("DeployRole")
+            .at("/Policies/0/PolicyDocument");
+    JsonNode file =
+        MotoIam.filled(
+            Map.of(
+                "AWS::Partition", "aws",
+                "AWS::Region", "eu-west-1",
+                "AWS::AccountId", account,
+                "Cluster", "orders-cluster",
+                "DeploymentName", "orders",
+                "TaskDefinitionFamily", "orders",
+                "TaskRole.Arn", taskRole,
+                "ExecutionRole.Arn", executionRole));
+    assertEquals(file, inTemplate);
   }
 
   @Test
@@ -149,36 +173,5 @@ class DeployPolicyTest {
       }
     }
     throw new AssertionError("no statement " + sid);
-  }
-
-  /** The template's references written as the file's placeholders: Ref X is ${X}, and so on. */
-  private static JsonNode placeholders(JsonNode node) {
-    if (node.isArray()) {
-      ArrayNode out = JSON.createArrayNode();
-      node.forEach(n -> out.add(placeholders(n)));
-      return out;
-    }
-    if (!node.isObject()) {
-      return node;
-    }
-    if (node.size() == 1) {
-      String key = node.fieldNames().next();
-      JsonNode arg = node.get(key);
-      switch (key) {
-        case "Ref":
-          return TextNode.valueOf("${" + arg.asText() + "}");
-        case "Fn::GetAtt":
-          return TextNode.valueOf("${" + arg.get(0).asText() + "." + arg.get(1).asText() + "}");
-        case "Fn::Sub":
-          return TextNode.valueOf(arg.isArray() ? arg.get(0).asText() : arg.asText());
-        default:
-          break;
-      }
-    }
-    ObjectNode out = JSON.createObjectNode();
-    Map<String, JsonNode> fields = new HashMap<>();
-    node.fields().forEachRemaining(f -> fields.put(f.getKey(), placeholders(f.getValue())));
-    fields.forEach(out::set);
-    return out;
   }
 }

@@ -81,20 +81,29 @@ final class MotoIam {
 
   private MotoIam() {}
 
-  /** ecs/drainhost-deploy-iam-policy.json filled in, without the given statements. */
-  static String deployPolicy(Set<String> without) {
+  /** ecs/drainhost-deploy-iam-policy.json with each placeholder replaced by its value. */
+  static JsonNode filled(Map<String, String> values) {
     try {
       Matcher m = PLACEHOLDER.matcher(Files.readString(POLICY));
       StringBuilder filled = new StringBuilder();
       while (m.find()) {
-        String value = VALUES.get(m.group(1));
+        String value = values.get(m.group(1));
         if (value == null) {
           throw new IllegalStateException("no value for the placeholder " + m.group());
         }
         m.appendReplacement(filled, Matcher.quoteReplacement(value));
       }
       m.appendTail(filled);
-      ObjectNode policy = (ObjectNode) JSON.readTree(filled.toString());
+      return JSON.readTree(filled.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The deploy policy filled in for the suite's account, without the given statements. */
+  static String deployPolicy(Set<String> without) {
+    try {
+      ObjectNode policy = (ObjectNode) filled(VALUES);
       ArrayNode kept = JSON.createArrayNode();
       for (JsonNode statement : policy.path("Statement")) {
         if (without.contains(statement.path("Sid").asText())) {

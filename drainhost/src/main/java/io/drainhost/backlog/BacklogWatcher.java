@@ -3,15 +3,14 @@ package io.drainhost.backlog;
 import io.drainhost.config.Versioning;
 import io.drainhost.metrics.MeterNames;
 import io.drainhost.threads.DaemonThreads;
+import io.drainhost.versioning.VersionDescription;
 import io.grpc.Status;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.temporal.api.deployment.v1.WorkerDeploymentVersion;
 import io.temporal.api.enums.v1.TaskQueueType;
 import io.temporal.api.taskqueue.v1.TaskQueue;
 import io.temporal.api.taskqueue.v1.TaskQueueStats;
 import io.temporal.api.workflowservice.v1.DescribeTaskQueueRequest;
-import io.temporal.api.workflowservice.v1.DescribeWorkerDeploymentVersionRequest;
 import io.temporal.api.workflowservice.v1.DescribeWorkerDeploymentVersionResponse;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.io.PrintStream;
@@ -179,20 +178,7 @@ public final class BacklogWatcher implements AutoCloseable {
     Instant now = Instant.now();
     List<DescribeWorkerDeploymentVersionResponse.VersionTaskQueue> queues;
     try {
-      queues =
-          stubs
-              .blockingStub()
-              .withDeadlineAfter(5, TimeUnit.SECONDS)
-              .describeWorkerDeploymentVersion(
-                  DescribeWorkerDeploymentVersionRequest.newBuilder()
-                      .setNamespace(namespace)
-                      .setDeploymentVersion(
-                          WorkerDeploymentVersion.newBuilder()
-                              .setDeploymentName(v.deploymentName())
-                              .setBuildId(v.buildId()))
-                      .setReportTaskQueueStats(true)
-                      .build())
-              .getVersionTaskQueuesList();
+      queues = VersionDescription.of(stubs, namespace, v, true).getVersionTaskQueuesList();
     } catch (RuntimeException e) {
       latest.clear();
       if (Status.fromThrowable(e).getCode() == Status.Code.NOT_FOUND) {

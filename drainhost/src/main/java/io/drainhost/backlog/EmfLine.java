@@ -21,13 +21,12 @@ public final class EmfLine {
   public static final String BACKLOG_AGE = "BacklogAgeSeconds";
   public static final String ADD_RATE = "TasksAddRate";
   public static final String DISPATCH_RATE = "TasksDispatchRate";
+  public static final String DEPLOYMENT = "Deployment";
+  public static final String BUILD_ID = "BuildId";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private EmfLine() {}
-
-  public static final String DEPLOYMENT = "Deployment";
-  public static final String BUILD_ID = "BuildId";
 
   public static String of(QueueStats s, Optional<Versioning.Version> version, Instant at) {
     Map<String, Object> metricsDirective = new LinkedHashMap<>();

@@ -7,10 +7,8 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.temporal.api.deployment.v1.WorkerDeploymentVersion;
 import io.temporal.api.deployment.v1.WorkerDeploymentVersionInfo;
 import io.temporal.api.enums.v1.WorkerDeploymentVersionStatus;
-import io.temporal.api.workflowservice.v1.DescribeWorkerDeploymentVersionRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.time.Duration;
 import java.util.List;
@@ -78,18 +76,7 @@ public final class VersionWatcher implements AutoCloseable {
     VersionStatus next;
     try {
       WorkerDeploymentVersionInfo info =
-          stubs
-              .blockingStub()
-              .withDeadlineAfter(5, TimeUnit.SECONDS)
-              .describeWorkerDeploymentVersion(
-                  DescribeWorkerDeploymentVersionRequest.newBuilder()
-                      .setNamespace(namespace)
-                      .setDeploymentVersion(
-                          WorkerDeploymentVersion.newBuilder()
-                              .setDeploymentName(version.deploymentName())
-                              .setBuildId(version.buildId()))
-                      .build())
-              .getWorkerDeploymentVersionInfo();
+          VersionDescription.of(stubs, namespace, version, false).getWorkerDeploymentVersionInfo();
       next = new VersionStatus(version, wireName(info.getStatus()), info.getRampPercentage());
     } catch (StatusRuntimeException e) {
       // Before this build's first poll the server has no such version yet.

@@ -53,15 +53,21 @@ public final class AwsCallFailures implements ExecutionInterceptor {
    * "HTTP status code 403".
    */
   private static String denied(Throwable e) {
+    return accessDenied(e)
+        ? " (HTTP 403: the caller's credentials are not valid, or its IAM policy does not allow "
+            + lastAction
+            + "; the deploy role's policy: docs/security.md)"
+        : "";
+  }
+
+  /** AWS refused the call itself (HTTP 403), whatever error body the SDK could read. */
+  public static boolean accessDenied(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof AwsServiceException a && a.statusCode() == 403) {
-        return " (HTTP 403: the caller's credentials are not valid, or its IAM policy does not"
-            + " allow "
-            + lastAction
-            + "; the deploy role's policy: docs/security.md)";
+        return true;
       }
     }
-    return "";
+    return false;
   }
 
   /** The causes of {@code e}, outermost first, each as its type and message. */

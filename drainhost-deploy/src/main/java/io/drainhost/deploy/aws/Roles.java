@@ -2,7 +2,6 @@ package io.drainhost.deploy.aws;
 
 import io.drainhost.deploy.check.Account;
 import java.util.Optional;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
@@ -24,8 +23,8 @@ public final class Roles {
     } catch (NoSuchEntityException e) {
       return new Account.Role(
           field, arn, Optional.of("does not exist (IAM GetRole: NoSuchEntity)"));
-    } catch (AwsServiceException e) {
-      if (e.statusCode() == 403) {
+    } catch (SdkException e) {
+      if (AwsCallFailures.accessDenied(e)) {
         // The deploy policy reads and passes only the stack's task and execution roles: a role
         // outside them is a typo, or one this release could not pass to its tasks anyway.
         return new Account.Role(
@@ -35,9 +34,6 @@ public final class Roles {
                 "is not a role this deploy role may read or pass (IAM GetRole: HTTP 403): a"
                     + " typo, or a role outside the deploy policy's"));
       }
-      return new Account.Role(
-          field, arn, Optional.of("could not be read (IAM GetRole: " + e.getMessage() + ")"));
-    } catch (SdkException e) {
       // Fail closed: a role that cannot be read cannot be shown to exist.
       return new Account.Role(
           field, arn, Optional.of("could not be read (IAM GetRole: " + e.getMessage() + ")"));
