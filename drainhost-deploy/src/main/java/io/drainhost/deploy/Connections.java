@@ -25,21 +25,22 @@ import software.amazon.awssdk.services.iam.IamClient;
  * AWS_ENDPOINT_URL_ECS}, {@code _APPLICATION_AUTO_SCALING}, {@code _ELASTIC_LOAD_BALANCING_V2},
  * {@code _IAM} each).
  */
-final class Connections {
+public final class Connections {
   @Option(names = "--deployment", required = true, description = "the Worker Deployment's name")
-  String deployment;
+  public String deployment;
 
   @Option(names = "--cluster", required = true, description = "the ECS cluster of its services")
-  String cluster;
+  public String cluster;
 
   @Option(names = "--address", description = "Temporal's host:port (else TEMPORAL_ADDRESS)")
-  String address;
+  public String address;
 
   @Option(names = "--namespace", description = "the namespace (else TEMPORAL_NAMESPACE, default)")
-  String namespace;
+  public String namespace;
 
   /** Connections given in code, not by picocli. */
-  static Connections of(String deployment, String cluster, String address, String namespace) {
+  public static Connections of(
+      String deployment, String cluster, String address, String namespace) {
     Connections c = new Connections();
     c.deployment = deployment;
     c.cluster = cluster;
@@ -48,7 +49,7 @@ final class Connections {
     return c;
   }
 
-  String namespace() {
+  public String namespace() {
     return namespace != null
         ? namespace
         : profile().getNamespace() != null ? profile().getNamespace() : "default";
@@ -71,7 +72,7 @@ final class Connections {
   }
 
   /** Stubs that answer, or a {@link DeployException} naming the address. */
-  WorkflowServiceStubs temporal() {
+  public WorkflowServiceStubs temporal() {
     ClientConfigProfile p = profile();
     if (p.getAddress() == null || p.getAddress().isBlank()) {
       throw new DeployException(
@@ -96,17 +97,17 @@ final class Connections {
   }
 
   /** Temporal's address as configured, for messages. */
-  String address() {
+  public String address() {
     String a = profile().getAddress();
     return a == null || a.isBlank() ? "(no address)" : a;
   }
 
   /** Where Temporal is, as a failure names it. */
-  String temporalScope() {
+  public String temporalScope() {
     return "Temporal at " + address() + ", namespace " + namespace();
   }
 
-  WorkflowClient client(WorkflowServiceStubs stubs) {
+  public WorkflowClient client(WorkflowServiceStubs stubs) {
     return WorkflowClient.newInstance(
         stubs,
         WorkflowClientOptions.newBuilder(profile().toWorkflowClientOptions())
@@ -121,7 +122,7 @@ final class Connections {
         .build();
   }
 
-  EcsClient ecs() {
+  public EcsClient ecs() {
     return EcsClient.builder()
         .httpClient(UrlConnectionHttpClient.create())
         .overrideConfiguration(namedFailures())
@@ -129,7 +130,7 @@ final class Connections {
   }
 
   /** IAM, to see that a task definition's roles exist ({@code AWS_ENDPOINT_URL_IAM}). */
-  IamClient iam() {
+  public IamClient iam() {
     return IamClient.builder()
         .httpClient(UrlConnectionHttpClient.create())
         .overrideConfiguration(namedFailures())
@@ -137,7 +138,7 @@ final class Connections {
   }
 
   /** Application Auto Scaling ({@code AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING} overrides it). */
-  ApplicationAutoScalingClient autoscaling() {
+  public ApplicationAutoScalingClient autoscaling() {
     return ApplicationAutoScalingClient.builder()
         .httpClient(UrlConnectionHttpClient.create())
         .overrideConfiguration(namedFailures())
@@ -148,7 +149,7 @@ final class Connections {
    * The load balancers' API, to read a target group ({@code
    * AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2}).
    */
-  ElasticLoadBalancingV2Client elb() {
+  public ElasticLoadBalancingV2Client elb() {
     return ElasticLoadBalancingV2Client.builder()
         .httpClient(UrlConnectionHttpClient.create())
         .overrideConfiguration(namedFailures())

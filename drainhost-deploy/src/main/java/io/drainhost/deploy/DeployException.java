@@ -1,19 +1,22 @@
 package io.drainhost.deploy;
 
 /** A reason the command stops, with the exit code a pipeline reads. */
-final class DeployException extends RuntimeException {
+public final class DeployException extends RuntimeException {
   /** Wrong arguments or configuration. */
-  static final int USAGE = 2;
+  public static final int USAGE = 2;
 
   /** An endpoint could not be reached or refused the call; nothing was decided. */
-  static final int UNAVAILABLE = 1;
+  public static final int UNAVAILABLE = 1;
 
   /** The rollout stopped on evidence: the gate failed, or the new version failed while ramping. */
-  static final int REFUSED = 3;
+  public static final int REFUSED = 3;
 
-  final int exitCode;
+  /** Another release of the deployment runs: nothing of this one was started. */
+  public static final int BUSY = 4;
 
-  DeployException(int exitCode, String message) {
+  public final int exitCode;
+
+  public DeployException(int exitCode, String message) {
     super(message);
     this.exitCode = exitCode;
   }

@@ -2,6 +2,7 @@ package io.drainhost.deploy;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -64,6 +65,7 @@ class CloudFormationStackIT extends DeploySuite {
     parameters.put("TemporalAddress", temporal.address());
     parameters.put("TemporalNamespace", "default");
     parameters.put("DesiredCount", "2");
+    parameters.put("ControllerImage", "registry.example/drainhost-deploy:0.1.0");
     try (CloudFormationClient cfn = cloudFormation()) {
       List<Parameter> given = new ArrayList<>();
       parameters.forEach(
@@ -101,8 +103,32 @@ class CloudFormationStackIT extends DeploySuite {
               + " --build-id v1",
           outputs.get("FirstReleaseCommand"));
 
+      // The controller: one task of its own, running as the deploy role, not a version.
+      String controllerService = outputs.get("ControllerServiceName");
+      try (software.amazon.awssdk.services.ecs.EcsClient ecs = ecs()) {
+        Service controller =
+            ecs.describeServices(b -> b.cluster(cluster).services(controllerService))
+                .services()
+                .get(0);
+        assertEquals(1, controller.desiredCount());
+        software.amazon.awssdk.services.ecs.model.TaskDefinition td =
+            ecs.describeTaskDefinition(b -> b.taskDefinition(controller.taskDefinition()))
+                .taskDefinition();
+        // moto's CloudFormation leaves a task definition's role out; DeployPolicyTest reads it.
+        if (td.taskRoleArn() != null) {
+          assertEquals(
+              outputs.get("DeployRoleArn"), td.taskRoleArn(), "it runs as the deploy role");
+        }
+        assertEquals(List.of("controller"), td.containerDefinitions().get(0).command());
+        assertFalse(
+            ecs.listTagsForResource(b -> b.resourceArn(controller.serviceArn())).tags().stream()
+                .anyMatch(t -> t.key().startsWith("drainhost:")),
+            "not a version of the deployment");
+      }
+
       try (EcsFleet fleet =
-          new EcsFleet(ecs(), cluster, temporal.port(), queue, Map.of("v1", "v1", "v2", "v2"))) {
+          new EcsFleet(ecs(), cluster, temporal.port(), queue, Map.of("v1", "v1", "v2", "v2"))
+              .runningControllersWith(toolEnv())) {
         Service service =
             fleet
                 .ecs
@@ -143,6 +169,9 @@ class CloudFormationStackIT extends DeploySuite {
                     "90s"));
         assertEquals(0, run(v2), v2.output());
         assertTrue(v2.output().contains(deployment + ":v2 is current"), v2.output());
+        assertTrue(
+            v2.output().contains("a drainhost-deploy controller polls"),
+            "the stack's controller ran the release: " + v2.output());
         JsonNode v2Service = recorder.creation(ServiceNames.of(deployment, "v2"));
         assertEquals(
             outputs.get("TargetGroupArn"),

@@ -44,12 +44,14 @@ class DeployDocsTest {
     assertEquals(io.drainhost.deploy.plan.Plan.USAGE, DeployException.USAGE);
     assertEquals(io.drainhost.deploy.plan.Plan.UNAVAILABLE, DeployException.UNAVAILABLE);
     assertEquals(io.drainhost.deploy.plan.Plan.REFUSED, DeployException.REFUSED);
+    assertTrue(DeployMain.EXIT_CODES.contains("4 another release of the deployment runs"));
     for (String row :
         List.of(
             "| 0 | done",
             "| 1 | an endpoint failed",
             "| 2 | refused before any change",
-            "| 3 | refused on evidence")) {
+            "| 3 | refused on evidence",
+            "| 4 | another release of the deployment runs")) {
       assertTrue(doc.contains(row), row);
     }
     assertTrue(

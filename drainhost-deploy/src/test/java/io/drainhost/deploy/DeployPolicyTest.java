@@ -162,6 +162,26 @@ class DeployPolicyTest {
     }
   }
 
+  @Test
+  void onlyTheControllersTaskRunsAsTheDeployRoleAndOnlyWhenTheStackRunsOne() {
+    JsonNode resources = CloudFormationTemplate.decoded().path("Resources");
+    assertEquals(
+        "DeployRole",
+        resources.at("/ControllerTaskDefinition/Properties/TaskRoleArn/Fn::GetAtt/0").asText());
+    assertEquals("HasController", resources.at("/ControllerTaskDefinition/Condition").asText());
+    assertEquals("HasController", resources.at("/ControllerService/Condition").asText());
+    JsonNode trust =
+        resources.at("/DeployRole/Properties/AssumeRolePolicyDocument/Statement/Fn::If");
+    assertEquals("HasController", trust.get(0).asText());
+    assertTrue(trust.get(1).toString().contains("ecs-tasks.amazonaws.com"), trust.toString());
+    assertFalse(
+        trust.get(2).toString().contains("ecs-tasks.amazonaws.com"),
+        "without a controller no task may assume it: " + trust);
+    assertFalse(
+        resources.at("/ControllerService/Properties").toString().contains("drainhost:deployment"),
+        "the controller is not a version of the deployment");
+  }
+
   private static JsonNode file() throws IOException {
     return JSON.readTree(MotoIam.POLICY.toFile());
   }

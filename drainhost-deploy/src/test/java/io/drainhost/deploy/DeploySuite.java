@@ -3,11 +3,18 @@ package io.drainhost.deploy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.drainhost.deploy.activity.ReleaseActivities;
+import io.drainhost.deploy.plan.Action;
+import io.drainhost.deploy.plan.Plan;
 import io.drainhost.testing.ChildProcess;
 import io.drainhost.testing.LocalHosts;
 import io.drainhost.testing.TemporalServer;
 import io.drainhost.testing.TemporalServers;
+import io.temporal.api.common.v1.Payloads;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
+import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.net.URI;
@@ -395,5 +402,49 @@ abstract class DeploySuite {
     all.addAll(List.of(common));
     all.addAll(List.of(rest));
     return all.toArray(new String[0]);
+  }
+
+  /** A workflow's history, its latest run's, as the tests read it back. */
+  List<HistoryEvent> history(String workflowId) {
+    return client.fetchHistory(workflowId).getEvents();
+  }
+
+  /** The plans the release recorded (a marker each), in order. */
+  List<Plan> plans(String workflowId) {
+    List<Plan> plans = new ArrayList<>();
+    for (HistoryEvent e : history(workflowId)) {
+      if (e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED) {
+        Payloads data = e.getMarkerRecordedEventAttributes().getDetailsMap().get("data");
+        if (data != null) {
+          plans.add(
+              DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(
+                  0, Optional.of(data), Plan.class, Plan.class));
+        }
+      }
+    }
+    return plans;
+  }
+
+  /** The actions the release handed to its act activity, in order. */
+  List<Action> actedOn(String workflowId) {
+    List<Action> actions = new ArrayList<>();
+    for (HistoryEvent e : history(workflowId)) {
+      if (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+          && e.getActivityTaskScheduledEventAttributes()
+              .getActivityType()
+              .getName()
+              .equals("Act")) {
+        actions.addAll(
+            DefaultDataConverter.STANDARD_INSTANCE
+                .fromPayloads(
+                    0,
+                    Optional.of(e.getActivityTaskScheduledEventAttributes().getInput()),
+                    ReleaseActivities.ActRequest.class,
+                    ReleaseActivities.ActRequest.class)
+                .plan()
+                .actions());
+      }
+    }
+    return actions;
   }
 }

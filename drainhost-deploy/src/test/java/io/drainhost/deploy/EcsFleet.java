@@ -35,6 +35,8 @@ final class EcsFleet implements AutoCloseable {
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
   private final Map<String, Map<String, String>> versions = new ConcurrentHashMap<>();
   private final Map<String, Integer> started = new ConcurrentHashMap<>();
+  private final Map<String, List<String>> commands = new ConcurrentHashMap<>();
+  private volatile Map<String, String> controllerEnv;
 
   EcsFleet(
       EcsClient ecs,
@@ -52,6 +54,16 @@ final class EcsFleet implements AutoCloseable {
 
   String cluster() {
     return cluster;
+  }
+
+  /**
+   * A task whose container runs {@code controller} is drainhost-deploy's controller, as ECS would
+   * run the image: the tool's jar with this environment (its AWS credentials stand for the task
+   * role, which moto does not hand out).
+   */
+  EcsFleet runningControllersWith(Map<String, String> env) {
+    controllerEnv = env;
+    return this;
   }
 
   /** The hosts of a service now. */
@@ -101,6 +113,20 @@ final class EcsFleet implements AutoCloseable {
       stopped.add(h);
     }
     while (running.size() < desired && s != null) {
+      if (commandOf(s).equals(List.of("controller")) && controllerEnv != null) {
+        Map<String, String> env = new HashMap<>(controllerEnv);
+        env.putAll(versionOf(s));
+        env.put("DRAINHOST_PORT", "0");
+        env.put("TEMPORAL_ADDRESS", "127.0.0.1:" + temporalPort);
+        running.add(
+            ChildProcess.startJar(
+                ChildProcess.locate("drainhost-deploy.jar", "drainhost-deploy.jar"),
+                name + "-" + (running.size() + 1),
+                env,
+                "controller"));
+        started.merge(name, 1, Integer::sum);
+        continue;
+      }
       Map<String, String> version = versionOf(s);
       String buildId = version.getOrDefault(TaskDefinitions.BUILD_ID_VARIABLE, "");
       Map<String, String> env = new HashMap<>();
@@ -135,6 +161,18 @@ final class EcsFleet implements AutoCloseable {
               .forEach(c -> c.environment().forEach(e -> env.put(e.name(), e.value())));
           return env;
         });
+  }
+
+  /** The container's command in the service's task definition. */
+  private List<String> commandOf(Service s) {
+    return commands.computeIfAbsent(
+        s.taskDefinition(),
+        arn ->
+            ecs.describeTaskDefinition(b -> b.taskDefinition(arn))
+                .taskDefinition()
+                .containerDefinitions()
+                .get(0)
+                .command());
   }
 
   /** How many hosts were ever started for the service (a refused build's are replaced). */

@@ -5,6 +5,7 @@ import com.google.protobuf.ByteString;
 import io.drainhost.deploy.aws.EcsServices;
 import io.drainhost.deploy.aws.Scaling;
 import io.drainhost.deploy.aws.ServiceRequests;
+import io.drainhost.deploy.aws.SourceFile;
 import io.drainhost.deploy.aws.TaskDefinitions;
 import io.drainhost.deploy.observe.Observer;
 import io.drainhost.deploy.plan.Action;
@@ -19,7 +20,6 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.common.VersioningOverride;
 import io.temporal.common.WorkerDeploymentVersion;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,11 +38,21 @@ import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
 public final class Actor {
   /** Where a first release's task definition and service come from, and the gates' runs. */
   public record Sources(
-      Path taskDefinitionFile,
-      Path serviceSettingsFile,
+      Optional<SourceFile> taskDefinitionFile,
+      Optional<SourceFile> serviceSettingsFile,
       ServiceRequests.AccountSettings account,
       JsonNode gateInput,
-      Optional<String> gateTaskQueue) {}
+      Optional<String> gateTaskQueue) {
+    /** What a command that creates nothing and starts no gate has: none of it. */
+    public static Sources none() {
+      return new Sources(
+          Optional.empty(),
+          Optional.empty(),
+          new ServiceRequests.AccountSettings(List.of(), List.of(), Optional.empty(), false),
+          com.fasterxml.jackson.databind.node.NullNode.getInstance(),
+          Optional.empty());
+    }
+  }
 
   private final String deployment;
   private final TemporalDeployments temporal;
@@ -159,7 +169,7 @@ public final class Actor {
       RegisterTaskDefinitionRequest source =
           currentService(o)
               .map(s -> taskDefinitions.fromCurrent(s.described().taskDefinition()))
-              .orElseGet(() -> TaskDefinitions.fromFile(sources.taskDefinitionFile()));
+              .orElseGet(() -> TaskDefinitions.fromFile(fileOf(sources.taskDefinitionFile())));
       registered.put(
           r.buildId(), taskDefinitions.register(source, r.image(), deployment, r.buildId()));
     } else if (a instanceof Action.CreateService c) {
@@ -207,13 +217,18 @@ public final class Actor {
         .orElseGet(
             () ->
                 ServiceRequests.fromFile(
-                    sources.serviceSettingsFile(),
+                    fileOf(sources.serviceSettingsFile()),
                     sources.account(),
                     ecs.cluster(),
                     c.name(),
                     arn,
                     c.desired(),
                     ecs.versionTags(c.buildId())));
+  }
+
+  private static SourceFile fileOf(Optional<SourceFile> file) {
+    return file.orElseThrow(
+        () -> new IllegalArgumentException("a first release names its files, none was given"));
   }
 
   private ByteString fresh() {

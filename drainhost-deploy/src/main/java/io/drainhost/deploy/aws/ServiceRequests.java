@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -87,7 +85,7 @@ public final class ServiceRequests {
    * create-service --cli-input-json} takes), with the account's settings over it.
    */
   public static CreateServiceRequest fromFile(
-      Path settingsFile,
+      SourceFile settingsFile,
       AccountSettings account,
       String cluster,
       String name,
@@ -96,7 +94,7 @@ public final class ServiceRequests {
       List<Tag> versionTags) {
     CreateServiceRequest fromFile;
     try {
-      JsonNode service = JSON.readTree(Files.readString(settingsFile)).path("service");
+      JsonNode service = settingsFile.json("service settings").path("service");
       fromFile = JSON.treeToValue(service, CreateServiceRequest.serializableBuilderClass()).build();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the service settings file " + settingsFile, e);

@@ -4,10 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drainhost.deploy.check.Account;
 import io.drainhost.deploy.check.Settings;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +64,9 @@ public final class SettingsReader {
    * service gets no load balancer.
    */
   public static Settings forFirstRelease(
-      Path taskDefinition, Path serviceSettings, Optional<TargetGroups.Health> targetGroup) {
+      SourceFile taskDefinition,
+      SourceFile serviceSettings,
+      Optional<TargetGroups.Health> targetGroup) {
     Settings f = fromFiles(taskDefinition, serviceSettings);
     return new Settings(
         taskDefinition + ", " + serviceSettings + " and the target group given",
@@ -90,19 +88,14 @@ public final class SettingsReader {
 
   /** What a first release asks of the account: the file's task, the flags' network, its roles. */
   public static Account firstReleaseAccount(
-      Path taskDefinition,
-      Path serviceSettings,
+      SourceFile taskDefinition,
+      SourceFile serviceSettings,
       ServiceRequests.AccountSettings flags,
       Roles roles,
       String runNamespace) {
     RegisterTaskDefinitionRequest td = TaskDefinitions.fromFile(taskDefinition);
-    boolean fileLoadBalanced;
-    try {
-      fileLoadBalanced =
-          JSON.readTree(Files.readString(serviceSettings)).at("/service/loadBalancers").size() > 0;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + serviceSettings, e);
-    }
+    boolean fileLoadBalanced =
+        serviceSettings.json("service settings").at("/service/loadBalancers").size() > 0;
     return new Account(
         Optional.ofNullable(td.networkModeAsString()),
         !flags.subnets().isEmpty(),
@@ -146,15 +139,10 @@ public final class SettingsReader {
     return found;
   }
 
-  public static Settings fromFiles(Path taskDefinition, Path serviceSettings) {
+  public static Settings fromFiles(SourceFile taskDefinition, SourceFile serviceSettings) {
     RegisterTaskDefinitionRequest td = TaskDefinitions.fromFile(taskDefinition);
     ContainerDefinition c = TaskDefinitions.drainhostContainer(td.containerDefinitions());
-    JsonNode settings;
-    try {
-      settings = JSON.readTree(Files.readString(serviceSettings));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + serviceSettings, e);
-    }
+    JsonNode settings = serviceSettings.json("service settings");
     JsonNode tg = settings.path("targetGroup");
     JsonNode service = settings.path("service");
     OptionalInt delay = OptionalInt.empty();

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -106,9 +104,9 @@ public final class TaskDefinitions {
    * A registration of the file's task definition ({@code ecs/task-definition.json}: what {@code aws
    * ecs register-task-definition --cli-input-json} takes).
    */
-  public static RegisterTaskDefinitionRequest fromFile(Path file) {
+  public static RegisterTaskDefinitionRequest fromFile(SourceFile file) {
     try {
-      JsonNode json = JSON.readTree(Files.readString(file));
+      JsonNode json = file.json("task definition");
       if (json instanceof ObjectNode o) {
         o.remove(List.of("taskDefinitionArn", "revision", "status", "compatibilities"));
       }

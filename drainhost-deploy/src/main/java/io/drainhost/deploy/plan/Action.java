@@ -1,11 +1,28 @@
 package io.drainhost.deploy.plan;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.Optional;
 
 /**
  * One change a plan makes, with the reason the planner chose it. The actor carries them out in the
- * order of the plan; {@code --dry-run} prints them instead.
+ * order of the plan; {@code --dry-run} prints them instead. A release workflow records them in its
+ * history, so each names its kind in JSON.
  */
+@JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME, property = "action")
+@JsonSubTypes({
+  @JsonSubTypes.Type(Action.RegisterTaskDefinition.class),
+  @JsonSubTypes.Type(Action.CreateService.class),
+  @JsonSubTypes.Type(Action.CopyScaling.class),
+  @JsonSubTypes.Type(Action.DeregisterScaling.class),
+  @JsonSubTypes.Type(Action.ScaleService.class),
+  @JsonSubTypes.Type(Action.DeleteService.class),
+  @JsonSubTypes.Type(Action.StartGate.class),
+  @JsonSubTypes.Type(Action.TerminateGate.class),
+  @JsonSubTypes.Type(Action.SetRamping.class),
+  @JsonSubTypes.Type(Action.SetCurrent.class),
+  @JsonSubTypes.Type(Action.DeleteVersion.class)
+})
 public sealed interface Action {
   /** Why the planner chose this action: printed beside it. */
   String reason();

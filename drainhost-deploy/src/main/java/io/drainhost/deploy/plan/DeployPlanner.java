@@ -77,6 +77,38 @@ public final class DeployPlanner {
     return ramp(o, r, service, catchUp);
   }
 
+  /**
+   * A release rolled back on request ({@code abort}): before promotion it fails as a release that
+   * did not make it (its ramp ends, its gates are terminated, its service goes to 0 once idle);
+   * after, the version current before it is current again, as a breach in its rollback window would
+   * do.
+   */
+  public static Plan abort(Observed o, Release r, String by) {
+    Optional<String> mismatch = Identity.mismatch(o, Optional.of(r));
+    if (mismatch.isPresent()) {
+      return Plan.usage(mismatch.get());
+    }
+    String why = r.version() + " aborted by " + by;
+    if (o.routing().flatMap(Routing::current).filter(r.buildId()::equals).isPresent()) {
+      Optional<String> previous = previous(o, r.buildId());
+      if (previous.isEmpty()) {
+        return Plan.refused(
+            why
+                + " after its promotion; no earlier version with pollers to roll back to: it stays"
+                + " current",
+            List.of());
+      }
+      return Plan.refused(
+          why + "; rolled back to " + previous.get() + " (" + r.version() + " drains)",
+          List.of(new Action.SetCurrent(previous.get(), "the release was aborted")));
+    }
+    Service service = o.services().get(r.buildId());
+    if (service == null) {
+      return Plan.refused(why + " before its service was created: nothing to undo", List.of());
+    }
+    return fail(o, r, service, why);
+  }
+
   private static Plan promoted(Observed o, Release r) {
     Routing routing = o.routing().orElseThrow();
     Instant watchedUntil = routing.currentChangedAt().plus(r.rollbackWindow());

@@ -39,6 +39,14 @@ public record Observed(
   }
 
   /**
+   * This observation as of {@code now}: a release workflow plans on its own clock, which replays
+   * the same, not on the clock of the worker that observed.
+   */
+  public Observed at(Instant now) {
+    return new Observed(now, scope, routing, versions, services, gates, health, recentlyPolled);
+  }
+
+  /**
    * Where this pass looked: the two sides a mismatch is named by (a typo in one of them makes the
    * other look empty).
    *

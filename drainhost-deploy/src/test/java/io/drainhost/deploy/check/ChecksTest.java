@@ -22,7 +22,10 @@ class ChecksTest {
   /** Settings that fit drainhost, as the shipped files have them. */
   static Settings good() {
     return SettingsReader.fromFiles(
-        ROOT.resolve("ecs/task-definition.json"), ROOT.resolve("ecs/service-settings.json"));
+        io.drainhost.deploy.aws.SourceFile.read(
+            ROOT.resolve("ecs/task-definition.json"), "task definition"),
+        io.drainhost.deploy.aws.SourceFile.read(
+            ROOT.resolve("ecs/service-settings.json"), "service settings"));
   }
 
   static Settings with(

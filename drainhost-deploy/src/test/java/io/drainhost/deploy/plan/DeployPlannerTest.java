@@ -378,4 +378,37 @@ class DeployPlannerTest {
     assertTrue(ServiceNames.of(longName, "v1").length() <= 255);
     assertTrue(ServiceNames.of(longName, "v1").matches("[A-Za-z0-9_-]+"));
   }
+
+  @Test
+  void anAbortMidRampEndsTheRampAndScalesTheBuildDownOnceIdle() {
+    Plan p =
+        DeployPlanner.abort(
+            v2Polling().ramping("v2", 10, Duration.ofMinutes(1)).observed(), V2_NO_GATE, "ops");
+    assertEquals(Plan.REFUSED, p.exitCode());
+    assertEquals(
+        List.of(Action.SetRamping.class, Action.DeregisterScaling.class, Action.ScaleService.class),
+        kinds(p));
+    assertTrue(p.message().contains("orders:v2 aborted by ops"), p.message());
+  }
+
+  @Test
+  void anAbortAfterPromotionMakesThePreviousVersionCurrentAgain() {
+    States promoted =
+        state()
+            .current("v2", Duration.ofMinutes(2))
+            .version("v2", Status.CURRENT, true)
+            .version("v1", Status.DRAINING, true)
+            .service("v2", 3, Duration.ofMinutes(30), true);
+    Plan p = DeployPlanner.abort(promoted.observed(), V2, "ops");
+    assertEquals(List.of(Action.SetCurrent.class), kinds(p));
+    assertEquals("v1", ((Action.SetCurrent) p.actions().get(0)).buildId());
+    assertEquals(Plan.REFUSED, p.exitCode());
+  }
+
+  @Test
+  void anAbortBeforeAnythingWasCreatedChangesNothing() {
+    Plan p = DeployPlanner.abort(v1Current().observed(), V2, "ops");
+    assertEquals(List.of(), p.actions());
+    assertEquals(Plan.REFUSED, p.exitCode());
+  }
 }
