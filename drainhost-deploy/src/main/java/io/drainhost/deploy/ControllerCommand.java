@@ -50,6 +50,17 @@ final class ControllerCommand implements Callable<Integer> {
       return DeployException.USAGE;
     }
     env.put("DRAINHOST_TASK_QUEUE", ReleaseWorkflow.TASK_QUEUE);
+    // The controller runs as the deploy role: its HTTP API must start nothing (a release started
+    // there would act with that role). Without a token of the operator's, one nobody knows closes
+    // /executions and /schedules (401); health and metrics stay open.
+    if (env.getOrDefault("DRAINHOST_API_TOKEN", "").isEmpty()
+        && env.getOrDefault("DRAINHOST_API_TOKEN_FILE", "").isEmpty()) {
+      byte[] secret = new byte[32];
+      new java.security.SecureRandom().nextBytes(secret);
+      env.put(
+          "DRAINHOST_API_TOKEN",
+          java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
+    }
     // The commands speak through their own lines on stdout; a controller is a service and logs
     // as a host (logback.xml reads these).
     System.setProperty("drainhost.rootLevel", "INFO");

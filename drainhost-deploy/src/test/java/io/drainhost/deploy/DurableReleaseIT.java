@@ -123,6 +123,14 @@ class DurableReleaseIT extends DeploySuite {
         new EcsFleet(ecs(), cluster, temporal.port(), "ctl-" + UUID.randomUUID(), VARIANTS)) {
       fleet.ecs.createCluster(b -> b.clusterName(cluster));
       controllers.add(controller());
+      // It runs as the deploy role: its API starts nothing for a client without the token.
+      given()
+          .port(controllers.get(0).awaitHttpPort())
+          .contentType("application/json")
+          .body("{\"workflowType\":\"ReleaseWorkflow\",\"input\":{}}")
+          .post("/executions")
+          .then()
+          .statusCode(401);
       ChildProcess v1 = tool(firstRelease(release(common, "v1", "--desired", "1")));
       assertEquals(0, run(v1), v1.output());
       assertTrue(v1.output().contains("a drainhost-deploy controller polls"), v1.output());
