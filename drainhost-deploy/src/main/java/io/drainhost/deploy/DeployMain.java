@@ -2,19 +2,14 @@ package io.drainhost.deploy;
 
 import io.drainhost.deploy.act.Actor;
 import io.drainhost.deploy.activity.CreationCheck;
+import io.drainhost.deploy.activity.ReleaseActivities;
 import io.drainhost.deploy.aws.AwsCallFailures;
-import io.drainhost.deploy.check.Finding;
 import io.drainhost.deploy.pipeline.Releases;
-import io.drainhost.deploy.plan.DeployPlanner;
-import io.drainhost.deploy.plan.Identity;
 import io.drainhost.deploy.plan.Idle;
 import io.drainhost.deploy.plan.Observed;
 import io.drainhost.deploy.plan.Plan;
-import io.drainhost.deploy.plan.Release;
-import io.drainhost.deploy.plan.RollbackPlanner;
 import io.drainhost.deploy.temporal.TemporalCallFailures;
 import io.drainhost.deploy.workflow.ReleaseRequest;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -124,19 +119,8 @@ public final class DeployMain implements Callable<Integer> {
    * detach}.
    */
   static int release(Parts p, ReleaseRequest request, boolean dryRun, boolean detach) {
-    Observed o = p.observer().observe(request.release());
-    Plan plan;
-    if (request.release().isPresent()) {
-      Release r = request.release().get();
-      boolean creating = !o.services().containsKey(r.buildId()) && r.image().isPresent();
-      List<Finding> findings =
-          creating && Identity.mismatch(o, Optional.of(r)).isEmpty()
-              ? CreationCheck.findings(p, o, request.sources())
-              : List.of();
-      plan = DeployPlanner.plan(o, r, findings);
-    } else {
-      plan = RollbackPlanner.plan(o);
-    }
+    ReleaseActivities.Pass pass = CreationCheck.pass(p, request.release(), request.sources());
+    Plan plan = request.plan(pass.observed(), pass.findings(), Optional.empty());
     if (dryRun) {
       print(request.kind().command(), plan, true);
       return plan.stops() ? plan.exitCode() : Plan.DONE;

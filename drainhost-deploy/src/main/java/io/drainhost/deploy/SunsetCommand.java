@@ -57,25 +57,17 @@ final class SunsetCommand implements Callable<Integer> {
             if (interval.compareTo(Duration.ofMinutes(1)) < 0) {
               throw new IllegalArgumentException("--every " + every + ": at least 1m");
             }
+            SunsetSchedule.Every schedule = new SunsetSchedule.Every(interval, down, delete);
             if (dryRun) {
               System.out.println(
-                  "sunset (dry run: nothing changed): would schedule sunset of "
-                      + connect.deployment
-                      + " every "
-                      + interval
-                      + " (scale down after "
-                      + down
-                      + ", delete after "
-                      + delete
-                      + "): Temporal Schedule "
-                      + SunsetSchedule.id(connect.cluster, connect.deployment));
+                  "sunset (dry run: nothing changed): would schedule "
+                      + SunsetSchedule.describe(connect.cluster, connect.deployment, schedule));
               return 0;
             }
             return DeployMain.connected(
                 connect,
                 p -> {
-                  SunsetSchedule.ensure(p, new SunsetSchedule.Every(interval, down, delete), true)
-                      .ifPresent(System.out::println);
+                  SunsetSchedule.ensure(p, schedule, true).ifPresent(System.out::println);
                   return 0;
                 });
           }

@@ -228,14 +228,7 @@ class DurableReleaseIT extends DeploySuite {
                   "5"));
       faulty.awaitLog("ramp v4 to 50.0%", Duration.ofSeconds(150));
       faulty.signal("KILL");
-      for (int i = 0; i < 30 && !closed(id); i++) {
-        given()
-            .port(v3Port)
-            .contentType("application/json")
-            .body("{\"workflowType\":\"SleepWorkflow\",\"input\":{\"seconds\":0}}")
-            .post("/executions");
-        ChildProcess.sleep(Duration.ofMillis(300));
-      }
+      startRunsUntilClosed(v3Port, 30, id);
       Outcome rolledBack = outcome(id);
       assertEquals(3, rolledBack.exitCode(), rolledBack.toString());
       assertTrue(
@@ -280,14 +273,7 @@ class DurableReleaseIT extends DeploySuite {
           .until(() -> routing(d).getCurrentDeploymentVersion().getBuildId().equals("v7"));
       ChildProcess.sleep(Duration.ofSeconds(20));
       int v7Port = awaitHostPort(fleet, ServiceNames.of(d, "v7"));
-      for (int i = 0; i < 20 && !closed(id); i++) {
-        given()
-            .port(v7Port)
-            .contentType("application/json")
-            .body("{\"workflowType\":\"SleepWorkflow\",\"input\":{\"seconds\":0}}")
-            .post("/executions");
-        ChildProcess.sleep(Duration.ofMillis(300));
-      }
+      startRunsUntilClosed(v7Port, 20, id);
       Outcome breached = outcome(id);
       assertEquals(3, breached.exitCode(), breached.toString());
       assertTrue(breached.message().contains("failed after its promotion"), breached.message());
@@ -370,6 +356,21 @@ class DurableReleaseIT extends DeploySuite {
           .getResult(3, TimeUnit.MINUTES, Outcome.class);
     } catch (java.util.concurrent.TimeoutException e) {
       throw new AssertionError(workflowId + " did not end", e);
+    }
+  }
+
+  /**
+   * Starts up to {@code runs} SleepWorkflow runs through the host at {@code port}, 300 ms apart,
+   * until the release {@code workflowId} ends (on their failures, when the build is faulty).
+   */
+  void startRunsUntilClosed(int port, int runs, String workflowId) {
+    for (int i = 0; i < runs && !closed(workflowId); i++) {
+      given()
+          .port(port)
+          .contentType("application/json")
+          .body("{\"workflowType\":\"SleepWorkflow\",\"input\":{\"seconds\":0}}")
+          .post("/executions");
+      ChildProcess.sleep(Duration.ofMillis(300));
     }
   }
 

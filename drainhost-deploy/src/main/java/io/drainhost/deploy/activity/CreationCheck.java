@@ -7,7 +7,9 @@ import io.drainhost.deploy.aws.SettingsReader;
 import io.drainhost.deploy.check.Account;
 import io.drainhost.deploy.check.Checks;
 import io.drainhost.deploy.check.Finding;
+import io.drainhost.deploy.plan.Identity;
 import io.drainhost.deploy.plan.Observed;
+import io.drainhost.deploy.plan.Release;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +21,23 @@ import java.util.Optional;
  */
 public final class CreationCheck {
   private CreationCheck() {}
+
+  /**
+   * One look at the deployment as a release's pass sees it: for a build whose service is about to
+   * be created (and whose deployment checked out), the check of its settings too. The command's own
+   * first pass and the workflow's observe activity are this.
+   */
+  public static ReleaseActivities.Pass pass(
+      Parts p, Optional<Release> release, Actor.Sources sources) {
+    Observed o = p.observer().observe(release);
+    boolean creating =
+        release.isPresent()
+            && release.get().image().isPresent()
+            && !o.services().containsKey(release.get().buildId());
+    List<Finding> findings =
+        creating && Identity.mismatch(o, release).isEmpty() ? findings(p, o, sources) : List.of();
+    return new ReleaseActivities.Pass(o, findings);
+  }
 
   public static List<Finding> findings(Parts p, Observed o, Actor.Sources sources) {
     Optional<EcsServices.VersionService> current =

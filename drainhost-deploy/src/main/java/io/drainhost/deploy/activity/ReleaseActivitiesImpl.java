@@ -3,9 +3,6 @@ package io.drainhost.deploy.activity;
 import io.drainhost.deploy.Connections;
 import io.drainhost.deploy.Parts;
 import io.drainhost.deploy.act.Actor;
-import io.drainhost.deploy.check.Finding;
-import io.drainhost.deploy.plan.Identity;
-import io.drainhost.deploy.plan.Observed;
 import io.drainhost.deploy.plan.Release;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
@@ -55,17 +52,7 @@ public final class ReleaseActivitiesImpl implements ReleaseActivities, AutoClose
       String cluster, String deployment, Optional<Release> release, Actor.Sources sources) {
     Connections c = Connections.of(deployment, cluster, address, namespace);
     try (Heartbeat beat = Heartbeat.during(Activity.getExecutionContext())) {
-      Parts p = parts(c);
-      Observed o = p.observer().observe(release);
-      boolean creating =
-          release.isPresent()
-              && release.get().image().isPresent()
-              && !o.services().containsKey(release.get().buildId());
-      List<Finding> findings =
-          creating && Identity.mismatch(o, release).isEmpty()
-              ? CreationCheck.findings(p, o, sources)
-              : List.of();
-      return new Pass(o, findings);
+      return CreationCheck.pass(parts(c), release, sources);
     } catch (RuntimeException e) {
       throw ActivityFailures.of(e, c.temporalScope(), List.of());
     }

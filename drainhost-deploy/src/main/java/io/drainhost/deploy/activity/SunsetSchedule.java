@@ -37,6 +37,20 @@ public final class SunsetSchedule {
     return "drainhost-sunset/" + cluster + "/" + deployment;
   }
 
+  /** What the schedule does, as the commands say it. */
+  public static String describe(String cluster, String deployment, Every every) {
+    return "sunset of "
+        + deployment
+        + " every "
+        + every.interval()
+        + " (scale down after "
+        + every.scaleDownAfter()
+        + ", delete after "
+        + every.deleteAfter()
+        + "): Temporal Schedule "
+        + id(cluster, deployment);
+  }
+
   /**
    * Creates the schedule; an existing one is replaced when {@code replace}, else kept (a team may
    * have changed it). The line to print, when something was done.
@@ -72,17 +86,7 @@ public final class SunsetSchedule {
                     .setOverlap(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP)
                     .build())
             .build();
-    String what =
-        "sunset of "
-            + deployment
-            + " every "
-            + every.interval()
-            + " (scale down after "
-            + every.scaleDownAfter()
-            + ", delete after "
-            + every.deleteAfter()
-            + "): Temporal Schedule "
-            + id;
+    String what = describe(cluster, deployment, every);
     try {
       schedules.createSchedule(id, schedule, ScheduleOptions.newBuilder().build());
       return Optional.of("scheduled " + what);

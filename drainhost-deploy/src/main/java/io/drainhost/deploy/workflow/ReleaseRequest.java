@@ -1,7 +1,12 @@
 package io.drainhost.deploy.workflow;
 
 import io.drainhost.deploy.act.Actor;
+import io.drainhost.deploy.check.Finding;
+import io.drainhost.deploy.plan.DeployPlanner;
+import io.drainhost.deploy.plan.Observed;
+import io.drainhost.deploy.plan.Plan;
 import io.drainhost.deploy.plan.Release;
+import io.drainhost.deploy.plan.RollbackPlanner;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -50,6 +55,20 @@ public record ReleaseRequest(
   /** The build released, or {@code -} for a rollback. */
   public String buildId() {
     return release.map(Release::buildId).orElse("-");
+  }
+
+  /**
+   * The plan of one pass: a rollback's, or the release's (rolled back instead once an abort was
+   * asked). Pure, so the workflow and the command's own first pass plan alike.
+   */
+  public Plan plan(Observed o, List<Finding> findings, Optional<String> abortedBy) {
+    if (kind == Kind.ROLLBACK) {
+      return RollbackPlanner.plan(o);
+    }
+    Release r = release.orElseThrow();
+    return abortedBy.isPresent()
+        ? DeployPlanner.abort(o, r, abortedBy.get())
+        : DeployPlanner.plan(o, r, findings);
   }
 
   public ReleaseRequest carrying(Carried next) {

@@ -3,13 +3,10 @@ package io.drainhost.deploy.workflow;
 import io.drainhost.deploy.activity.ReleaseActivities;
 import io.drainhost.deploy.activity.ReleaseActivities.Acted;
 import io.drainhost.deploy.activity.ReleaseActivities.Pass;
-import io.drainhost.deploy.check.Finding;
-import io.drainhost.deploy.plan.DeployPlanner;
 import io.drainhost.deploy.plan.Idle;
 import io.drainhost.deploy.plan.Observed;
 import io.drainhost.deploy.plan.Plan;
 import io.drainhost.deploy.plan.Release;
-import io.drainhost.deploy.plan.RollbackPlanner;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.ContinueAsNewOptions;
 import io.temporal.workflow.Workflow;
@@ -73,7 +70,7 @@ public final class ReleaseWorkflowImpl implements ReleaseWorkflow {
       }
       Observed o = pass.observed().at(Instant.ofEpochMilli(Workflow.currentTimeMillis()));
       seen = o;
-      Plan plan = plan(o, pass.findings());
+      Plan plan = req.plan(o, pass.findings(), abortedBy);
       state = plan.message();
       if (plan.exitCode() == Plan.USAGE) {
         return outcome(Plan.USAGE, plan.message());
@@ -159,16 +156,6 @@ public final class ReleaseWorkflowImpl implements ReleaseWorkflow {
             firstLine,
             lines,
             abortedBy.isPresent());
-  }
-
-  private Plan plan(Observed o, List<Finding> findings) {
-    if (request.kind() == ReleaseRequest.Kind.ROLLBACK) {
-      return RollbackPlanner.plan(o);
-    }
-    Release r = request.release().orElseThrow();
-    return abortedBy.isPresent()
-        ? DeployPlanner.abort(o, r, abortedBy.get())
-        : DeployPlanner.plan(o, r, findings);
   }
 
   private Idle.Rule idleRule() {
