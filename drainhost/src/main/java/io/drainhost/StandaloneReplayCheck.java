@@ -34,7 +34,8 @@ final class StandaloneReplayCheck {
       TemporalConnection connection,
       WorkflowTypes workflowTypes,
       WorkerHost.ReplayWorkers replayWorkers,
-      java.time.Duration timeout) {
+      java.time.Duration timeout,
+      java.util.Map<String, Long> recorded) {
     return new ReplayCheck(
         connection.client(),
         !connection.isJavaTestServer(),
@@ -42,7 +43,8 @@ final class StandaloneReplayCheck {
         replayWorkers::of,
         config.replay().sample(),
         timeout,
-        config.versioning().deployment().map(Object::toString));
+        config.versioning().deployment().map(Object::toString),
+        recorded);
   }
 
   static ExitCode run(
@@ -92,7 +94,13 @@ final class StandaloneReplayCheck {
       ReplayReport report;
       try (WorkerHost.ReplayWorkers replayWorkers = workers.replayWorkers()) {
         report =
-            check(config, connection, workflowTypes, replayWorkers, config.replay().timeout())
+            check(
+                    config,
+                    connection,
+                    workflowTypes,
+                    replayWorkers,
+                    config.replay().timeout(),
+                    java.util.Map.of())
                 .run();
       }
       out.print(ReplayTable.format(report));

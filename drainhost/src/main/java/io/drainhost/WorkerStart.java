@@ -1,18 +1,26 @@
 package io.drainhost;
 
 import io.drainhost.config.HostConfig;
+import io.drainhost.config.Versioning;
 import io.drainhost.lifecycle.HostState;
 import io.drainhost.lifecycle.Lifecycle;
 import io.drainhost.lifecycle.Managed;
+import io.drainhost.replay.BuildRecord;
+import io.drainhost.replay.OncePerBuild;
+import io.drainhost.replay.ReplayCheck;
 import io.drainhost.replay.ReplayGate;
+import io.drainhost.replay.ReplayReport;
 import io.drainhost.temporal.ConnectionMonitor;
 import io.drainhost.temporal.TemporalConnection;
 import io.drainhost.temporal.WorkerHost;
 import io.drainhost.threads.DaemonThreads;
 import io.drainhost.workflows.WorkflowTypes;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,21 +129,44 @@ final class WorkerStart implements Managed {
   }
 
   /**
+   * The check of this build: shared with the build's other hosts through its record in Temporal
+   * when the host is versioned; alone when it is not (no build to share with), and on the Java test
+   * server, whose visibility answers no query.
+   */
+  private ReplayReport check(WorkerHost.ReplayWorkers replayWorkers) {
+    Function<Map<String, Long>, ReplayCheck> checks =
+        recorded ->
+            StandaloneReplayCheck.check(
+                config,
+                connection,
+                workflowTypes,
+                replayWorkers,
+                Duration.ofNanos(Math.max(0, gateDeadline - System.nanoTime())),
+                recorded);
+    Optional<Versioning.Version> version = config.versioning().deployment();
+    if (version.isEmpty() || connection.isJavaTestServer()) {
+      return checks.apply(Map.of()).run();
+    }
+    BuildRecord record =
+        new BuildRecord(
+            connection.stubs(),
+            connection.namespace(),
+            connection.identity(),
+            version.get().toString(),
+            workflowTypes.namesByTaskQueue(),
+            config.replay().sample(),
+            config.requestTimeout());
+    return OncePerBuild.check(record, connection.identity(), gateDeadline, checks);
+  }
+
+  /**
    * Replays the newest running histories before the first poll; the workers poll afterwards unless
    * the check failed in {@code enforce} mode, when the host drains and exits instead.
    */
   private void runGate() {
     boolean poll;
     try (WorkerHost.ReplayWorkers replayWorkers = workers.replayWorkers()) {
-      poll =
-          gate.check(
-              () ->
-                  StandaloneReplayCheck.check(
-                      config,
-                      connection,
-                      workflowTypes,
-                      replayWorkers,
-                      Duration.ofNanos(Math.max(0, gateDeadline - System.nanoTime()))));
+      poll = gate.check(() -> check(replayWorkers));
     } catch (RuntimeException e) {
       // Only evidence blocks: a check that could not run is no reason to keep a fleet down.
       gate.couldNotRun(e);

@@ -3,8 +3,10 @@ package io.drainhost.bench;
 import io.drainhost.testing.TemporalCli;
 import io.drainhost.testing.TemporalServer;
 import io.drainhost.time.Durations;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -574,6 +576,57 @@ public final class BenchCommands {
         return 2;
       }
       return new ReplayBenchmark(kind, histories, farHistories, activities, rounds).run();
+    }
+  }
+
+  @Command(
+      name = "bench-fleet-start",
+      mixinStandardHelpOptions = true,
+      description =
+          "A release's hosts starting together against running histories on the real dev server:"
+              + " the histories they fetch, each host's gate and start, a later host, a breaking"
+              + " build (one replay per build).")
+  public static final class BenchFleetStart implements Callable<Integer> {
+    @Option(
+        names = "--hosts",
+        defaultValue = "5",
+        description = "hosts of one build started at once (default ${DEFAULT-VALUE})")
+    int hosts;
+
+    @Option(
+        names = "--histories",
+        defaultValue = "20",
+        description = "running histories to replay (default ${DEFAULT-VALUE})")
+    int histories;
+
+    @Option(
+        names = "--events",
+        defaultValue = "600",
+        description = "events in each running history (default ${DEFAULT-VALUE})")
+    int events;
+
+    @Option(names = "--logs", description = "a directory to keep each host's log in")
+    Path logs;
+
+    @Option(
+        names = "--unshared",
+        description = "also start the fleet unversioned, each host checking alone (the baseline)")
+    boolean unshared;
+
+    @Override
+    public Integer call() {
+      if (TemporalCli.find().isEmpty()) {
+        System.err.println("drainhost bench-fleet-start: " + TemporalCli.missingAdvice());
+        return 2;
+      }
+      if (hosts < 1 || hosts > 20 || histories < 1 || histories > 100 || events < 11) {
+        System.err.println(
+            "drainhost bench-fleet-start: need --hosts from 1 to 20, --histories from 1 to 100,"
+                + " --events of 11 or more");
+        return 2;
+      }
+      return new FleetStartBenchmark(hosts, histories, events, Optional.ofNullable(logs), unshared)
+          .run();
     }
   }
 

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       BenchCommands.BenchOutage.class,
       BenchCommands.BenchReplay.class,
       BenchCommands.BenchReplayPressure.class,
+      BenchCommands.BenchFleetStart.class,
       BenchCommands.DrillCommand.class,
       BenchCommands.BenchFootprint.class,
       BenchCommands.BenchContainer.class,

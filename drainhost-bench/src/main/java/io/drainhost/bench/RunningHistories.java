@@ -34,6 +34,12 @@ final class RunningHistories {
   }
 
   static void seed(int temporalPort, String queue, int count, int activities, int sleeps) {
+    seed(temporalPort, queue, queue, count, activities, sleeps);
+  }
+
+  /** As above, the runs' ids starting with {@code prefix}: a second seeding of one queue. */
+  static void seed(
+      int temporalPort, String queue, String prefix, int count, int activities, int sleeps) {
     try (ChildProcess seeder =
             ChildProcess.start(
                 "replay-seed",
@@ -49,7 +55,7 @@ final class RunningHistories {
       WorkflowClient client = temporal.client;
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < count; i++) {
-        String id = queue + "-" + i;
+        String id = prefix + "-" + i;
         client
             .newUntypedWorkflowStub("BenchmarkWorkflow", options(queue, id))
             .start(new BenchmarkInput("activities-then-wait", activities, 1));
@@ -57,7 +63,7 @@ final class RunningHistories {
       }
       for (int i = 0; i < sleeps; i++) {
         client
-            .newUntypedWorkflowStub("SleepWorkflow", options(queue, queue + "-sleep-" + i))
+            .newUntypedWorkflowStub("SleepWorkflow", options(queue, prefix + "-sleep-" + i))
             .start(new SleepInput(600));
       }
       long expected = events(activities);

@@ -54,6 +54,10 @@ public final class ReplayCheck {
   private final int sample;
   private final Duration timeout;
   private final HistoryBudget budget;
+  private final Map<String, Long> recorded;
+  private final Map<Run, Long> replayedEvents = new ConcurrentHashMap<>();
+  private final Set<Run> fromRecord = ConcurrentHashMap.newKeySet();
+  private final List<BuildRecord.Run> covered = Collections.synchronizedList(new ArrayList<>());
 
   /**
    * @param typesByQueue the workflow types this build registers, by task queue
@@ -61,6 +65,8 @@ public final class ReplayCheck {
    * @param queryable whether the server answers visibility queries (the Java test server does not)
    * @param ownVersion with Worker Versioning, this build's version ({@code deployment:buildId}):
    *     runs pinned to other versions never come to this build and are not replayed
+   * @param recorded what a record of this build already covers (run id → the events it had when it
+   *     replayed): such a run whose history has not grown since is not fetched again
    */
   public ReplayCheck(
       WorkflowClient client,
@@ -69,27 +75,8 @@ public final class ReplayCheck {
       Function<String, Worker> replayWorkers,
       int sample,
       Duration timeout,
-      Optional<String> ownVersion) {
-    this(
-        client,
-        queryable,
-        typesByQueue,
-        replayWorkers,
-        sample,
-        timeout,
-        ownVersion,
-        HistoryBudget.fromHeap());
-  }
-
-  ReplayCheck(
-      WorkflowClient client,
-      boolean queryable,
-      Map<String, Set<String>> typesByQueue,
-      Function<String, Worker> replayWorkers,
-      int sample,
-      Duration timeout,
       Optional<String> ownVersion,
-      HistoryBudget budget) {
+      Map<String, Long> recorded) {
     this.client = client;
     this.running =
         new RunningExecutions(
@@ -102,7 +89,18 @@ public final class ReplayCheck {
     this.replayWorkers = replayWorkers;
     this.sample = sample;
     this.timeout = timeout;
-    this.budget = budget;
+    this.budget = HistoryBudget.fromHeap();
+    this.recorded = Map.copyOf(recorded);
+  }
+
+  /**
+   * After {@link #run()}: the runs this build is known to replay, the ones replayed here without a
+   * failure and the ones the record covered: what a record of this check holds.
+   */
+  public List<BuildRecord.Run> covered() {
+    synchronized (covered) {
+      return List.copyOf(covered);
+    }
   }
 
   /** Where one check's time went, summed over its runs: what the gate's log line tells. */
@@ -174,7 +172,12 @@ public final class ReplayCheck {
     List<Run> runs = new ArrayList<>(checks.keySet());
     for (Run r : runs) {
       try {
-        await(checks.get(r), deadline).ifPresent(failures::add);
+        Optional<ReplayFailure> failure = await(checks.get(r), deadline);
+        failure.ifPresent(failures::add);
+        if (failure.isEmpty() && !fromRecord.contains(r)) {
+          covered.add(
+              new BuildRecord.Run(r.workflowId(), r.runId(), replayedEvents.getOrDefault(r, 0L)));
+        }
       } catch (TimeoutException e) {
         failures.add(
             failure(
@@ -191,7 +194,7 @@ public final class ReplayCheck {
     }
     log.info(
         "replay check timings: runs={} wallMs={} fetchMsSum={} replayMsSum={} waitedForMemoryMsSum={}",
-        runs.size(),
+        runs.size() - fromRecord.size(),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
         TimeUnit.NANOSECONDS.toMillis(timings.fetchNanos.sum()),
         TimeUnit.NANOSECONDS.toMillis(timings.replayNanos.sum()),
@@ -203,7 +206,12 @@ public final class ReplayCheck {
     synchronized (failures) {
       synchronized (notes) {
         return ReplayReport.of(
-            runs.size(), failures, notes, startedAt, Duration.ofNanos(System.nanoTime() - start));
+                runs.size() - fromRecord.size(),
+                failures,
+                notes,
+                startedAt,
+                Duration.ofNanos(System.nanoTime() - start))
+            .withFromRecord(fromRecord.size());
       }
     }
   }
@@ -213,11 +221,26 @@ public final class ReplayCheck {
     return f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
   }
 
+  /** Checks one run: unless the build's record covers it, its history is fetched and replayed. */
+  private CompletableFuture<Optional<ReplayFailure>> check(
+      Run r, long deadline, ExecutorService fetching, ExecutorService replaying, Timings timings) {
+    if (!recorded.containsKey(r.runId())) {
+      return fetchAndReplay(r, deadline, fetching, replaying, timings);
+    }
+    // The record's runs are told apart on the fetching pool too: a call each, side by side.
+    return CompletableFuture.supplyAsync(() -> recordCovers(r), fetching)
+        .thenCompose(
+            covered ->
+                covered
+                    ? CompletableFuture.completedFuture(Optional.<ReplayFailure>empty())
+                    : fetchAndReplay(r, deadline, fetching, replaying, timings));
+  }
+
   /**
    * Fetches the run's history once the budget has room for it, then replays it on a replay thread;
    * its share of the budget is returned when the replay ends, whatever its outcome.
    */
-  private CompletableFuture<Optional<ReplayFailure>> check(
+  private CompletableFuture<Optional<ReplayFailure>> fetchAndReplay(
       Run r, long deadline, ExecutorService fetching, ExecutorService replaying, Timings timings) {
     long heapKib = HistoryBudget.heapKib(r.sizeBytes());
     if (heapKib > budget.largestAlone()) {
@@ -278,11 +301,36 @@ public final class ReplayCheck {
     }
     try {
       replayWorkers.apply(r.taskQueue()).replayWorkflowExecution(history);
+      replayedEvents.put(r, (long) history.getEvents().size());
       return Optional.empty();
     } catch (Exception | OutOfMemoryError | StackOverflowError e) {
       ReplayErrors.Verdict v = ReplayErrors.classify(e);
       return Optional.of(failure(r, v.reason(), v.message()));
     }
+  }
+
+  /**
+   * True when the record holds this run and its history has not grown since it replayed: a listing
+   * does not give a running history's length, so the run is described (one small call, not its
+   * history). A run the record holds is covered again, for the next record.
+   */
+  private boolean recordCovers(Run r) {
+    Long events = recorded.get(r.runId());
+    if (events == null || events <= 0) {
+      return false;
+    }
+    long now;
+    try {
+      now = running.historyLength(r.workflowId(), r.runId());
+    } catch (RuntimeException e) {
+      return false; // replayed instead: a record never stands in for what cannot be told
+    }
+    if (now <= 0 || now > events) {
+      return false;
+    }
+    covered.add(new BuildRecord.Run(r.workflowId(), r.runId(), events));
+    fromRecord.add(r);
+    return true;
   }
 
   private static ReplayFailure fetchFailed(Run r, Throwable e) {

@@ -107,14 +107,14 @@ public final class ReplayGate {
   }
 
   /** Runs the check and reports it; returns true when the workers may poll. */
-  public boolean check(Supplier<ReplayCheck> check) {
+  public boolean check(Supplier<ReplayReport> check) {
     log.info(
         "replay gate: replaying up to {} running histories per workflow type before the first"
             + " poll (mode={}, timeout={}ms)",
         settings.sample(),
         settings.mode().wireName(),
         settings.timeout().toMillis());
-    ReplayReport r = check.get().run();
+    ReplayReport r = check.get();
     for (ReplayFailure f : r.failures()) {
       log.warn(
           "replay failure: workflowId={} runId={} type={} reason={} message={}",
@@ -141,10 +141,11 @@ public final class ReplayGate {
     report = r;
     boolean poll = !refused();
     log.info(
-        "replay report: state={} checked={} nondeterminism={} replayError={} unknownType={}"
-            + " fetchFailed={} replayIncomplete={} durationMs={} mode={} verdict={}",
+        "replay report: state={} checked={} fromRecord={} nondeterminism={} replayError={}"
+            + " unknownType={} fetchFailed={} replayIncomplete={} durationMs={} mode={} verdict={}",
         r.state().wireName(),
         r.checked(),
+        r.fromRecord(),
         r.failures(ReplayFailure.Reason.NONDETERMINISM),
         r.failures(ReplayFailure.Reason.REPLAY_ERROR),
         r.failures(ReplayFailure.Reason.UNKNOWN_TYPE),

@@ -13,6 +13,9 @@ import java.util.Map;
  *
  * @param checked runs whose history was fetched and replayed (with or without success)
  * @param notes what kept the check from being complete, besides failed fetches (a failed listing)
+ * @param fromRecord runs not fetched here because the build's record covers them (one replay per
+ *     build: {@link BuildRecord})
+ * @param record where the verdict comes from when another host of the build made it, else empty
  */
 public record ReplayReport(
     State state,
@@ -20,7 +23,9 @@ public record ReplayReport(
     List<ReplayFailure> failures,
     List<String> notes,
     Instant startedAt,
-    Duration duration) {
+    Duration duration,
+    int fromRecord,
+    String record) {
 
   /** The check's state; {@code SKIPPED} when there is nothing to check against. */
   public enum State {
@@ -41,12 +46,13 @@ public record ReplayReport(
   }
 
   static ReplayReport running(Instant startedAt) {
-    return new ReplayReport(State.RUNNING, 0, List.of(), List.of(), startedAt, Duration.ZERO);
+    return new ReplayReport(
+        State.RUNNING, 0, List.of(), List.of(), startedAt, Duration.ZERO, 0, "");
   }
 
   static ReplayReport skipped(String why) {
     return new ReplayReport(
-        State.SKIPPED, 0, List.of(), List.of(why), Instant.now(), Duration.ZERO);
+        State.SKIPPED, 0, List.of(), List.of(why), Instant.now(), Duration.ZERO, 0, "");
   }
 
   /** The state that the failures and notes give: any blocking failure fails the check. */
@@ -64,7 +70,16 @@ public record ReplayReport(
     } else {
       state = State.PASSED;
     }
-    return new ReplayReport(state, checked, failures, notes, startedAt, duration);
+    return new ReplayReport(state, checked, failures, notes, startedAt, duration, 0, "");
+  }
+
+  ReplayReport withFromRecord(int runs) {
+    return new ReplayReport(state, checked, failures, notes, startedAt, duration, runs, record);
+  }
+
+  ReplayReport withRecord(String where) {
+    return new ReplayReport(
+        state, checked, failures, notes, startedAt, duration, fromRecord, where);
   }
 
   public long failures(ReplayFailure.Reason reason) {
@@ -92,6 +107,10 @@ public record ReplayReport(
                 })
             .toList());
     body.put("notes", notes);
+    body.put("fromRecord", fromRecord);
+    if (!record.isEmpty()) {
+      body.put("record", record);
+    }
     body.put("startedAt", startedAt.toString());
     body.put("durationMs", duration.toMillis());
     return body;

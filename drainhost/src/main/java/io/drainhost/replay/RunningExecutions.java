@@ -1,5 +1,6 @@
 package io.drainhost.replay;
 
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest;
@@ -133,22 +134,36 @@ final class RunningExecutions {
     return open;
   }
 
+  /** The events a run's history has now (0 when it cannot be told). */
+  long historyLength(String workflowId, String runId) {
+    return describe(
+            stubs,
+            namespace,
+            WorkflowExecution.newBuilder().setWorkflowId(workflowId).setRunId(runId).build(),
+            rpcTimeout)
+        .getHistoryLength();
+  }
+
   private WorkflowExecutionInfo withTaskQueue(WorkflowExecutionInfo e) {
     if (!e.getTaskQueue().isEmpty()) {
       return e;
     }
-    String queue =
-        stubs
-            .blockingStub()
-            .withDeadlineAfter(rpcTimeout.toMillis(), TimeUnit.MILLISECONDS)
-            .describeWorkflowExecution(
-                DescribeWorkflowExecutionRequest.newBuilder()
-                    .setNamespace(namespace)
-                    .setExecution(e.getExecution())
-                    .build())
-            .getWorkflowExecutionInfo()
-            .getTaskQueue();
+    String queue = describe(stubs, namespace, e.getExecution(), rpcTimeout).getTaskQueue();
     return e.toBuilder().setTaskQueue(queue).build();
+  }
+
+  /** One execution as Temporal describes it (without a run id: the newest run). */
+  static WorkflowExecutionInfo describe(
+      WorkflowServiceStubs stubs, String namespace, WorkflowExecution execution, Duration timeout) {
+    return stubs
+        .blockingStub()
+        .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .describeWorkflowExecution(
+            DescribeWorkflowExecutionRequest.newBuilder()
+                .setNamespace(namespace)
+                .setExecution(execution)
+                .build())
+        .getWorkflowExecutionInfo();
   }
 
   /** A visibility string literal: single quotes, or double quotes for a name that has one. */

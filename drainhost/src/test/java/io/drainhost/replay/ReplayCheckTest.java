@@ -59,7 +59,8 @@ class ReplayCheckTest {
                   ReplayCheckTest::slowerThanTheCheck,
                   20,
                   Duration.ofSeconds(1),
-                  Optional.empty())
+                  Optional.empty(),
+                  Map.of())
               .run();
       assertEquals(1, slow.checked());
       assertEquals(1, slow.failures(ReplayFailure.Reason.FETCH_FAILED), slow.toString());
@@ -82,7 +83,8 @@ class ReplayCheckTest {
                   ReplayCheckTest::slowerThanTheCheck,
                   20,
                   Duration.ofSeconds(1),
-                  Optional.empty())
+                  Optional.empty(),
+                  Map.of())
               .run();
       assertEquals(ReplayReport.State.INCOMPLETE, onlySlow.state(), onlySlow.toString());
       stubs.shutdownNow();
