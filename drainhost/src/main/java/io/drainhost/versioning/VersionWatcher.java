@@ -79,6 +79,11 @@ public final class VersionWatcher implements AutoCloseable {
           VersionDescription.of(stubs, namespace, version, false).getWorkerDeploymentVersionInfo();
       next = new VersionStatus(version, wireName(info.getStatus()), info.getRampPercentage());
     } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+        // Temporal limits describes per deployment (each host of it asks): a refused one says
+        // nothing new about the version, so the last answer stays shown rather than "unknown".
+        return;
+      }
       // Before this build's first poll the server has no such version yet.
       next =
           new VersionStatus(
