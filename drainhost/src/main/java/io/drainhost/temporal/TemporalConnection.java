@@ -120,6 +120,11 @@ public final class TemporalConnection implements AutoCloseable {
         .setRpcTimeout(rpcTimeout)
         .setHealthCheckAttemptTimeout(Duration.ofSeconds(2));
     WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(options.build());
+    if (!target.embedded()) {
+      // The connection (TCP, TLS, HTTP/2) is made on gRPC's event loop while the start goes on
+      // (the HTTP server, the workers): the first check then finds it made, or under way.
+      stubs.getRawChannel().getState(true);
+    }
     WorkflowClientOptions.Builder clientOptions =
         WorkflowClientOptions.newBuilder(target.profile().toWorkflowClientOptions())
             .setNamespace(target.namespace())
