@@ -50,12 +50,6 @@ class FleetUnderNamespaceLimitIT {
   private static final int HOSTS = 3;
   private static final int STRAGGLERS = 40;
 
-  /**
-   * Long enough to run through the throttled start of all 120 (20–30 s at 20 rps) and the 10 s
-   * watched before the stop; the catcher does the rest from the handed-off checkpoint.
-   */
-  private static final int SLEEP_SECONDS = 75;
-
   private static final Pattern FAILED_CAUSE = Pattern.compile(" handoffFailedCause=(\\S+) ");
 
   private static final Set<String> THROTTLING_CAUSES =
@@ -64,10 +58,15 @@ class FleetUnderNamespaceLimitIT {
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
   private static final Pattern STACK_TRACE = Pattern.compile("(?m)^\\s+at [a-z]+\\.");
 
+  /**
+   * Each activity's sleep ({@code sleepSeconds}): long enough to run through the throttled start of
+   * all 120 (20–30 s at 20 rps, about half at 40) and the 10 s watched before the stop, with room
+   * to spare; the catcher does the rest from the handed-off checkpoint, and the suite waits for it.
+   */
   @ParameterizedTest(name = "namespaceRPS={0}, Temporal {1} ms away")
-  @CsvSource({"20, 50", "40, 50"})
+  @CsvSource({"20, 50, 75", "40, 50, 50"})
   void aFleetStoppedAtOnceHandsItsStragglersBackWithinTheNamespacesLimit(
-      int namespaceRps, int roundTripMs) throws Exception {
+      int namespaceRps, int roundTripMs, int sleepSeconds) throws Exception {
     TemporalServers.requireAvailable(TemporalServer.Kind.TEMPORAL_CLI, getClass());
     String queue = "limit-" + UUID.randomUUID().toString().substring(0, 8);
     List<ChildProcess> hosts = new ArrayList<>();
@@ -93,7 +92,7 @@ class FleetUnderNamespaceLimitIT {
             .newUntypedWorkflowStub(
                 "SleepWorkflow",
                 WorkflowOptions.newBuilder().setTaskQueue(queue).setWorkflowId(id).build())
-            .start(new SleepInput(SLEEP_SECONDS));
+            .start(new SleepInput(sleepSeconds));
         workflowIds.add(id);
       }
       long started = System.nanoTime();
@@ -178,7 +177,7 @@ class FleetUnderNamespaceLimitIT {
       }
 
       await("every run completes")
-          .atMost(Duration.ofSeconds(SLEEP_SECONDS + 60))
+          .atMost(Duration.ofSeconds(sleepSeconds + 60))
           .pollInterval(Duration.ofSeconds(2))
           .ignoreExceptions()
           .until(() -> Fleets.completed(histories, List.of(queue)) == workflowIds.size());

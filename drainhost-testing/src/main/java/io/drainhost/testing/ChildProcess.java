@@ -114,13 +114,17 @@ public final class ChildProcess implements AutoCloseable {
     }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    FastChildJvm.Options fast = FastChildJvm.options(jar);
+    command.addAll(fast.jvm());
     if (!"default".equals(maxHeap)) {
       command.add("-Xmx" + maxHeap);
     }
     command.add("-jar");
     command.add(jar.toString());
     command.addAll(List.of(args));
-    return exec(name, env, command);
+    ChildProcess child = exec(name, env, command);
+    fast.training().ifPresent(t -> child.process.onExit().thenRun(t::done));
+    return child;
   }
 
   /** Starts any command with these variables added to a clean environment. */
