@@ -61,6 +61,8 @@ public final class BuildRecord {
   private static final Duration LONG_POLL = Duration.ofSeconds(30);
 
   private static final Logger log = LoggerFactory.getLogger(BuildRecord.class);
+  private static final Duration EMPTY_POLL_PAUSE = Duration.ofMillis(200);
+
   private static final DataConverter CONVERTER = DefaultDataConverter.STANDARD_INSTANCE;
 
   private final WorkflowServiceStubs stubs;
@@ -165,9 +167,15 @@ public final class BuildRecord {
           workflowId,
           runId);
       while (System.nanoTime() < deadlineNanos) {
+        long polled = System.nanoTime();
         Optional<HistoryEvent> close = closeEvent(Optional.of(runId), true, deadlineNanos);
         if (close.isEmpty()) {
-          continue; // the long poll ended with the run still open
+          // The long poll ended with the run still open; one that came back at once is not
+          // asked again at once.
+          if (System.nanoTime() - polled < EMPTY_POLL_PAUSE.toNanos()) {
+            Thread.sleep(EMPTY_POLL_PAUSE.toMillis());
+          }
+          continue;
         }
         Optional<Verdict> verdict = verdictOf(close.get());
         if (verdict.isPresent()) {
