@@ -156,7 +156,7 @@ final class WorkerStart implements Managed {
             workflowTypes.namesByTaskQueue(),
             config.replay().sample(),
             config.requestTimeout());
-    return OncePerBuild.check(record, connection.identity(), gateDeadline, checks);
+    return OncePerBuild.check(record, gateDeadline, checks);
   }
 
   /**

@@ -94,7 +94,7 @@ public final class FleetStartBenchmark {
       System.out.println("fleet start: one host alone: " + alone.line());
       // The same fleet's start without any gate: what starting this many JVMs at once costs here.
       List<Start> ungated = startTogether(temporal.port(), queue, "ungated", "v1", hosts, false);
-      long ungatedSlowest = ungated.stream().mapToLong(Start::readyMs).max().orElse(0);
+      long ungatedSlowest = slowestStart(ungated);
       System.out.printf(
           "fleet start: %d hosts without a gate: slowest startToReadyMs=%d ms%n",
           hosts, ungatedSlowest);
@@ -105,13 +105,11 @@ public final class FleetStartBenchmark {
         System.out.printf(
             "fleet start: %d unversioned hosts, each checking alone: histories fetched %d,"
                 + " slowest startToReadyMs=%d ms%n",
-            hosts,
-            alone5.stream().mapToInt(Start::checked).sum(),
-            alone5.stream().mapToLong(Start::readyMs).max().orElse(0));
+            hosts, fetched(alone5), slowestStart(alone5));
       }
       List<Start> fleet = startTogether(temporal.port(), queue, "b1", "v1", hosts, true);
       fleet.forEach(s -> System.out.println("fleet start: fleet host " + s.line()));
-      int fetched = fleet.stream().mapToInt(Start::checked).sum();
+      int fetched = fetched(fleet);
       long slowestGate = fleet.stream().mapToLong(Start::gateMs).max().orElse(0);
       System.out.printf(
           "fleet start: histories fetched by the %d hosts: %d; by one host alone: %d; ratio %.2f;"
@@ -123,9 +121,9 @@ public final class FleetStartBenchmark {
           fetched / (double) Math.max(1, alone.checked()),
           slowestGate,
           alone.gateMs(),
-          fleet.stream().mapToLong(Start::readyMs).max().orElse(0),
+          slowestStart(fleet),
           ungatedSlowest,
-          fleet.stream().filter(Start::polled).count(),
+          polled(fleet),
           hosts);
 
       RunningHistories.seed(temporal.port(), queue, queue + "-later", NEW_RUNS, activities, 0);
@@ -139,10 +137,7 @@ public final class FleetStartBenchmark {
       System.out.printf(
           "fleet start: breaking build on %d hosts: %d refused (exit 4), %d polled, %d histories"
               + " fetched%n",
-          hosts,
-          breaking.stream().filter(s -> s.exitCode() == 4).count(),
-          breaking.stream().filter(Start::polled).count(),
-          breaking.stream().mapToInt(Start::checked).sum());
+          hosts, refused(breaking), polled(breaking), fetched(breaking));
       Start laterBreaking =
           startTogether(temporal.port(), queue, "b2", "v2-breaking", 1, true, "b2-later").get(0);
       System.out.printf(
@@ -165,8 +160,7 @@ public final class FleetStartBenchmark {
           BenchSupport.median(fleet.stream().map(Start::gateMs).toList()), slowestGate);
       System.out.printf(
           "| the fleet: start → first poll ms, median / slowest | %.0f / %d |%n",
-          BenchSupport.median(fleet.stream().map(Start::readyMs).toList()),
-          fleet.stream().mapToLong(Start::readyMs).max().orElse(0));
+          BenchSupport.median(fleet.stream().map(Start::readyMs).toList()), slowestStart(fleet));
       System.out.printf(
           "| a later host after %d new runs: histories fetched | %d |%n",
           NEW_RUNS, later.checked());
@@ -175,10 +169,27 @@ public final class FleetStartBenchmark {
           laterBreaking.checked(), laterBreaking.polled() ? "yes" : "no");
       System.out.printf(
           "| a breaking build: hosts refused / polled | %d / %d |%n",
-          breaking.stream().filter(s -> s.exitCode() == 4).count(),
-          breaking.stream().filter(Start::polled).count());
+          refused(breaking), polled(breaking));
       return 0;
     }
+  }
+
+  /** Histories the hosts fetched from Temporal, all together. */
+  private static int fetched(List<Start> starts) {
+    return starts.stream().mapToInt(Start::checked).sum();
+  }
+
+  private static long slowestStart(List<Start> starts) {
+    return starts.stream().mapToLong(Start::readyMs).max().orElse(0);
+  }
+
+  private static long polled(List<Start> starts) {
+    return starts.stream().filter(Start::polled).count();
+  }
+
+  /** Hosts that exited 4: their build refused. */
+  private static long refused(List<Start> starts) {
+    return starts.stream().filter(s -> s.exitCode() == 4).count();
   }
 
   /**

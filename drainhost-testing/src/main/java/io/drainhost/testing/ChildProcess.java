@@ -113,7 +113,7 @@ public final class ChildProcess implements AutoCloseable {
           "build the jars first (mvn -q -DskipTests package): " + jar.toAbsolutePath());
     }
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(java());
     FastChildJvm.Options fast = FastChildJvm.options(jar);
     command.addAll(fast.jvm());
     if (!"default".equals(maxHeap)) {
@@ -125,6 +125,11 @@ public final class ChildProcess implements AutoCloseable {
     ChildProcess child = exec(name, env, command);
     fast.training().ifPresent(t -> child.process.onExit().thenRun(t::done));
     return child;
+  }
+
+  /** The {@code java} of the JVM this code runs in: the children run the same. */
+  static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
   /** Starts any command with these variables added to a clean environment. */

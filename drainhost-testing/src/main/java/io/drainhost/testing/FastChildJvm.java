@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -104,39 +105,22 @@ final class FastChildJvm {
   /** A start of the host on its embedded Temporal, stopped with SIGTERM once it serves. */
   private static void trainHost(Path jar, List<String> jvm, Training training) {
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(ChildProcess.java());
     command.addAll(jvm);
     command.add("-XX:ArchiveClassesAtExit=" + training.written());
     command.addAll(List.of("-Xmx256m", "-jar", jar.toString()));
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment()
-        .keySet()
-        .removeIf(k -> k.startsWith("DRAINHOST_") || k.startsWith("TEMPORAL_"));
-    pb.environment().put("DRAINHOST_PORT", "0");
-    pb.environment().put("DRAINHOST_BIND", "127.0.0.1");
-    pb.redirectErrorStream(true);
-    Process p = null;
-    try {
-      Path log = Files.createTempFile("drainhost-cds-training-", ".log");
-      pb.redirectOutput(log.toFile());
-      p = pb.start();
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (p.isAlive()
-          && System.nanoTime() < deadline
-          && !Files.readString(log).contains("to=serving")) {
-        Thread.sleep(50);
-      }
-      p.destroy();
-      p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
-      Files.deleteIfExists(log);
-    } catch (IOException e) {
-      // no archive: the children start without one
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    try (ChildProcess host =
+        ChildProcess.exec(
+            "cds-training",
+            Map.of("DRAINHOST_PORT", "0", "DRAINHOST_BIND", "127.0.0.1"),
+            command)) {
+      host.awaitLog("to=serving", Duration.ofSeconds(60));
+      host.signal("TERM");
+      host.awaitExit(Duration.ofSeconds(60));
+    } catch (RuntimeException e) {
+      // No archive, or a partial one (kept only past SMALLEST_ARCHIVE): the children start
+      // without it, and a later one trains again.
     } finally {
-      if (p != null) {
-        p.destroyForcibly();
-      }
       training.done();
     }
   }

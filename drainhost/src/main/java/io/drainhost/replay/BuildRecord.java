@@ -17,6 +17,7 @@ import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.TerminateWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.serviceclient.StatusUtils;
@@ -168,7 +169,7 @@ public final class BuildRecord {
           runId);
       while (System.nanoTime() < deadlineNanos) {
         long polled = System.nanoTime();
-        Optional<HistoryEvent> close = closeEvent(Optional.of(runId), true, deadlineNanos);
+        Optional<HistoryEvent> close = closeEvent(runId, true, deadlineNanos);
         if (close.isEmpty()) {
           // The long poll ended with the run still open; one that came back at once is not
           // asked again at once.
@@ -220,16 +221,16 @@ public final class BuildRecord {
             .setReason(reason)
             .setIdentity(identity);
     details.ifPresent(r::setDetails);
-    stubs
-        .blockingStub()
-        .withDeadlineAfter(rpcTimeout.toMillis(), TimeUnit.MILLISECONDS)
-        .terminateWorkflowExecution(r.build());
+    call().terminateWorkflowExecution(r.build());
+  }
+
+  /** Temporal's API for one call, within the request timeout. */
+  private WorkflowServiceGrpc.WorkflowServiceBlockingStub call() {
+    return stubs.blockingStub().withDeadlineAfter(rpcTimeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private String start(Duration claimFor) {
-    return stubs
-        .blockingStub()
-        .withDeadlineAfter(rpcTimeout.toMillis(), TimeUnit.MILLISECONDS)
+    return call()
         .startWorkflowExecution(
             StartWorkflowExecutionRequest.newBuilder()
                 .setNamespace(namespace)
@@ -265,11 +266,7 @@ public final class BuildRecord {
       if (newest.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
         return Optional.empty();
       }
-      return closeEvent(
-              Optional.of(newest.getExecution().getRunId()),
-              false,
-              System.nanoTime() + rpcTimeout.toNanos())
-          .flatMap(BuildRecord::verdictOf);
+      return closeEvent(newest.getExecution().getRunId(), false, 0).flatMap(BuildRecord::verdictOf);
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
         return Optional.empty(); // no record yet, or past the namespace's retention
@@ -278,13 +275,17 @@ public final class BuildRecord {
     }
   }
 
-  /** The run's close event; empty while it is open (after a long poll when {@code wait}). */
-  private Optional<HistoryEvent> closeEvent(
-      Optional<String> runId, boolean wait, long deadlineNanos) {
-    WorkflowExecution.Builder execution = WorkflowExecution.newBuilder().setWorkflowId(workflowId);
-    runId.filter(id -> !id.isEmpty()).ifPresent(execution::setRunId);
-    long left = Math.max(1, deadlineNanos - System.nanoTime());
-    long callNanos = wait ? Math.min(left, LONG_POLL.toNanos()) : rpcTimeout.toNanos();
+  /**
+   * The run's close event (an empty run id: the newest run's); empty while it is open, after a long
+   * poll of at most {@link #LONG_POLL}, up to {@code deadlineNanos}, when {@code wait}.
+   */
+  private Optional<HistoryEvent> closeEvent(String runId, boolean wait, long deadlineNanos) {
+    WorkflowExecution.Builder execution =
+        WorkflowExecution.newBuilder().setWorkflowId(workflowId).setRunId(runId);
+    long callNanos =
+        wait
+            ? Math.min(Math.max(1, deadlineNanos - System.nanoTime()), LONG_POLL.toNanos())
+            : rpcTimeout.toNanos();
     try {
       List<HistoryEvent> events =
           stubs
@@ -323,7 +324,7 @@ public final class BuildRecord {
   }
 
   /** The verdict of this host's check, with the runs it covered. */
-  static Verdict verdict(ReplayReport r, List<Run> covered, String identity) {
+  Verdict verdict(ReplayReport r, List<Run> covered) {
     return new Verdict(
         r.state().wireName(),
         r.checked(),

@@ -26,10 +26,7 @@ public final class OncePerBuild {
    * @param checks a check of this build leaving out the runs given (run id → events recorded)
    */
   public static ReplayReport check(
-      BuildRecord record,
-      String identity,
-      long deadlineNanos,
-      Function<Map<String, Long>, ReplayCheck> checks) {
+      BuildRecord record, long deadlineNanos, Function<Map<String, Long>, ReplayCheck> checks) {
     Instant startedAt = Instant.now();
     BuildRecord.Look look;
     try {
@@ -89,7 +86,7 @@ public final class OncePerBuild {
       throw e;
     }
     try {
-      record.write(claimed.runId(), BuildRecord.verdict(report, check.covered(), identity));
+      record.write(claimed.runId(), record.verdict(report, check.covered()));
       log.info(
           "replay gate: this build's verdict is recorded in {} (run {})",
           record.workflowId(),

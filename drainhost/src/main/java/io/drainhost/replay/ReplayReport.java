@@ -15,7 +15,8 @@ import java.util.Map;
  * @param notes what kept the check from being complete, besides failed fetches (a failed listing)
  * @param fromRecord runs not fetched here because the build's record covers them (one replay per
  *     build: {@link BuildRecord})
- * @param record where the verdict comes from when another host of the build made it, else empty
+ * @param record the build's record this verdict came from, was written to, or waited on (a
+ *     versioned host); empty for a host that checked alone
  */
 public record ReplayReport(
     State state,
