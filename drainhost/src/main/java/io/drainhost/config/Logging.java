@@ -7,8 +7,9 @@ import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies {@code DRAINHOST_LOG_FORMAT}. logback.xml picks its appender from a system property;
- * logging may already be initialised by then (any class with a logger), so it is re-read.
+ * Applies the configuration's log format and target: to drainhost's own setup ({@link
+ * LogConfigurator}) directly; to an application's logback.xml through the system properties it may
+ * read ({@code drainhost.logFormat}, {@code drainhost.logTarget}), re-reading it when they change.
  */
 public final class Logging {
   static final String PROPERTY = "drainhost.logFormat";
@@ -35,18 +36,27 @@ public final class Logging {
     String currentTarget = System.getProperty(TARGET_PROPERTY, "System.out");
     System.setProperty(PROPERTY, wanted);
     System.setProperty(TARGET_PROPERTY, target);
-    if (wanted.equals(current) && target.equals(currentTarget)) {
-      return; // logback.xml already chose this appender
-    }
     ILoggerFactory factory = LoggerFactory.getILoggerFactory();
-    if (factory instanceof LoggerContext) {
-      LoggerContext context = (LoggerContext) factory;
-      context.reset();
-      try {
-        new ContextInitializer(context).autoConfig();
-      } catch (JoranException e) {
-        System.err.println("drainhost: could not configure logging: " + e.getMessage());
+    if (!(factory instanceof LoggerContext)) {
+      return;
+    }
+    LoggerContext context = (LoggerContext) factory;
+    if (context.getObject(LogConfigurator.APPLIED) != null) {
+      // drainhost's own setup: applied again only when it differs
+      if (!LogConfigurator.applied(context, format, target)) {
+        context.reset();
+        LogConfigurator.apply(context, format, target);
       }
+      return;
+    }
+    if (wanted.equals(current) && target.equals(currentTarget)) {
+      return; // the application's logback.xml already read these
+    }
+    context.reset();
+    try {
+      new ContextInitializer(context).autoConfig();
+    } catch (JoranException e) {
+      System.err.println("drainhost: could not configure logging: " + e.getMessage());
     }
   }
 }

@@ -22,8 +22,8 @@ public final class SdkThrottleLogs extends TurboFilter {
   };
 
   /**
-   * Adds the filter to logback's context, once, whatever configured it (drainhost's logback.xml or
-   * a service's own); nothing without logback.
+   * Adds the filter to logback's context, once, whatever configured it (drainhost's LogConfigurator
+   * or a service's own); nothing without logback.
    */
   public static void install() {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
