@@ -131,6 +131,7 @@ public final class HttpServer implements GracefulStop {
       mainRoutes.addAll(managementRoutes);
     }
     RouteTable main = RouteTable.described(mainRoutes, types, schedules.ids());
+    JettyMemoryLayout.preset();
     this.app =
         Javalin.create(
             cfg -> {

@@ -299,8 +299,19 @@ public final class ReplayCheck {
               ReplayFailure.Reason.FETCH_FAILED,
               "not fetched and replayed within " + timeout.toMillis() + " ms (waited for memory)"));
     }
+    Worker worker;
     try {
-      replayWorkers.apply(r.taskQueue()).replayWorkflowExecution(history);
+      worker = replayWorkers.apply(r.taskQueue());
+    } catch (RuntimeException e) {
+      // Made for the first history: failing to make them says nothing of this build's code.
+      return Optional.of(
+          failure(
+              r,
+              ReplayFailure.Reason.REPLAY_INCOMPLETE,
+              "could not make the replay workers: " + oneLine(e)));
+    }
+    try {
+      worker.replayWorkflowExecution(history);
       replayedEvents.put(r, (long) history.getEvents().size());
       return Optional.empty();
     } catch (Exception | OutOfMemoryError | StackOverflowError e) {

@@ -203,6 +203,10 @@ public final class WorkerHost {
    * replay runs the code a poll would.
    */
   public ReplayWorkers replayWorkers() {
+    return new ReplayWorkers(this::newReplayWorkers);
+  }
+
+  private ReplayWorkers.Made newReplayWorkers() {
     WorkerFactory f = WorkerFactory.newInstance(connection.client(), factoryOptions());
     java.util.Map<String, Worker> byQueue = new java.util.LinkedHashMap<>();
     for (WorkerSpec spec : workers) {
@@ -219,19 +223,41 @@ public final class WorkerHost {
         byQueue.put(spec.taskQueue(), worker);
       }
     }
-    return new ReplayWorkers(f, byQueue);
+    return new ReplayWorkers.Made(f, byQueue);
   }
 
-  /** The replay workers of {@link #replayWorkers()}; closing them frees their threads. */
-  public record ReplayWorkers(WorkerFactory factory, java.util.Map<String, Worker> byQueue)
-      implements AutoCloseable {
-    public Worker of(String taskQueue) {
-      return byQueue.get(taskQueue);
+  /**
+   * The replay workers of {@link #replayWorkers()}, made for the first history to replay: a gate
+   * with no running history makes none (on a task's one CPU they cost its start ~50 ms). Closing
+   * them frees their threads.
+   */
+  public static final class ReplayWorkers implements AutoCloseable {
+    record Made(WorkerFactory factory, java.util.Map<String, Worker> byQueue) {}
+
+    private final java.util.function.Supplier<Made> make;
+    private Made made;
+    private boolean closed;
+
+    ReplayWorkers(java.util.function.Supplier<Made> make) {
+      this.make = make;
+    }
+
+    public synchronized Worker of(String taskQueue) {
+      if (closed) {
+        throw new IllegalStateException("the replay workers are closed");
+      }
+      if (made == null) {
+        made = make.get();
+      }
+      return made.byQueue().get(taskQueue);
     }
 
     @Override
-    public void close() {
-      factory.shutdownNow();
+    public synchronized void close() {
+      closed = true;
+      if (made != null) {
+        made.factory().shutdownNow();
+      }
     }
   }
 
