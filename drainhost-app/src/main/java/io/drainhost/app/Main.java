@@ -25,7 +25,23 @@ import picocli.CommandLine.Option;
     description = "Graceful-drain host for Temporal Java workers on AWS ECS.")
 public final class Main implements Callable<Integer> {
   public static void main(String[] args) {
+    if (args.length == 0 || (args.length == 1 && args[0].equals("serve"))) {
+      // Every task's start (the image's command) goes straight to the host: picocli's classes are
+      // Java 5 bytecode, which class-data sharing cannot archive, so building its command model
+      // loads and verifies ~170 classes from the jar on every start, on a task's one CPU.
+      System.exit(serve());
+    }
     System.exit(new CommandLine(new Main()).execute(args));
+  }
+
+  /** {@code serve}, as picocli would run it: an exception is printed and exits 1. */
+  private static int serve() {
+    try {
+      return new Serve().call();
+    } catch (RuntimeException e) {
+      e.printStackTrace();
+      return CommandLine.ExitCode.SOFTWARE;
+    }
   }
 
   /** No subcommand: serve. */
