@@ -1,6 +1,5 @@
 package io.drainhost.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drainhost.testing.ChildProcess;
 import io.drainhost.testing.Container;
@@ -94,7 +93,7 @@ public final class ContainerBenchmark {
                     context,
                     "localhost/drainhost-bench:" + UUID.randomUUID().toString().substring(0, 8)));
     EcsTaskDefinition task = EcsTaskDefinition.read(context.resolve("ecs/task-definition.json"));
-    List<String> entrypoint = entrypoint(engine, tag);
+    List<String> entrypoint = engine.entrypoint(tag);
     List<String> withoutArchive =
         entrypoint.stream().filter(a -> !a.startsWith("-XX:SharedArchiveFile")).toList();
     List<Timing> archive = new ArrayList<>();
@@ -188,28 +187,6 @@ public final class ContainerBenchmark {
                 .map(x -> x.readyMs() - x.parts().jvmBeforeMs() - x.parts().stepsTotal())
                 .toList());
     System.out.printf("| %s | %.0f | %.0f | %s | %.0f |%n", subject, jvm, steps, top, rest);
-  }
-
-  private static List<String> entrypoint(ContainerEngine engine, String image) {
-    try {
-      JsonNode array =
-          JSON.readTree(
-              engine
-                  .run(
-                      Duration.ofSeconds(30),
-                      "image",
-                      "inspect",
-                      "--format",
-                      "{{json .Config.Entrypoint}}",
-                      image)
-                  .requireSuccess("inspect " + image)
-                  .stdout());
-      List<String> args = new ArrayList<>();
-      array.forEach(a -> args.add(a.asText()));
-      return args;
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 
   private Timing container(

@@ -178,6 +178,29 @@ public final class ContainerEngine {
     return args;
   }
 
+  /** The image's {@code ENTRYPOINT}, as the JSON array the engine runs. */
+  public List<String> entrypoint(String image) {
+    String json =
+        run(
+                Duration.ofSeconds(30),
+                "image",
+                "inspect",
+                "--format",
+                "{{json .Config.Entrypoint}}",
+                image)
+            .requireSuccess("inspect " + image)
+            .stdout();
+    List<String> args = new ArrayList<>();
+    try {
+      new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(json)
+          .forEach(a -> args.add(a.asText()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return args;
+  }
+
   /** Runs the engine with these arguments; fails when it takes longer than {@code timeout}. */
   public Result run(Duration timeout, String... args) {
     List<String> command = new ArrayList<>();
