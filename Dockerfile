@@ -58,20 +58,16 @@ SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 # The archive belongs to this JVM: a task that runs another one starts without it, just slower.
 # The training start is stopped with kill: that is what makes it write the archive.
 # hadolint ignore=DL3001
-RUN java -Xlog:disable -jar /app/drainhost.jar dev-server --port 0 >/tmp/temporal.log 2>&1 & \
+RUN logged() { for _ in $(seq 1 300); do grep -q "$1" "$2" && return 0; sleep 0.1; done; return 1; }; \
+    java -Xlog:disable -jar /app/drainhost.jar dev-server --port 0 >/tmp/temporal.log 2>&1 & \
     temporal=$!; \
-    for _ in $(seq 1 300); do \
-      grep -q 'dev server listening on' /tmp/temporal.log && break; sleep 0.1; \
-    done; \
+    logged 'dev server listening on' /tmp/temporal.log \
+      || { cat /tmp/temporal.log; kill -KILL "$temporal"; exit 1; }; \
     port="$(grep -o 'listening on 127.0.0.1:[0-9]*' /tmp/temporal.log | cut -d: -f2)"; \
-    [ -n "$port" ] || { cat /tmp/temporal.log; kill -KILL "$temporal"; exit 1; }; \
     TEMPORAL_ADDRESS="127.0.0.1:$port" \
       java -XX:ArchiveClassesAtExit=/app/drainhost.jsa -Xlog:disable -jar /app/drainhost.jar \
       >/tmp/training.log 2>&1 & pid=$!; \
-    for _ in $(seq 1 300); do \
-      grep -q 'workers started' /tmp/training.log && break; sleep 0.1; \
-    done; \
-    grep -q 'workers started' /tmp/training.log \
+    logged 'workers started' /tmp/training.log \
       || { cat /tmp/training.log; kill -KILL "$pid" "$temporal"; exit 1; }; \
     for path in /health /health/live; do \
       ( exec 3<>/dev/tcp/127.0.0.1/"$DRAINHOST_PORT" \
